@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tel: top-level build.  `make run` and `make check` are the two commands a
+# new user needs (README.md); everything else is a step of theirs.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(TOP)/build
+
+# Kernels under test: series names, each resolved to the newest installed
+# Debian kernel of that series (the same rule as tests/vm/run --kernel).
+KERNELS ?= 6.1 6.12
+kver_of = $(lastword $(sort $(filter-out %-rt-amd64 %-cloud-amd64,\
+	$(notdir $(wildcard /lib/modules/$(1).*-amd64)))))
+KVER ?= $(call kver_of,6.1)
+
+KDIR = /lib/modules/$(KVER)/build
+KSRC_FILES := Kbuild $(wildcard driver/*.c driver/*.h uapi/linux/*.h)
+
+.PHONY: all deps modules emu selftests check run lint clean
+
+all: modules emu selftests
+
+deps:
+	@$(TOP)/tests/vm/deps
+
+# One build directory per kernel: kbuild builds in place, so each kernel
+# gets its own copy of the sources (mtimes kept, so rebuilds are minimal).
+modules:
+	@mkdir -p $(BUILD)/$(KVER)/driver $(BUILD)/$(KVER)/uapi/linux
+	@for f in $(KSRC_FILES); do cmp -s $$f $(BUILD)/$(KVER)/$$f || cp -p $$f $(BUILD)/$(KVER)/$$f; done
+	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER) W=1 modules
+
+emu:
+	$(MAKE) -C $(TOP)/tests/emu
+
+selftests:
+	$(MAKE) -C $(TOP)/tests/selftests
+
+check: deps
+	@$(TOP)/tests/check $(KERNELS)
+
+run: deps
+	@$(TOP)/tests/demo
+
+# The kernel's own reviewers: checkpatch --strict (from linux-source-6.1),
+# sparse (C=2: every file) and W=1, on every kernel under test.
+lint: deps
+	@$(TOP)/tests/lint $(KERNELS)
+
+clean:
+	rm -rf $(BUILD)
+	-$(MAKE) -C $(TOP)/tests/emu clean
+	-$(MAKE) -C $(TOP)/tests/selftests clean

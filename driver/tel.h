@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tel.h - internal interfaces of the tel driver
+ *
+ * Objects and who keeps them alive:
+ *
+ *  - struct tel_card: one per bound PCI function.  Its struct device is
+ *    the refcount: the PCI binding holds one reference, every open file
+ *    holds one (through its cdev and explicitly).  It outlives the PCI
+ *    device when files are still open after removal.
+ *  - struct tel_file: one per open() of /dev/telN.  Owns a table of
+ *    handles (an xarray, cyclic ids) to the calls it created.
+ *  - struct tel_call: a call.  Referenced by its owner's handle table
+ *    and, temporarily, by an ioctl working on it (kref).  It holds the DMA
+ *    ring page until the last reference goes after DEALLOC.
+ *
+ * Locks, outermost first (see Documentation/driver.rst for the reasoning):
+ *
+ *  - tel_card.hw_rwsem: readers are ioctls and file release while they
+ *    touch the card's registers or a call's DMA memory; the writer is card
+ *    shutdown (removal or failure), which turns the card "gone" and moves
+ *    every call's rings out of DMA memory.
+ *  - tel_call.op_lock: serialises the operations on one call (drop,
+ *    answer, audio read and write) so that each sees a stable state.
+ *  - tel_file.lock: the file's handle table and its dropped-call count.
+ *  - tel_card.cmd_lock: the command mailbox (one command at a time).
+ *  - tel_card.evq_lock: the card's event queue consumer.
+ *  - tel_card.lock: channel ownership, offers, every call's state and
+ *    record, the list of calls and the list of open files, "gone".
+ *  - tel_file.ev_lock (spinlock): the file's event fifo.
+ */
+#ifndef TEL_H
+#define TEL_H
+
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/io.h>
+#include <linux/kfifo.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <linux/tel.h>
+
+#include "tel_regs.h"
+
+#define TEL_MAX_CARDS		64
+#define TEL_RING_BYTES		2048	/* each way: 256 ms of G.711 */
+#define TEL_CALL_DMA_BYTES	(2 * TEL_RING_BYTES)
+#define TEL_FILE_EVENTS		256	/* events queued per open file */
+#define TEL_FRAME_BYTES		8	/* one 1 ms frame of 8 kHz G.711 */
+
+struct pci_dev;
+struct tel_file;
+
+/* Why a card stopped: recorded for the log and sysfs. */
+enum tel_gone_reason {
+	TEL_ALIVE = 0,
+	TEL_GONE_REMOVED,	/* the PCI function went away */
+	TEL_GONE_FAILED,	/* heartbeat stopped or a command timed out */
+};
+
+/**
+ * struct tel_channel - one channel of a card
+ * @call: the call that holds the channel, NULL when free
+ * @offered: the card offers an inbound call on this channel
+ * @offer_number: calling number of that offer
+ *
+ * All fields under tel_card.lock.
+ */
+struct tel_channel {
+	struct tel_call *call;
+	bool offered;
+	char offer_number[TEL_NUMBER_LEN];
+};
+
+/**
+ * struct tel_card - a bound card, alive until its last file closes
+ * @dev: class device /sys/class/tel/telN; its refcount is the card's
+ * @cdev: /dev/telN
+ * @pdev: the PCI function; NULL after removal (under hw_rwsem)
+ * @regs: BAR0 mapping (doorbell)
+ * @win: BAR2 mapping, the card's memory window
+ * @index: N of telN
+ * @nr_channels: from the identity block
+ * @model: identity strings, NUL terminated, immutable after probe
+ * @firmware: see @model
+ * @serial: see @model
+ * @doorbell_peer: ivshmem peer id the doorbell is addressed to
+ * @hw_rwsem: see the lock list at the top of this file
+ * @gone: why the card stopped; TEL_ALIVE while it works.  Written under
+ *	hw_rwsem (write) and lock; read under either.
+ * @cmd_lock: serialises the mailbox
+ * @cmd_wq: woken by the command-completion interrupt
+ * @cmd_seq: sequence number of the last command posted (under cmd_lock)
+ * @evq_lock: serialises the event-queue consumer
+ * @evq_tail: next event queue entry to consume (under evq_lock)
+ * @evq_lost: last value of TEL_STATUS_EVQ_LOST seen (under evq_lock)
+ * @audio_wq: woken by every tick interrupt and every call state change
+ * @audio_gen: bumped before every wake-up of @audio_wq
+ * @lock: see the lock list at the top of this file
+ * @channels: [nr_channels]
+ * @calls: every call of this card that still exists (under lock)
+ * @files: every open file of this card (under lock)
+ * @fail_work: shuts a failed card down outside the context that saw it
+ * @watchdog: checks the heartbeat (TEL_STATUS_TICKS)
+ * @last_ticks: heartbeat at the previous watchdog run
+ * @stalled_ms: how long the heartbeat has not moved
+ * @nr_calls: calls that exist (under lock)
+ * @dma_bytes: DMA memory held by calls (under lock)
+ * @irqs: interrupts taken, all vectors
+ */
+struct tel_card {
+	struct device dev;
+	struct cdev cdev;
+	struct pci_dev *pdev;
+	void __iomem *regs;
+	void __iomem *win;
+	int index;
+	u32 nr_channels;
+	char model[TEL_STR_LEN];
+	char firmware[TEL_STR_LEN];
+	char serial[TEL_STR_LEN];
+	u32 doorbell_peer;
+
+	struct rw_semaphore hw_rwsem;	/* the card vs shutdown */
+	enum tel_gone_reason gone;
+
+	struct mutex cmd_lock;		/* the mailbox */
+	wait_queue_head_t cmd_wq;
+	u32 cmd_seq;
+
+	struct mutex evq_lock;		/* evq_tail, evq_lost */
+	u32 evq_tail;
+	u32 evq_lost;
+
+	wait_queue_head_t audio_wq;
+	atomic_t audio_gen;
+
+	struct mutex lock;		/* channels, calls, states */
+	struct tel_channel *channels;
+	struct list_head calls;
+	struct list_head files;
+
+	struct work_struct fail_work;
+	struct delayed_work watchdog;
+	u32 last_ticks;
+	unsigned int stalled_ms;
+
+	unsigned int nr_calls;
+	unsigned long dma_bytes;
+	atomic_long_t irqs;
+};
+
+/**
+ * struct tel_ring_state - where a call's rings stand
+ * @rx_head: bytes the card wrote into the rx ring
+ * @rx_tail: bytes the owner read from it
+ * @tx_head: bytes the owner wrote into the tx ring
+ * @tx_tail: bytes the card took from it
+ */
+struct tel_ring_state {
+	u32 rx_head;
+	u32 rx_tail;
+	u32 tx_head;
+	u32 tx_tail;
+};
+
+/**
+ * struct tel_call - a call; see the contract in Documentation/
+ * @ref: handle table + ioctls in flight
+ * @card: the card (the owner file keeps it alive)
+ * @file: the owner; cleared when the file is released
+ * @node: in card->calls (under card->lock)
+ * @handle: the owner's handle for it
+ * @channel: channel on the card
+ * @op_lock: serialises operations on this call
+ * @bound: the card may DMA into the rings (under card->lock)
+ * @ring: DMA ring page (rx at 0, tx at TEL_RING_BYTES), or after the
+ *	card is gone a kmalloc'd copy of it; NULL after DEALLOC
+ * @ring_dma: bus address of @ring while it is DMA memory
+ * @ring_is_dma: @ring came from dma_alloc_coherent
+ * @pos: ring indices; rx_tail and tx_head are ours, the card's are
+ *	copied here when the rings are unbound (under card->lock)
+ * @hw: frame counters copied from the channel block when unbound
+ * @info: the record returned by TEL_IOC_CALL_INFO (under card->lock);
+ *	counters in it are filled at read time while bound
+ */
+struct tel_call {
+	struct kref ref;
+	struct tel_card *card;
+	struct tel_file *file;
+	struct list_head node;
+	u32 handle;
+	u32 channel;
+	struct mutex op_lock;		/* one operation at a time */
+	bool bound;
+	void *ring;
+	dma_addr_t ring_dma;
+	bool ring_is_dma;
+	struct tel_ring_state pos;
+	struct {
+		u32 rx_frames, tx_frames, rx_overruns, tx_underruns;
+	} hw;
+	struct tel_call_info info;
+};
+
+/**
+ * struct tel_file - one open /dev/telN
+ * @card: the card, referenced for the file's lifetime
+ * @lock: guards @calls and @next_handle
+ * @calls: handle -> struct tel_call
+ * @next_handle: cyclic allocation cursor
+ * @nr_dropped: calls in IDLE awaiting DEALLOC (under card->lock)
+ * @node: in card->files (under card->lock)
+ * @ev_lock: guards @events, @ev_lost, @ev_seq
+ * @events: queued events
+ * @ev_lost: events lost since the last OVERFLOW record was queued
+ * @ev_seq: sequence number of the next event
+ * @ev_wq: readers and pollers
+ * @read_lock: one reader at a time, so a record is removed only once
+ *	it reached userspace
+ */
+struct tel_file {
+	struct tel_card *card;
+	struct mutex lock;		/* calls, next_handle */
+	struct xarray calls;
+	u32 next_handle;
+	unsigned int nr_dropped;
+	struct list_head node;
+	spinlock_t ev_lock;		/* events, ev_lost, ev_seq */
+	DECLARE_KFIFO(events, struct tel_event, TEL_FILE_EVENTS);
+	u32 ev_lost;
+	u32 ev_seq;
+	wait_queue_head_t ev_wq;
+	struct mutex read_lock;		/* one reader at a time */
+};
+
+extern unsigned int tel_max_dropped;
+extern const struct file_operations tel_fops;
+extern const struct attribute_group *tel_card_groups[];
+
+extern struct pci_driver tel_pci_driver;
+
+/* tel_main.c */
+void tel_card_init_device(struct tel_card *card, struct device *parent);
+int tel_card_register(struct tel_card *card);
+void tel_card_unregister(struct tel_card *card);
+
+/* tel_hw.c: the card's mailbox, event queue and heartbeat */
+int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
+		   struct tel_call *call, const char *digits);
+void tel_hw_events(struct tel_card *card);
+void tel_hw_read_ring(struct tel_card *card, struct tel_call *call);
+void tel_hw_write_rx_tail(struct tel_card *card, struct tel_call *call);
+void tel_hw_write_tx_head(struct tel_card *card, struct tel_call *call);
+void tel_card_shutdown(struct tel_card *card, enum tel_gone_reason why);
+void tel_card_fail(struct tel_card *card);
+
+/* tel_call.c: the call object and its state machine */
+struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
+				 u32 direction);
+void tel_call_put(struct tel_call *call);
+void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
+			u32 mode);
+void tel_call_unbind(struct tel_call *call);
+void tel_call_release_ring(struct tel_call *call);
+void tel_call_fill_info(struct tel_call *call, struct tel_call_info *info);
+u64 tel_now_ns(void);
+
+/* tel_events.c: per-file event queues */
+void tel_file_event(struct tel_file *file, const struct tel_event *ev);
+void tel_card_broadcast(struct tel_card *card, const struct tel_event *ev);
+
+/* tel_ioctl.c */
+long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
+int tel_file_drop(struct tel_file *tf, struct tel_call *call, u32 reason);
+
+static inline u32 tel_win_read(struct tel_card *card, u32 off)
+{
+	return ioread32(card->win + off);
+}
+
+static inline void tel_win_write(struct tel_card *card, u32 off, u32 val)
+{
+	iowrite32(val, card->win + off);
+}
+
+static inline u32 tel_ch_off(u32 channel, u32 field)
+{
+	return TEL_CH_BASE + channel * TEL_CH_STRIDE + field;
+}
+
+#endif /* TEL_H */

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tel_hw.c - talking to the card: the command mailbox, the event queue,
+ * and what happens when the card goes away or stops answering.
+ *
+ * The programming interface is in tel_regs.h and Documentation/card.rst.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/jiffies.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "tel.h"
+
+static unsigned int tel_cmd_timeout_ms = 2000;
+module_param_named(cmd_timeout_ms, tel_cmd_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(cmd_timeout_ms,
+		 "ms to wait for the card to complete a command before it is declared failed (default 2000)");
+
+static int tel_cmd_errno(u32 status)
+{
+	switch (status) {
+	case TEL_CMDST_OK:
+		return 0;
+	case TEL_CMDST_BUSY:
+		return -EBUSY;
+	case TEL_CMDST_BADCHAN:
+	case TEL_CMDST_INVAL:
+		return -EINVAL;
+	default:
+		return -EIO;
+	}
+}
+
+/**
+ * tel_hw_command() - run one command through the card's mailbox
+ * @card: the card; the caller holds hw_rwsem (either way)
+ * @op: TEL_OP_*
+ * @channel: channel the command is for
+ * @arg: TEL_CMD_ARG
+ * @call: DIAL and ANSWER: the call whose rings the card gets, else NULL
+ * @digits: DIAL: the number, else NULL
+ *
+ * Return: 0, -ENODEV if the card is gone, -ETIMEDOUT if it did not answer
+ * (it is then shut down as failed), or the card's refusal as an errno.
+ */
+int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
+		   struct tel_call *call, const char *digits)
+{
+	char buf[TEL_DIGITS_LEN] = { };
+	long left;
+	u32 seq;
+	int ret;
+
+	lockdep_assert_held(&card->hw_rwsem);
+	if (card->gone)
+		return -ENODEV;
+
+	mutex_lock(&card->cmd_lock);
+	tel_win_write(card, TEL_CMD_OP, op);
+	tel_win_write(card, TEL_CMD_CHANNEL, channel);
+	tel_win_write(card, TEL_CMD_ARG, arg);
+	if (call) {
+		dma_addr_t tx = call->ring_dma + TEL_RING_BYTES;
+
+		tel_win_write(card, TEL_CMD_RX_ADDR_LO, lower_32_bits(call->ring_dma));
+		tel_win_write(card, TEL_CMD_RX_ADDR_HI, upper_32_bits(call->ring_dma));
+		tel_win_write(card, TEL_CMD_TX_ADDR_LO, lower_32_bits(tx));
+		tel_win_write(card, TEL_CMD_TX_ADDR_HI, upper_32_bits(tx));
+		tel_win_write(card, TEL_CMD_RING_BYTES, TEL_RING_BYTES);
+	}
+	if (digits)
+		strscpy(buf, digits, sizeof(buf));
+	memcpy_toio(card->win + TEL_CMD_DIGITS, buf, sizeof(buf));
+
+	seq = ++card->cmd_seq;
+	tel_win_write(card, TEL_CMD_SEQ, seq);
+	iowrite32(card->doorbell_peer << 16 | TEL_DB_COMMAND,
+		  card->regs + TEL_BAR0_DOORBELL);
+
+	left = wait_event_timeout(card->cmd_wq,
+				  tel_win_read(card, TEL_CMD_DONE_SEQ) == seq,
+				  msecs_to_jiffies(tel_cmd_timeout_ms));
+	if (!left) {
+		dev_err(&card->dev, "command %u on channel %u timed out\n",
+			op, channel);
+		/* cut it off from memory now: its rings may be freed soon */
+		pci_clear_master(card->pdev);
+		tel_card_fail(card);
+		ret = -ETIMEDOUT;
+	} else {
+		ret = tel_cmd_errno(tel_win_read(card, TEL_CMD_STATUS));
+	}
+	mutex_unlock(&card->cmd_lock);
+	return ret;
+}
+
+static u32 tel_call_state_of(u32 chst)
+{
+	switch (chst) {
+	case TEL_CHST_DIALING:
+		return TEL_CALL_DIALING;
+	case TEL_CHST_RINGBACK:
+		return TEL_CALL_RINGBACK;
+	case TEL_CHST_CONNECTED:
+		return TEL_CALL_CONNECTED;
+	case TEL_CHST_OFFERING:
+		return TEL_CALL_OFFERING;
+	default:
+		return TEL_CALL_DISCONNECTED;
+	}
+}
+
+/*
+ * A channel changed state on the card.  Caller holds card->lock.  An event
+ * for a channel whose call was already dropped cannot reach a newer call:
+ * DROP drains the queue after its HANGUP completed and before it frees
+ * the channel (see tel_file_drop()).
+ */
+static void tel_hw_channel_state(struct tel_card *card, u32 ch, u32 chst,
+				 u32 cause, u64 now)
+{
+	struct tel_channel *chan = &card->channels[ch];
+	struct tel_call *call = chan->call;
+	struct tel_event ev = { .type = TEL_EVENT_STATE, .channel = ch };
+	u32 state;
+
+	if (!call) {
+		/* the far end gave up an offer nobody took */
+		if (chst == TEL_CHST_IDLE && chan->offered) {
+			chan->offered = false;
+			ev.state = TEL_CALL_IDLE;
+			ev.origin = TEL_ORIGIN_REMOTE;
+			ev.disconnect_mode = cause;
+			ev.timestamp_ns = now;
+			tel_card_broadcast(card, &ev);
+		}
+		return;
+	}
+	if (call->info.state == TEL_CALL_IDLE ||
+	    call->info.state == TEL_CALL_DISCONNECTED)
+		return;
+	state = tel_call_state_of(chst);
+	if (state == TEL_CALL_DISCONNECTED)
+		tel_call_set_state(call, state, TEL_ORIGIN_REMOTE,
+				   cause ? cause : TEL_DISC_UNKNOWN);
+	else if (state != TEL_CALL_OFFERING && state != TEL_CALL_DIALING)
+		tel_call_set_state(call, state, TEL_ORIGIN_NONE, 0);
+}
+
+static void tel_hw_offer(struct tel_card *card, u32 ch, const char *number,
+			 u64 now)
+{
+	struct tel_channel *chan = &card->channels[ch];
+	struct tel_event ev = {
+		.type = TEL_EVENT_OFFER,
+		.channel = ch,
+		.state = TEL_CALL_OFFERING,
+		.timestamp_ns = now,
+	};
+
+	if (chan->call)
+		return;		/* the card would not offer a busy channel */
+	chan->offered = true;
+	strscpy(chan->offer_number, number, sizeof(chan->offer_number));
+	strscpy(ev.number, number, sizeof(ev.number));
+	tel_card_broadcast(card, &ev);
+}
+
+/*
+ * The card lost events (its queue was full).  Tell every file, then bring
+ * each channel's view back in line with the channel blocks.
+ */
+static void tel_hw_resync(struct tel_card *card, u32 lost, u64 now)
+{
+	struct tel_event ev = {
+		.type = TEL_EVENT_OVERFLOW,
+		.lost = lost,
+		.timestamp_ns = now,
+	};
+	u32 ch;
+
+	tel_card_broadcast(card, &ev);
+	for (ch = 0; ch < card->nr_channels; ch++) {
+		u32 chst = tel_win_read(card, tel_ch_off(ch, TEL_CH_STATE));
+		u32 cause = tel_win_read(card, tel_ch_off(ch, TEL_CH_CAUSE));
+		struct tel_channel *chan = &card->channels[ch];
+
+		if (chst == TEL_CHST_OFFERING && !chan->call && !chan->offered)
+			tel_hw_offer(card, ch, "", now);
+		else
+			tel_hw_channel_state(card, ch, chst, cause, now);
+	}
+}
+
+/**
+ * tel_hw_events() - consume the card's event queue
+ * @card: the card
+ *
+ * Called from the event interrupt thread, and by DROP to make sure the
+ * events the card wrote before completing a HANGUP are handled first.
+ */
+void tel_hw_events(struct tel_card *card)
+{
+	char number[TEL_NUMBER_LEN];
+	u64 now = tel_now_ns();
+	u32 head, lost;
+
+	mutex_lock(&card->evq_lock);
+	mutex_lock(&card->lock);
+	if (card->gone)
+		goto out;
+
+	head = tel_win_read(card, TEL_EVQ_HEAD);
+	if (head - card->evq_tail > TEL_EVQ_ENTRIES) {
+		dev_warn_ratelimited(&card->dev, "event queue head %u out of range\n",
+				     head);
+		card->evq_tail = head;
+	}
+	rmb();	/* entries were written before the head */
+	while (card->evq_tail != head) {
+		u32 off = TEL_EVQ_BASE +
+			(card->evq_tail % TEL_EVQ_ENTRIES) * TEL_EVQ_ENTRY_SIZE;
+		u32 type = tel_win_read(card, off + TEL_EV_TYPE);
+		u32 ch = tel_win_read(card, off + TEL_EV_CHANNEL);
+
+		card->evq_tail++;
+		if (ch >= card->nr_channels)
+			continue;
+		if (type == TEL_HWEV_STATE) {
+			tel_hw_channel_state(card, ch,
+					     tel_win_read(card, off + TEL_EV_STATE),
+					     tel_win_read(card, off + TEL_EV_CAUSE),
+					     now);
+		} else if (type == TEL_HWEV_OFFER) {
+			memcpy_fromio(number, card->win + off + TEL_EV_NUMBER,
+				      sizeof(number));
+			number[sizeof(number) - 1] = '\0';
+			tel_hw_offer(card, ch, number, now);
+		}
+	}
+	tel_win_write(card, TEL_CTRL_EVQ_TAIL, card->evq_tail);
+
+	lost = tel_win_read(card, TEL_STATUS_EVQ_LOST);
+	if (lost != card->evq_lost) {
+		tel_hw_resync(card, lost - card->evq_lost, now);
+		card->evq_lost = lost;
+	}
+out:
+	mutex_unlock(&card->lock);
+	mutex_unlock(&card->evq_lock);
+	atomic_inc(&card->audio_gen);
+	wake_up_interruptible(&card->audio_wq);
+}
+
+/*
+ * Move a call's rings out of DMA memory.  Caller holds card->lock, the
+ * card no longer touches the rings.  If the copy cannot be allocated the
+ * audio not yet read is lost (and said so); the record is not.
+ */
+static void tel_call_migrate_ring(struct tel_call *call)
+{
+	struct tel_card *card = call->card;
+	void *copy;
+
+	if (!call->ring_is_dma)
+		return;
+	copy = kmemdup(call->ring, TEL_CALL_DMA_BYTES, GFP_KERNEL);
+	if (!copy)
+		dev_warn(&card->dev, "call %u: received audio lost on removal\n",
+			 call->handle);
+	tel_call_release_ring(call);
+	call->ring = copy;
+	if (!copy)
+		call->pos.rx_tail = call->pos.rx_head;
+}
+
+/**
+ * tel_card_shutdown() - the card is gone: end every call, free all DMA
+ * @card: the card
+ * @why: TEL_GONE_REMOVED from the PCI remove callback, TEL_GONE_FAILED
+ *	from the failure work
+ *
+ * Every live call becomes DISCONNECTED with origin HARDWARE and mode
+ * OUTOFORDER; every file gets TEL_EVENT_CARD_GONE.  Handles stay valid:
+ * INFO, READ, DROP and DEALLOC keep working, everything else answers
+ * ENODEV.  Idempotent.
+ */
+void tel_card_shutdown(struct tel_card *card, enum tel_gone_reason why)
+{
+	struct tel_event ev = { .type = TEL_EVENT_CARD_GONE };
+	struct tel_call *call;
+	u32 ch;
+
+	cancel_delayed_work_sync(&card->watchdog);
+	down_write(&card->hw_rwsem);
+	if (card->gone) {
+		up_write(&card->hw_rwsem);
+		return;
+	}
+	/* A card that still answers stops all DMA; a failed one may not. */
+	if (why == TEL_GONE_REMOVED)
+		tel_hw_command(card, TEL_OP_RESET, 0, 0, NULL, NULL);
+	mutex_lock(&card->lock);
+	card->gone = why;
+	pci_clear_master(card->pdev);
+	ev.timestamp_ns = tel_now_ns();
+
+	list_for_each_entry(call, &card->calls, node) {
+		tel_call_unbind(call);
+		if (call->info.state != TEL_CALL_IDLE)
+			tel_call_set_state(call, TEL_CALL_DISCONNECTED,
+					   TEL_ORIGIN_HARDWARE,
+					   TEL_DISC_OUTOFORDER);
+		tel_call_migrate_ring(call);
+	}
+	for (ch = 0; ch < card->nr_channels; ch++)
+		card->channels[ch].offered = false;
+	tel_card_broadcast(card, &ev);
+	mutex_unlock(&card->lock);
+	up_write(&card->hw_rwsem);
+
+	atomic_inc(&card->audio_gen);
+	wake_up_interruptible_all(&card->audio_wq);
+	dev_info(&card->dev, "card %s\n",
+		 why == TEL_GONE_REMOVED ? "removed" : "failed");
+}
+
+/* From any context that may hold hw_rwsem: shut down from a work item. */
+void tel_card_fail(struct tel_card *card)
+{
+	schedule_work(&card->fail_work);
+}
+
+/* Ring index helpers for READ and WRITE.  Caller holds card->lock. */
+void tel_hw_read_ring(struct tel_card *card, struct tel_call *call)
+{
+	lockdep_assert_held(&card->lock);
+	if (!call->bound || card->gone)
+		return;
+	call->pos.rx_head = tel_win_read(card,
+					 tel_ch_off(call->channel, TEL_CH_RX_HEAD));
+	call->pos.tx_tail = tel_win_read(card,
+					 tel_ch_off(call->channel, TEL_CH_TX_TAIL));
+	rmb();	/* ring contents were written before the indices */
+}
+
+void tel_hw_write_rx_tail(struct tel_card *card, struct tel_call *call)
+{
+	lockdep_assert_held(&card->lock);
+	if (call->bound && !card->gone)
+		tel_win_write(card, tel_ch_off(call->channel, TEL_CH_RX_TAIL),
+			      call->pos.rx_tail);
+}
+
+void tel_hw_write_tx_head(struct tel_card *card, struct tel_call *call)
+{
+	lockdep_assert_held(&card->lock);
+	/* iowrite32 orders the ring writes before the index */
+	if (call->bound && !card->gone)
+		tel_win_write(card, tel_ch_off(call->channel, TEL_CH_TX_HEAD),
+			      call->pos.tx_head);
+}
