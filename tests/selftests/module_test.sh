@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# module_test.sh - tel.ko unloads and loads again cleanly, and cannot be
+# unloaded while a file is open.  KTAP output, kselftest style.
+set -u
+ko=${TEL_TOP:-$(pwd)}/build/$(uname -r)/tel.ko
+pass=0 fail=0 n=0
+
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
+notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"; }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else notok "$name"; fi; }
+
+cards() { ls -d /sys/class/tel/tel* 2>/dev/null | wc -l; }
+
+echo "TAP version 13"
+echo "1..5"
+want=${TEL_CARDS:-1}
+
+exec 7<>/dev/tel0
+check module_unload_refused_while_open bash -c '! rmmod tel 2>/dev/null'
+exec 7>&-
+
+check module_unloads rmmod tel
+check module_gone_after_unload bash -c '[ ! -e /sys/module/tel ] && [ ! -e /dev/tel0 ]'
+check module_reloads insmod "$ko"
+for _ in $(seq 50); do [ "$(cards)" -ge "$want" ] && break; sleep 0.1; done
+check cards_back_after_reload bash -c "[ \"\$(ls -d /sys/class/tel/tel* | wc -l)\" = $want ]"
+
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
+[ "$fail" = 0 ]

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * removal_test.c - card removal (QMP device_del) with live calls
+ *
+ * Destructive: unplugs card 1, so tests/check runs it in a VM of its own.
+ * Every call goes DISCONNECTED (origin HARDWARE, mode OUTOFORDER), every
+ * file gets TEL_EVENT_CARD_GONE, INFO, READ, DROP and DEALLOC keep working
+ * on existing handles, everything else answers ENODEV, and no DMA memory
+ * outlives the device.
+ */
+#include <sys/stat.h>
+
+#include "tel_test.h"
+#include "kselftest_harness.h"
+
+#define CARD	1
+
+TEST(removal_with_live_calls)
+{
+	struct tel_call_answer ans = { .channel = 3 };
+	struct tel_call_info info;
+	struct tel_card_info cinfo = { };
+	uint32_t connected, ringing, dropped, answered;
+	uint8_t buf[4096];
+	struct tel_event ev;
+	struct stat st;
+	int fd, watcher, n;
+
+	fd = tel_open_card(CARD);
+	ASSERT_LE(0, fd);
+	watcher = tel_open_card(CARD);	/* a file with no calls at all */
+	ASSERT_LE(0, watcher);
+
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "far %d 1 noanswer", CARD));
+	ASSERT_EQ(0, tel_alloc(fd, 0, "100", &connected));
+	ASSERT_EQ(0, tel_wait_state(fd, connected, TEL_CALL_CONNECTED,
+				    TEL_WAIT_MS));
+	ASSERT_EQ(0, tel_alloc(fd, 1, "101", &ringing));
+	ASSERT_EQ(0, tel_wait_state(fd, ringing, TEL_CALL_RINGBACK,
+				    TEL_WAIT_MS));
+	ASSERT_EQ(0, tel_alloc(fd, 2, "102", &dropped));
+	ASSERT_EQ(0, tel_wait_state(fd, dropped, TEL_CALL_CONNECTED,
+				    TEL_WAIT_MS));
+	usleep(100 * 1000);	/* audio received, not read */
+	ASSERT_EQ(0, tel_drop(fd, dropped, 0));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer %d 3 4711", CARD));
+	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_OFFER, &ev, TEL_WAIT_MS));
+	ASSERT_EQ(0, ioctl(fd, TEL_IOC_CALL_ANSWER, &ans));
+	answered = ans.handle;
+	usleep(100 * 1000);
+	ASSERT_EQ(4 * 4096, tel_sysfs_num(CARD, "dma_bytes"));
+
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "unplug %d", CARD));
+	ASSERT_EQ(0, tel_wait_event(watcher, TEL_EVENT_CARD_GONE, &ev,
+				    TEL_WAIT_MS * 3));
+	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_CARD_GONE, &ev,
+				    TEL_WAIT_MS));
+	/* the class device is gone, the files are not */
+	EXPECT_NE(0, stat("/sys/class/tel/tel1", &st));
+
+	/* every live call: DISCONNECTED, HARDWARE, OUTOFORDER */
+	ASSERT_EQ(0, tel_info(fd, connected, &info));
+	EXPECT_EQ(TEL_CALL_DISCONNECTED, info.state);
+	EXPECT_EQ(TEL_ORIGIN_HARDWARE, info.origin);
+	EXPECT_EQ(TEL_DISC_OUTOFORDER, info.disconnect_mode);
+	EXPECT_EQ(0, info.dma_bytes);
+	EXPECT_LT(0, info.rx_frames);
+	ASSERT_EQ(0, tel_info(fd, ringing, &info));
+	EXPECT_EQ(TEL_CALL_DISCONNECTED, info.state);
+	EXPECT_EQ(TEL_ORIGIN_HARDWARE, info.origin);
+	ASSERT_EQ(0, tel_info(fd, answered, &info));
+	EXPECT_EQ(TEL_CALL_DISCONNECTED, info.state);
+	EXPECT_EQ(TEL_ORIGIN_HARDWARE, info.origin);
+	/* the dropped call keeps its own record */
+	ASSERT_EQ(0, tel_info(fd, dropped, &info));
+	EXPECT_EQ(TEL_CALL_IDLE, info.state);
+	EXPECT_EQ(TEL_ORIGIN_LOCAL, info.origin);
+	EXPECT_EQ(0, info.dma_bytes);
+	EXPECT_LT(0, info.rx_pending);
+
+	/* audio received before the removal is still there */
+	n = tel_audio(fd, TEL_IOC_CALL_READ, dropped, buf, sizeof(buf), 0);
+	EXPECT_EQ((int)info.rx_pending, n);
+	EXPECT_EQ(2, buf[0]);
+
+	/* everything needing the card: ENODEV */
+	EXPECT_EQ(-1, ioctl(fd, TEL_IOC_CARD_INFO, &cinfo));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, tel_alloc(fd, 4, "100", NULL));
+	EXPECT_EQ(ENODEV, errno);
+	memset(&ans, 0, sizeof(ans));
+	EXPECT_EQ(-1, ioctl(fd, TEL_IOC_CALL_ANSWER, &ans));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, tel_audio(fd, TEL_IOC_CALL_WRITE, connected, buf, 8, 0));
+	EXPECT_EQ(ENODEV, errno);
+
+	/* DROP and DEALLOC keep working */
+	EXPECT_EQ(0, tel_drop(fd, connected, 0));
+	ASSERT_EQ(0, tel_info(fd, connected, &info));
+	EXPECT_EQ(TEL_CALL_IDLE, info.state);
+	EXPECT_EQ(TEL_ORIGIN_HARDWARE, info.origin);
+	EXPECT_EQ(0, tel_dealloc(fd, connected));
+	EXPECT_EQ(-1, tel_info(fd, connected, &info));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(0, tel_drop(fd, ringing, 0));
+	EXPECT_EQ(0, tel_dealloc(fd, dropped));
+	EXPECT_EQ(-1, tel_dealloc(fd, answered));
+	EXPECT_EQ(EBUSY, errno);
+
+	/* reading events after the CARD_GONE: ENODEV, poll: HUP */
+	{
+		struct pollfd pfd = { .fd = watcher, .events = POLLIN };
+
+		EXPECT_EQ(1, poll(&pfd, 1, 0));
+		EXPECT_TRUE(pfd.revents & POLLHUP);
+		EXPECT_EQ(-1, read(watcher, &ev, sizeof(ev)));
+		EXPECT_EQ(ENODEV, errno);
+	}
+	close(watcher);
+	close(fd);	/* frees ringing and answered */
+
+	/* card 0 was not touched */
+	fd = tel_open_card(0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, ioctl(fd, TEL_IOC_CARD_INFO, &cinfo));
+	EXPECT_EQ(0, tel_alloc(fd, 0, "100", NULL));
+	close(fd);
+	EXPECT_EQ(0, tel_sysfs_num(0, "dma_bytes"));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tel_test.h - helpers shared by the tel selftests (run in the VM)
+ *
+ * The emulator's control port is the virtio-serial device named in
+ * $TEL_EMU_CTL (tests/vm/run sets it).  One request line, one reply line;
+ * see Documentation/card.rst for the commands.
+ */
+#ifndef TEL_TEST_H
+#define TEL_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/tel.h>
+
+#define TEL_WAIT_MS	10000	/* upper bound for things that take ms */
+
+static inline uint64_t tel_test_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Send one command to the emulator, read its one-line reply into @reply.
+ * Returns 0 when the reply starts with "ok", -1 otherwise.
+ */
+static inline int emu_cmd(char *reply, size_t len, const char *fmt, ...)
+{
+	const char *path = getenv("TEL_EMU_CTL");
+	char line[256], dummy[256];
+	size_t got = 0;
+	va_list ap;
+	int fd, n, tries;
+
+	if (!reply) {
+		reply = dummy;
+		len = sizeof(dummy);
+	}
+	reply[0] = '\0';
+	if (!path)
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	line[n++] = '\n';
+
+	/* a virtio console port takes one opener at a time: wait our turn */
+	for (tries = 0; (fd = open(path, O_RDWR | O_NOCTTY)) < 0; tries++) {
+		if (errno != EBUSY || tries >= 2000)
+			return -1;
+		usleep(1000);
+	}
+	if (write(fd, line, n) != n) {
+		close(fd);
+		return -1;
+	}
+	while (got < len - 1) {
+		ssize_t r = read(fd, reply + got, 1);
+
+		if (r <= 0)
+			break;
+		if (reply[got] == '\n')
+			break;
+		got++;
+	}
+	reply[got] = '\0';
+	close(fd);
+	return strncmp(reply, "ok", 2) ? -1 : 0;
+}
+
+/* The value of key=value (or key="value") in an emulator reply. */
+static inline const char *emu_val(const char *reply, const char *key,
+				  char *out, size_t len)
+{
+	size_t klen = strlen(key);
+	const char *p = reply;
+
+	out[0] = '\0';
+	while ((p = strstr(p, key))) {
+		if ((p == reply || p[-1] == ' ') && p[klen] == '=') {
+			const char *v = p + klen + 1;
+			char end = ' ';
+			size_t i = 0;
+
+			if (*v == '"') {
+				end = '"';
+				v++;
+			}
+			while (v[i] && v[i] != end && v[i] != '\n' &&
+			       i < len - 1) {
+				out[i] = v[i];
+				i++;
+			}
+			out[i] = '\0';
+			return out;
+		}
+		p += klen;
+	}
+	return NULL;
+}
+
+static inline long emu_num(const char *reply, const char *key)
+{
+	char v[64];
+
+	if (!emu_val(reply, key, v, sizeof(v)))
+		return -1;
+	return strtol(v, NULL, 0);
+}
+
+/* A hexadecimal value (CRCs) of an emulator reply. */
+static inline unsigned long emu_hex(const char *reply, const char *key)
+{
+	char v[64];
+
+	if (!emu_val(reply, key, v, sizeof(v)))
+		return 0;
+	return strtoul(v, NULL, 16);
+}
+
+static inline int tel_open_card(int index)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/dev/tel%d", index);
+	return open(path, O_RDWR | O_CLOEXEC);
+}
+
+/* Wait for the next event of @type (others are skipped); 0 or -1. */
+static inline int tel_wait_event(int fd, uint32_t type, struct tel_event *ev,
+				 int timeout_ms)
+{
+	uint64_t end = tel_test_now_ms() + timeout_ms;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	for (;;) {
+		int left = (int)(end - tel_test_now_ms());
+
+		if (left <= 0 || poll(&pfd, 1, left) <= 0)
+			return -1;
+		if (read(fd, ev, sizeof(*ev)) != sizeof(*ev))
+			return -1;
+		if (ev->type == type)
+			return 0;
+	}
+}
+
+/* Wait for STATE event of @handle reaching @state. */
+static inline int tel_wait_state_event(int fd, uint32_t handle,
+				       uint32_t state, struct tel_event *ev,
+				       int timeout_ms)
+{
+	uint64_t end = tel_test_now_ms() + timeout_ms;
+
+	while (tel_test_now_ms() < end) {
+		if (tel_wait_event(fd, TEL_EVENT_STATE, ev,
+				   (int)(end - tel_test_now_ms())))
+			return -1;
+		if (ev->handle == handle && ev->state == state)
+			return 0;
+	}
+	return -1;
+}
+
+static inline int tel_info(int fd, uint32_t handle, struct tel_call_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->handle = handle;
+	return ioctl(fd, TEL_IOC_CALL_INFO, info);
+}
+
+/* Poll INFO until the call is in @state; 0 or -1. */
+static inline int tel_wait_state(int fd, uint32_t handle, uint32_t state,
+				 int timeout_ms)
+{
+	uint64_t end = tel_test_now_ms() + timeout_ms;
+	struct tel_call_info info;
+
+	while (tel_test_now_ms() < end) {
+		if (tel_info(fd, handle, &info))
+			return -1;
+		if (info.state == state)
+			return 0;
+		usleep(2000);
+	}
+	return -1;
+}
+
+static inline int tel_alloc(int fd, uint32_t channel, const char *number,
+			    uint32_t *handle)
+{
+	struct tel_call_alloc req = { .channel = channel };
+	int ret;
+
+	strncpy(req.number, number, sizeof(req.number) - 1);
+	ret = ioctl(fd, TEL_IOC_CALL_ALLOC, &req);
+	if (!ret && handle)
+		*handle = req.handle;
+	return ret;
+}
+
+static inline int tel_drop(int fd, uint32_t handle, uint32_t reason)
+{
+	struct tel_call_drop req = { .handle = handle, .reason = reason };
+
+	return ioctl(fd, TEL_IOC_CALL_DROP, &req);
+}
+
+static inline int tel_dealloc(int fd, uint32_t handle)
+{
+	struct tel_call_dealloc req = { .handle = handle };
+
+	return ioctl(fd, TEL_IOC_CALL_DEALLOC, &req);
+}
+
+static inline int tel_audio(int fd, unsigned long cmd, uint32_t handle,
+			    void *buf, uint32_t len, uint32_t flags)
+{
+	struct tel_call_audio req = {
+		.handle = handle,
+		.flags = flags,
+		.buf = (uintptr_t)buf,
+		.len = len,
+	};
+
+	if (ioctl(fd, cmd, &req))
+		return -1;
+	return (int)req.len;
+}
+
+/* A sysfs attribute of /sys/class/tel/telN as a number, -1 if absent. */
+static inline long tel_sysfs_num(int card, const char *attr)
+{
+	char path[128], buf[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/tel/tel%d/%s", card, attr);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 0);
+}
+
+#endif /* TEL_TEST_H */
