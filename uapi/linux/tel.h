@@ -41,7 +41,7 @@ struct tel_card_info {
 	__u32 reserved[7];
 };
 
-#define TEL_CARD_F_GONE		(1U << 0)	/* card removed or failed */
+#define TEL_CARD_F_GONE		0x1	/* card removed or failed */
 
 /**
  * enum tel_call_state - call states; see the diagram in
@@ -124,7 +124,7 @@ struct tel_call_alloc {
 	__u32 reserved[4];
 };
 
-#define TEL_ANSWER_F_ACCEPT	(1U << 0)	/* take ownership, keep ringing */
+#define TEL_ANSWER_F_ACCEPT	0x1	/* take ownership, keep ringing */
 
 /**
  * struct tel_call_answer - TEL_IOC_CALL_ANSWER: take an offered call
@@ -224,7 +224,7 @@ struct tel_call_info {
 #define TEL_DIR_OUTBOUND	0
 #define TEL_DIR_INBOUND		1
 
-#define TEL_AUDIO_F_WAIT	(1U << 0)	/* block until data or space */
+#define TEL_AUDIO_F_WAIT	0x1	/* block until data or space */
 
 /**
  * struct tel_call_audio - TEL_IOC_CALL_READ / TEL_IOC_CALL_WRITE
