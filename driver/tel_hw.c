@@ -86,6 +86,7 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 		dev_err(&card->dev, "command %u on channel %u timed out\n",
 			op, channel);
 		/* cut it off from memory now: its rings may be freed soon */
+		tel_win_write(card, TEL_CTRL, 0);
 		pci_clear_master(card->pdev);
 		tel_card_fail(card);
 		ret = -ETIMEDOUT;
@@ -304,6 +305,8 @@ void tel_card_shutdown(struct tel_card *card, enum tel_gone_reason why)
 		tel_hw_command(card, TEL_OP_RESET, 0, 0, NULL, NULL);
 	mutex_lock(&card->lock);
 	card->gone = why;
+	/* no DMA from here on, whether or not the RESET was obeyed */
+	tel_win_write(card, TEL_CTRL, 0);
 	pci_clear_master(card->pdev);
 	ev.timestamp_ns = tel_now_ns();
 

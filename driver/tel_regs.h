@@ -64,6 +64,11 @@
 #define TEL_CTRL_TICK_IRQ	0x0204	/* u32, ticks per tick irq, 0 = none */
 #define TEL_CTRL_EVQ_TAIL	0x0208	/* u32, event queue consumer index */
 #define TEL_CTRL_ENABLE		0x1	/* driver takes events and irqs */
+/*
+ * While TEL_CTRL_ENABLE is clear the card does no DMA and raises no
+ * interrupt: clearing it is how the driver cuts a card off from memory
+ * (an emulated card cannot see the PCI bus-master bit).
+ */
 
 /*
  * Command mailbox.  The driver fills OP, CHANNEL, ARG and the addresses,
@@ -87,7 +92,9 @@
 
 /*
  * Operations.  After HANGUP or RESET completes the card no longer reads
- * or writes the channel's rings: the driver may free them.
+ * or writes the channel's rings: the driver may free them.  HANGUP does
+ * not set TEL_CH_CAUSE (only a far-end clear does); DIAL, ANSWER and a
+ * new offer zero it.
  */
 #define TEL_OP_NOP		0	/* ping */
 #define TEL_OP_RESET		1	/* every channel on hook, rings unbound */
