@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ctl.c - the control channel: DIR/ctl.sock, one request line in, one
+ * reply line out ("ok ..." or "err <reason>").
+ *
+ * Clients are host tools and QEMU itself (a virtio-serial port whose
+ * guest side may not be open for a long time), so nothing here may block:
+ * input is reassembled from arbitrary pieces, output is buffered and
+ * written when the socket takes it.  Connections live in a fixed table so
+ * that an event already fetched by epoll for a connection closed earlier
+ * in the same batch never points at freed memory.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "telemu.h"
+
+#define CTL_MAX_CONNS	32
+#define CTL_LINE_MAX	512
+#define CTL_OUT_MAX	65536
+#define CTL_MAX_ARGS	8
+#define CTL_MAX_FLOOD	1000000
+
+struct ctl_conn {
+	struct watch w;
+	bool used;
+	bool eof;		/* peer shut down its write side */
+	bool waiting;		/* a reply is owed by qmp.c */
+	bool discard;		/* skipping the rest of an overlong line */
+	size_t in_len;
+	size_t out_len;
+	char in[CTL_LINE_MAX];
+	char out[CTL_OUT_MAX];
+};
+
+static struct ctl_conn conns[CTL_MAX_CONNS];
+static struct watch listen_w = { .fd = -1 };
+
+int ctl_listen(const char *dir)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/ctl.sock", dir);
+	listen_w.kind = W_CTL_LISTEN;
+	listen_w.fd = emu_unix_listen(path);
+	if (listen_w.fd < 0)
+		return listen_w.fd;
+	return emu_watch_add(&listen_w, EPOLLIN);
+}
+
+static void ctl_close(struct ctl_conn *cc)
+{
+	if (!cc->used)
+		return;
+	qmp_forget_conn(cc);
+	emu_watch_del(&cc->w);
+	close(cc->w.fd);
+	cc->used = false;
+	cc->w.fd = -1;
+}
+
+void ctl_close_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < CTL_MAX_CONNS; i++)
+		ctl_close(&conns[i]);
+	if (listen_w.fd >= 0)
+		close(listen_w.fd);
+}
+
+void ctl_accept(void)
+{
+	struct ctl_conn *cc = NULL;
+	unsigned int i;
+	int fd;
+
+	fd = accept4(listen_w.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	for (i = 0; i < CTL_MAX_CONNS && !cc; i++)
+		if (!conns[i].used)
+			cc = &conns[i];
+	if (!cc) {
+		emu_err("ctl: too many connections");
+		close(fd);
+		return;
+	}
+	memset(cc, 0, offsetof(struct ctl_conn, in));
+	cc->used = true;
+	cc->w = (struct watch){ W_CTL_CONN, fd, cc, 0 };
+	if (emu_watch_add(&cc->w, EPOLLIN)) {
+		close(fd);
+		cc->used = false;
+	}
+	emu_dbg("ctl: connection %u", i - 1);
+}
+
+/* Re-arm epoll: read only while we may answer, write while owing bytes. */
+static void ctl_rearm(struct ctl_conn *cc)
+{
+	uint32_t ev = 0;
+
+	if (!cc->eof && !cc->waiting)
+		ev |= EPOLLIN;
+	if (cc->out_len)
+		ev |= EPOLLOUT;
+	emu_watch_mod(&cc->w, ev);
+}
+
+static void ctl_flush(struct ctl_conn *cc)
+{
+	ssize_t n;
+
+	while (cc->out_len) {
+		n = send(cc->w.fd, cc->out, cc->out_len,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		memmove(cc->out, cc->out + n, cc->out_len - n);
+		cc->out_len -= n;
+	}
+}
+
+void ctl_reply(void *conn, const char *fmt, ...)
+{
+	struct ctl_conn *cc = conn;
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	emu_dbg("ctl: -> %.*s", n - 1, line);
+	/* nobody reads this connection: drop rather than stall the loop */
+	if (cc->out_len + n > CTL_OUT_MAX) {
+		emu_err("ctl: reply dropped, client not reading");
+		return;
+	}
+	memcpy(cc->out + cc->out_len, line, n);
+	cc->out_len += n;
+	ctl_flush(cc);
+}
+
+static int parse_index(const char *s, unsigned int limit, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno || v >= limit)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/* Parsed request: argv plus the card and channel it names. */
+struct req {
+	struct ctl_conn *cc;
+	int argc;
+	char *argv[CTL_MAX_ARGS];
+	struct emu_card *card;
+	struct emu_chan *ch;
+};
+
+static const char *const far_names[] = {
+	[FAR_ANSWER] = "answer", [FAR_BUSY] = "busy",
+	[FAR_REJECT] = "reject", [FAR_NOANSWER] = "noanswer",
+	[FAR_UNREACHABLE] = "unreachable",
+};
+
+static const char *const audio_names[] = {
+	[AUDIO_PATTERN] = "pattern", [AUDIO_ECHO] = "echo",
+	[AUDIO_SILENCE] = "silence",
+};
+
+static int name_index(const char *s, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+static void cmd_far(struct req *r)
+{
+	int mode = name_index(r->argv[3], far_names, 5);
+	unsigned int delay;
+
+	if (mode < 0 || r->argc > 5 ||
+	    (r->argc == 5 && parse_index(r->argv[4], 3600000, &delay))) {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	if (r->argc < 5)
+		delay = mode == FAR_ANSWER ? EMU_ANSWER_TICKS : EMU_CLEAR_TICKS;
+	r->ch->far_mode = mode;
+	r->ch->far_delay = delay;
+	ctl_reply(r->cc, "ok");
+}
+
+static void cmd_audio(struct req *r)
+{
+	int mode = name_index(r->argv[3], audio_names, 3);
+
+	if (mode < 0 || r->argc != 4) {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	r->ch->audio_mode = mode;
+	ctl_reply(r->cc, "ok");
+}
+
+static void cmd_hangup(struct req *r)
+{
+	uint32_t cause, st = r->ch->state;
+
+	if (r->argc != 4 || cause_parse(r->argv[3], &cause)) {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	if (st != TEL_CHST_DIALING && st != TEL_CHST_RINGBACK &&
+	    st != TEL_CHST_CONNECTED) {
+		ctl_reply(r->cc, "err state");
+		return;
+	}
+	far_clear(r->card, r->ch, cause);
+	ctl_reply(r->cc, "ok");
+}
+
+static bool number_ok(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (!len || len >= TEL_DIGITS_LEN)
+		return false;
+	for (; *s; s++)
+		if (!isgraph((unsigned char)*s) || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+static void cmd_offer(struct req *r)
+{
+	if (r->argc != 4 || !number_ok(r->argv[3])) {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	if (r->ch->state != TEL_CHST_IDLE) {
+		ctl_reply(r->cc, "err busy");
+		return;
+	}
+	ch_store(r->card, r->ch, TEL_CH_CAUSE, 0);
+	chan_set_state(r->card, r->ch, TEL_CHST_OFFERING);
+	card_emit(r->card, TEL_HWEV_OFFER, r->ch, 0, r->argv[3]);
+	ctl_reply(r->cc, "ok");
+}
+
+static void cmd_cancel(struct req *r)
+{
+	if (r->argc != 3) {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	if (r->ch->state != TEL_CHST_OFFERING) {
+		ctl_reply(r->cc, "err state");
+		return;
+	}
+	ch_store(r->card, r->ch, TEL_CH_CAUSE, TEL_DISC_CANCELLED);
+	chan_set_state(r->card, r->ch, TEL_CHST_IDLE);
+	card_emit(r->card, TEL_HWEV_STATE, r->ch, TEL_DISC_CANCELLED, NULL);
+	ctl_reply(r->cc, "ok");
+}
+
+static void cmd_stats(struct req *r)
+{
+	struct emu_chan *ch = r->ch;
+	struct emu_card *c = r->card;
+	char digits[TEL_DIGITS_LEN];
+	size_t i;
+
+	if (r->argc != 3) {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	for (i = 0; i < sizeof(digits) - 1 && ch->digits[i]; i++)
+		digits[i] = isgraph((unsigned char)ch->digits[i]) &&
+			    ch->digits[i] != '"' && ch->digits[i] != '\\' ?
+			    ch->digits[i] : '?';
+	digits[i] = 0;
+	ctl_reply(r->cc, "ok state=%u hook=%u dials=%llu digits=\"%s\" "
+		  "answers=%llu hangups=%llu hangup_cause=%u "
+		  "far_rx_bytes=%llu far_rx_crc=%08x "
+		  "far_tx_bytes=%llu far_tx_crc=%08x "
+		  "rx_overruns=%u tx_underruns=%u",
+		  ch->state, ch_load(c, ch, TEL_CH_HOOK),
+		  (unsigned long long)ch->dials, digits,
+		  (unsigned long long)ch->answers,
+		  (unsigned long long)ch->hangups, ch->hangup_cause,
+		  (unsigned long long)ch->far_rx.bytes, crc_value(&ch->far_rx),
+		  (unsigned long long)ch->far_tx.bytes, crc_value(&ch->far_tx),
+		  ch_load(c, ch, TEL_CH_RX_OVERRUNS),
+		  ch_load(c, ch, TEL_CH_TX_UNDERRUNS));
+}
+
+static void cmd_info(struct req *r)
+{
+	struct emu_card *c = r->card;
+
+	/* from our own state: the guest may have scribbled the window */
+	ctl_reply(r->cc, "ok model=\"" EMU_MODEL "%u\" firmware=\""
+		  EMU_FIRMWARE "\" serial=\"" EMU_SERIAL "\" channels=%u",
+		  c->nch, c->serial, c->nch);
+}
+
+static void cmd_card(struct req *r)
+{
+	struct emu_card *c = r->card;
+
+	ctl_reply(r->cc, "ok ticks=%u missed=%u evq_lost=%u connected=%d "
+		  "commands=%llu doorbells=%llu irqs=%llu",
+		  win_load(c, TEL_STATUS_TICKS), win_load(c, TEL_STATUS_MISSED),
+		  win_load(c, TEL_STATUS_EVQ_LOST), c->connected,
+		  (unsigned long long)c->commands,
+		  (unsigned long long)c->doorbells,
+		  (unsigned long long)c->irqs);
+}
+
+static int parse_onoff(const char *s, bool *out)
+{
+	if (!strcmp(s, "on"))
+		*out = true;
+	else if (!strcmp(s, "off"))
+		*out = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static void cmd_fault(struct req *r)
+{
+	struct emu_card *c = r->card;
+	const char *what = r->argv[2];
+	unsigned int n;
+	bool on;
+
+	if (r->argc != 4)
+		goto usage;
+	if (!strcmp(what, "evq-flood")) {
+		if (parse_index(r->argv[3], CTL_MAX_FLOOD + 1, &n))
+			goto usage;
+		card_flood(c, n);
+		ctl_reply(r->cc, "ok");
+		return;
+	}
+	if (parse_onoff(r->argv[3], &on))
+		goto usage;
+	if (!strcmp(what, "badaddr"))
+		c->f_badaddr = on;
+	else if (!strcmp(what, "cmd-timeout"))
+		c->f_cmd_timeout = on;
+	else if (!strcmp(what, "stall"))
+		c->f_stall = on;
+	else
+		goto usage;
+	ctl_reply(r->cc, "ok");
+	return;
+usage:
+	ctl_reply(r->cc, "err usage");
+}
+
+static void cmd_unplug(struct req *r)
+{
+	int err;
+
+	if (r->argc != 2) {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	err = qmp_unplug(r->cc, r->card->index);
+	if (err)
+		return;		/* qmp.c replied */
+	r->cc->waiting = true;
+}
+
+static const struct ctl_cmd {
+	const char *name;
+	int min_args;		/* including the name */
+	bool has_chan;
+	bool needs_qemu;	/* changes call state: only on a live card */
+	void (*fn)(struct req *r);
+} ctl_cmds[] = {
+	{ "info", 2, false, false, cmd_info },
+	{ "card", 2, false, false, cmd_card },
+	{ "unplug", 2, false, false, cmd_unplug },
+	{ "fault", 4, false, false, cmd_fault },
+	{ "far", 4, true, false, cmd_far },
+	{ "audio", 4, true, false, cmd_audio },
+	{ "stats", 3, true, false, cmd_stats },
+	{ "hangup", 4, true, true, cmd_hangup },
+	{ "offer", 4, true, true, cmd_offer },
+	{ "cancel", 3, true, true, cmd_cancel },
+};
+
+static void ctl_dispatch(struct req *r)
+{
+	const struct ctl_cmd *cmd = NULL;
+	unsigned int i, card, chan;
+	int err;
+
+	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++)
+		if (!strcmp(r->argv[0], ctl_cmds[i].name))
+			cmd = &ctl_cmds[i];
+	if (!cmd || r->argc < cmd->min_args) {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	if (!cmd->has_chan && strcmp(cmd->name, "fault") &&
+	    r->argc != cmd->min_args) {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	err = parse_index(r->argv[1], emu_ncards, &card);
+	if (!err && cmd->has_chan)
+		err = parse_index(r->argv[2], emu_cards[card].nch, &chan);
+	if (err) {
+		ctl_reply(r->cc, err == -ERANGE ? "err range" : "err usage");
+		return;
+	}
+	r->card = &emu_cards[card];
+	if (cmd->has_chan)
+		r->ch = &r->card->ch[chan];
+	if (cmd->needs_qemu && !r->card->connected) {
+		ctl_reply(r->cc, "err gone");
+		return;
+	}
+	cmd->fn(r);
+}
+
+static void ctl_line(struct ctl_conn *cc, char *line)
+{
+	struct req r = { .cc = cc };
+	char *save, *tok;
+
+	emu_dbg("ctl: <- %s", line);
+	for (tok = strtok_r(line, " \t\r", &save); tok;
+	     tok = strtok_r(NULL, " \t\r", &save)) {
+		if (r.argc == CTL_MAX_ARGS) {
+			ctl_reply(cc, "err usage");
+			return;
+		}
+		r.argv[r.argc++] = tok;
+	}
+	if (!r.argc)
+		ctl_reply(cc, "err usage");
+	else if (!strcmp(r.argv[0], "ping"))
+		ctl_reply(cc, r.argc == 1 ? "ok" : "err usage");
+	else
+		ctl_dispatch(&r);
+}
+
+/* Run every complete line in the buffer, stopping while a reply is owed. */
+static void ctl_process(struct ctl_conn *cc)
+{
+	char *nl;
+	size_t len;
+
+	while (!cc->waiting && (nl = memchr(cc->in, '\n', cc->in_len))) {
+		*nl = 0;
+		len = nl - cc->in + 1;
+		if (!cc->discard)
+			ctl_line(cc, cc->in);
+		cc->discard = false;
+		memmove(cc->in, cc->in + len, cc->in_len - len);
+		cc->in_len -= len;
+	}
+	if (cc->in_len == CTL_LINE_MAX) {
+		/* no newline in a full buffer: answer once, skip the rest */
+		if (!cc->discard)
+			ctl_reply(cc, "err usage");
+		cc->discard = true;
+		cc->in_len = 0;
+	}
+}
+
+static void ctl_read(struct ctl_conn *cc)
+{
+	ssize_t n;
+
+	while (!cc->waiting && !cc->eof) {
+		n = recv(cc->w.fd, cc->in + cc->in_len,
+			 CTL_LINE_MAX - cc->in_len, MSG_DONTWAIT);
+		if (n == 0)
+			cc->eof = true;
+		if (n <= 0)
+			break;
+		cc->in_len += n;
+		ctl_process(cc);
+	}
+}
+
+void ctl_conn_event(void *conn, uint32_t events)
+{
+	struct ctl_conn *cc = conn;
+
+	if (!cc->used)
+		return;		/* closed earlier in this epoll batch */
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+		ctl_read(cc);
+	if (cc->out_len)
+		ctl_flush(cc);
+	/* HUP: the peer can read nothing more from us either */
+	if ((events & (EPOLLHUP | EPOLLERR)) ||
+	    (cc->eof && !cc->waiting && !cc->out_len)) {
+		ctl_close(cc);
+		return;
+	}
+	ctl_rearm(cc);
+}
+
+/* qmp.c delivered the owed reply: go on with queued requests. */
+void ctl_resume(void *conn)
+{
+	struct ctl_conn *cc = conn;
+
+	cc->waiting = false;
+	ctl_process(cc);
+	if (!cc->waiting)
+		ctl_read(cc);
+	if (cc->eof && !cc->waiting && !cc->out_len)
+		ctl_close(cc);
+	else
+		ctl_rearm(cc);
+}

@@ -1,0 +1,732 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * emutest_cases.c - the behaviours emutest checks, one function each.
+ * The order matters only where a case says so (the unplug and the card
+ * disconnect cases come last).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "emutest.h"
+
+static struct card *c0 = &cards[0];
+
+static void case_identity(void)
+{
+	struct card *c = c0;
+	char serial[TEL_ID_STR_LEN];
+	uint32_t t0;
+
+	check(card_attach(c, 0), "card0: ivshmem handshake");
+	check(!memcmp(c->win + TEL_ID_MAGIC, TEL_MAGIC, TEL_MAGIC_LEN),
+	      "magic");
+	check(rd(c, TEL_ID_VERSION) == TEL_VERSION, "version");
+	check(rd(c, TEL_ID_CHANNELS) == NCH, "channels");
+	check(rd(c, TEL_ID_FRAME_SAMPLES) == 8 &&
+	      rd(c, TEL_ID_SAMPLE_RATE) == 8000, "frame samples, rate");
+	check(rd(c, TEL_ID_CAPS) == TEL_CAP_G711, "caps");
+	check(rd(c, TEL_ID_DOORBELL_PEER) == 0, "doorbell peer 0");
+	check(!strcmp((char *)c->win + TEL_ID_MODEL, "tel-emu E4"), "model");
+	check(!strcmp((char *)c->win + TEL_ID_FIRMWARE, "emu-1.0"),
+	      "firmware");
+	snprintf(serial, sizeof(serial), "EMU-%04d", SERIAL_BASE);
+	check(!strcmp((char *)c->win + TEL_ID_SERIAL, serial), "serial");
+	check(rd(c, TEL_STATUS) == TEL_STATUS_READY, "status ready");
+	t0 = rd(c, TEL_STATUS_TICKS);
+	msleep(50);
+	check(rd(c, TEL_STATUS_TICKS) - t0 >= 10, "ticks run (%u in 50 ms)",
+	      rd(c, TEL_STATUS_TICKS) - t0);
+	wr(c, TEL_CTRL, TEL_CTRL_ENABLE);
+}
+
+static void case_ctl_basics(void)
+{
+	char want[160];
+	int fd2;
+
+	check(ctl_is("ok", "ping"), "ctl: ping");
+	snprintf(want, sizeof(want), "ok model=\"tel-emu E4\" "
+		 "firmware=\"emu-1.0\" serial=\"EMU-%04d\" channels=4",
+		 SERIAL_BASE + 1);
+	check(ctl_is(want, "info 1"), "ctl: info");
+	check(ctl_is("err range", "info 2"), "ctl: info bad card");
+	check(ctl_is("err usage", "info x"), "ctl: info not a number");
+	check(ctl_is("err usage", "info"), "ctl: info no card");
+	check(ctl_is("err usage", "frobnicate 1 2"), "ctl: unknown command");
+	check(ctl_is("err usage", " "), "ctl: blank line");
+	check(ctl_is("err range", "stats 0 4"), "ctl: bad channel");
+	check(ctl_is("err usage", "far 0 0 sometimes"), "ctl: bad far mode");
+	check(ctl_is("err usage", "audio 0 0 jazz"), "ctl: bad audio mode");
+	check(ctl_is("err usage", "fault 0 meltdown on"), "ctl: bad fault");
+	check(ctl_is("err usage", "hangup 0 0 whatever"), "ctl: bad cause");
+	check(ctl_is("err state", "hangup 0 0 normal"), "ctl: hangup idle");
+	check(ctl_is("err state", "cancel 0 0"), "ctl: cancel idle");
+	check(ctl_is("ok", "ping\r"), "ctl: CRLF accepted");
+
+	/* a request written in pieces, and two on one write */
+	if (write(ctl_fd, "pi", 2) != 2)
+		die("write");
+	msleep(20);
+	if (write(ctl_fd, "n", 1) != 1)
+		die("write");
+	msleep(20);
+	check(!strcmp(ctl("g"), "ok"), "ctl: request in pieces");
+	if (write(ctl_fd, "ping\ncard 9\n", 12) != 12)
+		die("write");
+	check(!strcmp(ctl_read_reply(), "ok"), "ctl: pipelined request 1");
+	check(!strcmp(ctl_read_reply(), "err range"),
+	      "ctl: pipelined request 2");
+
+	fd2 = unix_connect_ctl();
+	check(fd2 >= 0 && !strcmp(ctl_on(fd2, "ping"), "ok"),
+	      "ctl: second connection");
+	check(!strcmp(ctl("ping"), "ok"), "ctl: first still served");
+	if (fd2 >= 0)
+		close(fd2);
+}
+
+static void case_mailbox(void)
+{
+	struct card *c = c0;
+	struct cmd k = { .op = TEL_OP_DIAL, .ch = 0, .ring = 4096,
+			 .digits = "123" };
+	uint32_t seq;
+
+	seq = c->seq;
+	check(card_cmd(c, TEL_OP_NOP, 0, 0) == TEL_CMDST_OK, "NOP");
+	check(rd(c, TEL_CMD_DONE_SEQ) == seq + 1, "DONE_SEQ = SEQ");
+	check(card_cmd(c, 99, 0, 0) == TEL_CMDST_INVAL, "unknown op: INVAL");
+	check(card_cmd(c, TEL_OP_HANGUP, NCH, 0) == TEL_CMDST_BADCHAN,
+	      "HANGUP bad channel: BADCHAN");
+	check(card_cmd(c, TEL_OP_DIAL, 1000, 0) == TEL_CMDST_BADCHAN,
+	      "DIAL bad channel: BADCHAN");
+	check(card_cmd(c, TEL_OP_ANSWER, 0, 0) == TEL_CMDST_BUSY,
+	      "ANSWER idle channel: BUSY");
+
+	k.rx = 0;
+	k.tx = tx_ring(0, 0);
+	check(card_cmd_wait(c, &k, 1000) == TEL_CMDST_BADADDR,
+	      "DIAL rx addr 0: BADADDR");
+	k.rx = rx_ring(0, 0);
+	k.tx = RAM_SIZE - 2048;
+	check(card_cmd_wait(c, &k, 1000) == TEL_CMDST_BADADDR,
+	      "DIAL tx ring past RAM end: BADADDR");
+	k.tx = 0xffffffffffffff00ULL;
+	check(card_cmd_wait(c, &k, 1000) == TEL_CMDST_BADADDR,
+	      "DIAL tx addr wraps: BADADDR");
+	k.tx = tx_ring(0, 0);
+	k.ring = 100;
+	check(card_cmd_wait(c, &k, 1000) == TEL_CMDST_BADADDR,
+	      "DIAL ring not 2^n: BADADDR");
+	k.ring = 32;
+	check(card_cmd_wait(c, &k, 1000) == TEL_CMDST_BADADDR,
+	      "DIAL ring 32: BADADDR");
+	k.ring = 131072;
+	check(card_cmd_wait(c, &k, 1000) == TEL_CMDST_BADADDR,
+	      "DIAL ring 128K: BADADDR");
+	k.ring = 4096;
+	k.digits = "";
+	check(card_cmd_wait(c, &k, 1000) == TEL_CMDST_INVAL,
+	      "DIAL no digits: INVAL");
+	check(chr(c, 0, TEL_CH_STATE) == TEL_CHST_IDLE &&
+	      chr(c, 0, TEL_CH_RING_BYTES) == 0, "refused DIAL: still idle");
+	check(rd(c, TEL_EVQ_HEAD) == c->evq_tail, "no events so far");
+}
+
+static void case_dial_answer(void)
+{
+	struct card *c = c0;
+	uint32_t t0, t1;
+
+	check(ctl_is("ok", "far 0 0 answer"), "far answer (default)");
+	t0 = rd(c, TEL_STATUS_TICKS);
+	check(card_dial(c, 0, 0, 4096, "5551000") == TEL_CMDST_OK, "DIAL");
+	/* RINGBACK may already have come if we were descheduled */
+	check((chr(c, 0, TEL_CH_STATE) == TEL_CHST_DIALING ||
+	       rd(c, TEL_STATUS_TICKS) != t0) &&
+	      chr(c, 0, TEL_CH_HOOK) == 1 &&
+	      chr(c, 0, TEL_CH_RING_BYTES) == 4096,
+	      "DIALING, off hook, ring bound");
+	check(expect_state(c, 0, TEL_CHST_RINGBACK, 0, 500),
+	      "event: RINGBACK");
+	check(expect_state(c, 0, TEL_CHST_CONNECTED, 0, 500),
+	      "event: CONNECTED");
+	t1 = rd(c, TEL_STATUS_TICKS);
+	check(t1 - t0 >= 19 && t1 - t0 <= 60,
+	      "connected about 20 ticks after DIAL (%u)", t1 - t0);
+	check(card_dial(c, 0, 0, 4096, "1") == TEL_CMDST_BUSY,
+	      "DIAL busy channel: BUSY");
+	ctl("stats 0 0");
+	check(kv("state") == 3 && kv("hook") == 1 && kv("dials") == 1 &&
+	      strstr(reply, "digits=\"5551000\""), "stats after DIAL: %s",
+	      reply);
+}
+
+static void wait_rx(struct card *c, unsigned int ch, uint32_t bytes)
+{
+	uint64_t deadline = now_ms() + 2000;
+
+	while (chr(c, ch, TEL_CH_RX_HEAD) < bytes && now_ms() < deadline)
+		msleep(2);
+}
+
+/* ch0 is CONNECTED with a 4096 ring, pattern audio, nothing written. */
+static void case_audio(void)
+{
+	struct card *c = c0;
+	uint8_t *rx = ram + rx_ring(0, 0), *tx = ram + tx_ring(0, 0);
+	uint8_t data[256];
+	uint32_t head, i, bad = 0;
+	uint64_t deadline;
+
+	check(chr(c, 0, TEL_CH_TX_UNDERRUNS) == 0,
+	      "no underruns before the driver wrote anything");
+	wait_rx(c, 0, 256);
+	head = chr(c, 0, TEL_CH_RX_HEAD);
+	for (i = 0; i < head && i < 4096; i++)
+		bad += rx[i] != (i & 0xff);
+	check(head >= 256 && head % 8 == 0 && !bad,
+	      "rx pattern bytes (%u bytes, %u bad)", head, bad);
+	check(chr(c, 0, TEL_CH_RX_FRAMES) >= head / 8, "RX_FRAMES counted");
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = i * 7 + 3;
+	memcpy(tx, data, sizeof(data));
+	chw(c, 0, TEL_CH_TX_HEAD, sizeof(data));
+	deadline = now_ms() + 2000;
+	while (chr(c, 0, TEL_CH_TX_TAIL) != sizeof(data) &&
+	       now_ms() < deadline)
+		msleep(2);
+	check(chr(c, 0, TEL_CH_TX_TAIL) == sizeof(data) &&
+	      chr(c, 0, TEL_CH_TX_FRAMES) == sizeof(data) / 8,
+	      "tx ring consumed, TX_FRAMES = 32");
+	ctl("stats 0 0");
+	check(kv("far_rx_bytes") == sizeof(data) &&
+	      kv("far_rx_crc") == crc32_buf(data, sizeof(data)),
+	      "far end received the bytes (crc %08llx)", kv("far_rx_crc"));
+	msleep(20);
+	check(chr(c, 0, TEL_CH_TX_UNDERRUNS) >= 10,
+	      "underruns counted once TX_HEAD != 0 (%u)",
+	      chr(c, 0, TEL_CH_TX_UNDERRUNS));
+
+	/* stop consuming rx: the 4096 ring fills, then overruns */
+	head = chr(c, 0, TEL_CH_RX_HEAD);
+	chw(c, 0, TEL_CH_RX_TAIL, head);
+	msleep(600);
+	check(chr(c, 0, TEL_CH_RX_HEAD) - head == 4096 &&
+	      chr(c, 0, TEL_CH_RX_OVERRUNS) > 0,
+	      "rx ring full at 4096, overruns %u",
+	      chr(c, 0, TEL_CH_RX_OVERRUNS));
+	ctl("stats 0 0");
+	check(kv("rx_overruns") == chr(c, 0, TEL_CH_RX_OVERRUNS) ||
+	      kv("rx_overruns") + 1 == chr(c, 0, TEL_CH_RX_OVERRUNS) ||
+	      kv("rx_overruns") == chr(c, 0, TEL_CH_RX_OVERRUNS) + 1,
+	      "stats rx_overruns matches the window");
+	/* the stream position went on while frames were lost */
+	chw(c, 0, TEL_CH_RX_TAIL, chr(c, 0, TEL_CH_RX_HEAD));
+	head = chr(c, 0, TEL_CH_RX_HEAD);
+	wait_rx(c, 0, head + 8);
+	i = head % 4096;
+	check(rx[i] != (head & 0xff) && (uint8_t)(rx[i + 1] - rx[i]) == 1,
+	      "pattern index advanced across lost frames");
+	check(ctl_is("ok", "audio 0 0 silence"), "audio silence");
+	head = chr(c, 0, TEL_CH_RX_HEAD);
+	chw(c, 0, TEL_CH_RX_TAIL, head);
+	wait_rx(c, 0, head + 16);
+	i = (head + 8) % 4096;
+	check(rx[i] == 0xff && rx[i + 7] == 0xff, "silence frames are 0xff");
+	ctl("audio 0 0 pattern");
+}
+
+static void case_hangup_stops_dma(void)
+{
+	struct card *c = c0;
+	uint8_t *rx = ram + rx_ring(0, 0);
+	uint32_t i, bad = 0;
+
+	check(card_cmd(c, TEL_OP_HANGUP, 0, TEL_DISC_NORMAL) == TEL_CMDST_OK,
+	      "HANGUP");
+	check(chr(c, 0, TEL_CH_STATE) == TEL_CHST_IDLE &&
+	      chr(c, 0, TEL_CH_HOOK) == 0 &&
+	      chr(c, 0, TEL_CH_RING_BYTES) == 0, "IDLE, on hook, unbound");
+	memset(rx, 0xaa, 4096);
+	chw(c, 0, TEL_CH_RX_TAIL, chr(c, 0, TEL_CH_RX_HEAD));
+	msleep(20);
+	for (i = 0; i < 4096; i++)
+		bad += rx[i] != 0xaa;
+	check(!bad, "no DMA after HANGUP");
+	ctl("stats 0 0");
+	check(kv("state") == 0 && kv("hook") == 0 && kv("hangups") == 1 &&
+	      kv("hangup_cause") == TEL_DISC_NORMAL, "stats after HANGUP");
+	check(rd(c, TEL_EVQ_HEAD) == c->evq_tail,
+	      "no event for a driver hangup");
+}
+
+static void case_echo(void)
+{
+	struct card *c = c0;
+	uint8_t *rx = ram + rx_ring(0, 1), *tx = ram + tx_ring(0, 1);
+	uint8_t data[64];
+	uint32_t i, head, start = 0;
+	bool found = false;
+
+	check(ctl_is("ok", "audio 0 1 echo"), "audio echo");
+	check(ctl_is("ok", "far 0 1 answer 0"), "far answer 0");
+	check(card_dial(c, 0, 1, 1024, "42") == TEL_CMDST_OK, "DIAL ch1");
+	check(expect_state(c, 1, TEL_CHST_RINGBACK, 0, 500) &&
+	      expect_state(c, 1, TEL_CHST_CONNECTED, 0, 500),
+	      "RINGBACK and CONNECTED on the first tick");
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = i + 1;
+	memcpy(tx + 1000, data, 24);	/* wraps at 1024 */
+	memcpy(tx, data + 24, 40);
+	chw(c, 1, TEL_CH_TX_TAIL, 1000);	/* card's: test pokes it */
+	chw(c, 1, TEL_CH_TX_HEAD, 1000 + sizeof(data));
+	msleep(60);
+	head = chr(c, 1, TEL_CH_RX_HEAD);
+	for (i = 0; i + sizeof(data) <= head && i < 1024; i += 8) {
+		uint32_t j, ok = 1;
+
+		for (j = 0; j < sizeof(data); j++)
+			ok &= rx[(i + j) % 1024] == data[j];
+		if (ok) {
+			found = true;
+			start = i;
+			break;
+		}
+	}
+	check(found && rx[(start + 1023) % 1024] == 0xff,
+	      "echo returns the tx bytes across the ring wrap");
+	check(card_cmd(c, TEL_OP_HANGUP, 1, 0) == TEL_CMDST_OK, "HANGUP ch1");
+	ctl("audio 0 1 pattern");
+}
+
+static void case_far_modes(void)
+{
+	static const struct {
+		const char *mode;
+		uint32_t cause;
+	} m[] = {
+		{ "busy", TEL_DISC_BUSY },
+		{ "reject", TEL_DISC_REJECT },
+		{ "unreachable", TEL_DISC_UNREACHABLE },
+	};
+	struct card *c = c0;
+	struct event e;
+	unsigned int i;
+	uint32_t t0;
+
+	for (i = 0; i < 3; i++) {
+		ctl("far 0 2 %s", m[i].mode);
+		t0 = rd(c, TEL_STATUS_TICKS);
+		check(card_dial(c, 0, 2, 256, "9") == TEL_CMDST_OK,
+		      "%s: DIAL", m[i].mode);
+		check(expect_state(c, 2, TEL_CHST_DISCONNECTED, m[i].cause,
+				   500) &&
+		      chr(c, 2, TEL_CH_CAUSE) == m[i].cause &&
+		      chr(c, 2, TEL_CH_HOOK) == 1,
+		      "%s: DISCONNECTED with its cause, still off hook",
+		      m[i].mode);
+		check(rd(c, TEL_STATUS_TICKS) - t0 >= 5, "%s: after ~5 ticks",
+		      m[i].mode);
+		check(card_cmd(c, TEL_OP_HANGUP, 2, 0) == TEL_CMDST_OK,
+		      "%s: HANGUP", m[i].mode);
+	}
+	ctl("far 0 2 noanswer");
+	check(card_dial(c, 0, 2, 256, "9") == TEL_CMDST_OK, "noanswer: DIAL");
+	check(expect_state(c, 2, TEL_CHST_RINGBACK, 0, 500),
+	      "noanswer: RINGBACK");
+	check(!next_event(c, &e, 100), "noanswer: nothing more");
+	check(ctl_is("ok", "hangup 0 2 noanswer"), "ctl hangup ringing call");
+	check(expect_state(c, 2, TEL_CHST_DISCONNECTED, TEL_DISC_NOANSWER,
+			   500), "far hangup: DISCONNECTED noanswer");
+	card_cmd(c, TEL_OP_HANGUP, 2, 0);
+	ctl("far 0 2 answer");
+}
+
+static void case_far_hangup(void)
+{
+	struct card *c = c0;
+	uint32_t head;
+
+	ctl("far 0 0 answer 1");
+	check(card_dial(c, 0, 0, 256, "77") == TEL_CMDST_OK, "DIAL");
+	check(expect_state(c, 0, TEL_CHST_RINGBACK, 0, 500) &&
+	      expect_state(c, 0, TEL_CHST_CONNECTED, 0, 500), "connected");
+	check(ctl_is("ok", "hangup 0 0 congestion"), "ctl hangup");
+	check(expect_state(c, 0, TEL_CHST_DISCONNECTED, TEL_DISC_CONGESTION,
+			   500) && chr(c, 0, TEL_CH_CAUSE) ==
+			   TEL_DISC_CONGESTION, "DISCONNECTED congestion");
+	head = chr(c, 0, TEL_CH_RX_HEAD);
+	chw(c, 0, TEL_CH_RX_TAIL, head);
+	msleep(20);
+	check(chr(c, 0, TEL_CH_RX_HEAD) == head, "audio stopped");
+	check(ctl_is("err state", "hangup 0 0 normal"),
+	      "ctl hangup of a disconnected call: err state");
+	check(card_cmd(c, TEL_OP_HANGUP, 0, TEL_DISC_NORMAL) == TEL_CMDST_OK,
+	      "driver HANGUP after far hangup");
+	check(card_dial(c, 0, 0, 256, "78") == TEL_CMDST_OK, "DIAL again");
+	check(expect_state(c, 0, TEL_CHST_RINGBACK, 0, 500) &&
+	      expect_state(c, 0, TEL_CHST_CONNECTED, 0, 500), "connected");
+	check(ctl_is("ok", "hangup 0 0 0x8000"), "ctl hangup numeric cause");
+	check(expect_state(c, 0, TEL_CHST_DISCONNECTED, TEL_DISC_TEMPFAILURE,
+			   500), "DISCONNECTED tempfailure");
+	card_cmd(c, TEL_OP_HANGUP, 0, 0);
+	ctl("far 0 0 answer");
+}
+
+static void case_offer(void)
+{
+	struct card *c = c0;
+	struct event e;
+
+	check(ctl_is("ok", "offer 0 3 5551234"), "offer");
+	check(next_event(c, &e, 500) && e.type == TEL_HWEV_OFFER &&
+	      e.ch == 3 && e.state == TEL_CHST_OFFERING &&
+	      !strcmp(e.number, "5551234"), "OFFER event with number");
+	check(chr(c, 3, TEL_CH_STATE) == TEL_CHST_OFFERING, "OFFERING");
+	check(ctl_is("err busy", "offer 0 3 1"), "offer busy channel");
+	check(card_dial(c, 0, 3, 256, "1") == TEL_CMDST_BUSY,
+	      "DIAL offering channel: BUSY");
+	check(card_answer(c, 0, 3, 512) == TEL_CMDST_OK, "ANSWER");
+	check(expect_state(c, 3, TEL_CHST_CONNECTED, 0, 500) &&
+	      chr(c, 3, TEL_CH_HOOK) == 1, "event: CONNECTED");
+	wait_rx(c, 3, 16);
+	check(ram[rx_ring(0, 3)] == 3 && ram[rx_ring(0, 3) + 1] == 4,
+	      "inbound audio, pattern offset by channel");
+	check(card_cmd(c, TEL_OP_HANGUP, 3, 0) == TEL_CMDST_OK, "HANGUP");
+	ctl("stats 0 3");
+	check(kv("answers") == 1 && kv("far_tx_bytes") > 0, "stats answers");
+
+	check(ctl_is("ok", "offer 0 3 600"), "offer again");
+	check(next_event(c, &e, 500) && e.type == TEL_HWEV_OFFER, "OFFER");
+	check(card_cmd(c, TEL_OP_HANGUP, 3, TEL_DISC_REJECT) == TEL_CMDST_OK,
+	      "reject the offer (HANGUP)");
+	check(stat_of(0, 3, "hangup_cause") == TEL_DISC_REJECT &&
+	      kv("state") == 0, "rejected: idle, cause recorded");
+
+	check(ctl_is("ok", "offer 0 3 601"), "offer a third time");
+	check(next_event(c, &e, 500) && e.type == TEL_HWEV_OFFER, "OFFER");
+	check(ctl_is("ok", "cancel 0 3"), "cancel");
+	check(expect_state(c, 3, TEL_CHST_IDLE, TEL_DISC_CANCELLED, 500) &&
+	      chr(c, 3, TEL_CH_CAUSE) == TEL_DISC_CANCELLED,
+	      "event: IDLE cancelled");
+	check(ctl_is("err state", "cancel 0 3"), "cancel again: err state");
+	check(card_answer(c, 0, 3, 512) == TEL_CMDST_BUSY,
+	      "ANSWER a cancelled offer: BUSY");
+	check(ctl_is("err usage", "offer 0 3 a\"b"), "offer bad number");
+	check(ctl_is("err usage",
+		     "offer 0 3 12345678901234567890123456789012"),
+	      "offer number too long");
+}
+
+static void case_reset(void)
+{
+	struct card *c = c0;
+	unsigned int i, idle = 0;
+
+	ctl("far 0 0 answer 0");
+	check(card_dial(c, 0, 0, 256, "1") == TEL_CMDST_OK, "DIAL ch0");
+	check(card_dial(c, 0, 1, 256, "2") == TEL_CMDST_OK, "DIAL ch1");
+	ctl("offer 0 2 3");
+	msleep(10);
+	check(card_cmd(c, TEL_OP_RESET, 0, 0) == TEL_CMDST_OK, "RESET");
+	for (i = 0; i < NCH; i++)
+		idle += chr(c, i, TEL_CH_STATE) == TEL_CHST_IDLE &&
+			chr(c, i, TEL_CH_HOOK) == 0 &&
+			chr(c, i, TEL_CH_RING_BYTES) == 0;
+	check(idle == NCH, "every channel idle, on hook, unbound");
+	check(stat_of(0, 0, "dials") == 4, "counters kept over RESET");
+	drain_events(c);
+	ctl("far 0 0 answer");
+}
+
+static void case_tick_irq(void)
+{
+	struct card *c = c0;
+	uint32_t t0, t1;
+	uint64_t n;
+
+	wait_irq(c, TEL_IRQ_TICK, 0);
+	wr(c, TEL_CTRL_TICK_IRQ, 4);
+	msleep(50);
+	check(wait_irq(c, TEL_IRQ_TICK, 0) == 0,
+	      "no tick irq without a connected channel");
+	ctl("far 0 0 answer 0");
+	card_dial(c, 0, 0, 4096, "1");
+	msleep(5);
+	/* irqs coalesce in the eventfd: compare the count with the ticks */
+	wr(c, TEL_CTRL, 0);
+	wait_irq(c, TEL_IRQ_TICK, 0);
+	t0 = rd(c, TEL_STATUS_TICKS);
+	wr(c, TEL_CTRL, TEL_CTRL_ENABLE);
+	msleep(200);
+	wr(c, TEL_CTRL, 0);
+	t1 = rd(c, TEL_STATUS_TICKS) - t0;
+	n = wait_irq(c, TEL_IRQ_TICK, 0);
+	wr(c, TEL_CTRL, TEL_CTRL_ENABLE);
+	check(t1 >= 40 && n + 2 >= t1 / 4 && n <= t1 / 4 + 2,
+	      "tick irq every 4 ticks (%llu in %u ticks)",
+	      (unsigned long long)n, t1);
+	wr(c, TEL_CTRL_TICK_IRQ, 0);
+
+	/* no DMA while ENABLE is clear */
+	wr(c, TEL_CTRL, 0);
+	msleep(3);
+	t0 = chr(c, 0, TEL_CH_RX_HEAD);
+	t1 = chr(c, 0, TEL_CH_TX_UNDERRUNS);
+	msleep(30);
+	check(chr(c, 0, TEL_CH_RX_HEAD) == t0 &&
+	      chr(c, 0, TEL_CH_TX_UNDERRUNS) == t1,
+	      "disabled card: no audio DMA");
+	wr(c, TEL_CTRL, TEL_CTRL_ENABLE);
+	msleep(30);
+	check(chr(c, 0, TEL_CH_RX_HEAD) != t0, "enabled again: audio moves");
+	card_cmd(c, TEL_OP_HANGUP, 0, 0);
+	drain_events(c);
+	ctl("far 0 0 answer");
+}
+
+static void case_events(void)
+{
+	struct card *c = c0;
+	uint32_t lost, head;
+	struct event e;
+
+	lost = rd(c, TEL_STATUS_EVQ_LOST);
+	check(ctl_is("ok", "fault 0 evq-flood 300"), "evq-flood 300");
+	head = rd(c, TEL_EVQ_HEAD);
+	check(head - c->evq_tail == TEL_EVQ_ENTRIES,
+	      "queue full at %d entries", TEL_EVQ_ENTRIES);
+	check(rd(c, TEL_STATUS_EVQ_LOST) - lost == 300 - TEL_EVQ_ENTRIES,
+	      "the rest counted lost");
+	check(wait_irq(c, TEL_IRQ_EVENT, 100) >= 1, "event irq raised");
+	check(next_event(c, &e, 0) && e.type == TEL_HWEV_STATE && e.ch == 0,
+	      "flood entries are channel 0 STATE events");
+	drain_events(c);
+	ctl("card 0");
+	check(kv("evq_lost") == rd(c, TEL_STATUS_EVQ_LOST), "card evq_lost");
+
+	/* with ENABLE clear the card neither queues nor interrupts */
+	wr(c, TEL_CTRL, 0);
+	head = rd(c, TEL_EVQ_HEAD);
+	ctl("offer 0 1 99");
+	msleep(10);
+	check(rd(c, TEL_EVQ_HEAD) == head &&
+	      wait_irq(c, TEL_IRQ_EVENT, 0) == 0, "disabled: no event, no irq");
+	check(chr(c, 1, TEL_CH_STATE) == TEL_CHST_OFFERING,
+	      "disabled: state still changes");
+	ctl("cancel 0 1");
+	wr(c, TEL_CTRL, TEL_CTRL_ENABLE);
+}
+
+static void case_faults(void)
+{
+	struct card *c = c0;
+	struct cmd k = { .op = TEL_OP_NOP };
+	uint32_t t0, lost_seq;
+
+	check(ctl_is("ok", "fault 0 badaddr on"), "fault badaddr on");
+	check(card_dial(c, 0, 0, 256, "1") == TEL_CMDST_BADADDR,
+	      "badaddr: DIAL refused");
+	ctl("offer 0 1 5");
+	drain_events(c);
+	check(card_answer(c, 0, 1, 256) == TEL_CMDST_BADADDR,
+	      "badaddr: ANSWER refused");
+	check(ctl_is("ok", "fault 0 badaddr off"), "fault badaddr off");
+	check(card_answer(c, 0, 1, 256) == TEL_CMDST_OK, "ANSWER works again");
+	card_cmd(c, TEL_OP_HANGUP, 1, 0);
+	drain_events(c);
+
+	check(ctl_is("ok", "fault 0 cmd-timeout on"), "fault cmd-timeout on");
+	check(card_cmd_wait(c, &k, 200) == -1, "cmd-timeout: no completion");
+	lost_seq = c->seq;
+	check(ctl_is("ok", "fault 0 cmd-timeout off"), "cmd-timeout off");
+	msleep(20);
+	check(rd(c, TEL_CMD_DONE_SEQ) != lost_seq,
+	      "the dropped command never completes");
+	check(card_cmd(c, TEL_OP_NOP, 0, 0) == TEL_CMDST_OK,
+	      "next command completes");
+
+	check(ctl_is("ok", "fault 0 stall on"), "fault stall on");
+	msleep(5);
+	t0 = rd(c, TEL_STATUS_TICKS);
+	check(card_cmd_wait(c, &k, 100) == -1, "stall: no completion");
+	check(rd(c, TEL_STATUS_TICKS) == t0, "stall: ticks stop");
+	check(ctl_is("ok", "fault 0 stall off"), "fault stall off");
+	msleep(20);
+	check(rd(c, TEL_CMD_DONE_SEQ) == c->seq &&
+	      rd(c, TEL_STATUS_TICKS) != t0,
+	      "unstalled: pending command completes, ticks resume");
+	wait_irq(c, TEL_IRQ_COMMAND, 0);
+	check(ctl_is("err usage", "fault 0 stall maybe"), "fault bad arg");
+}
+
+/* The guest may write anything: telemu must survive and recover. */
+static void case_garbage(void)
+{
+	struct card *c = c0;
+	unsigned int i, v;
+	uint32_t off;
+
+	srand(1);
+	for (i = 0; i < 3000; i++) {
+		off = (TEL_STATUS + (rand() % (0x9000 - TEL_STATUS))) & ~3u;
+		wr(c, off, rand() * 2654435761u);
+		if (i % 10 == 0) {
+			wr(c, TEL_CMD_OP, rand() % 6);
+			wr(c, TEL_CMD_CHANNEL, rand() % (NCH + 2));
+			wr(c, TEL_CMD_RX_ADDR_LO, rand() % RAM_SIZE);
+			wr(c, TEL_CMD_RX_ADDR_HI, rand() % 20 == 0);
+			wr(c, TEL_CMD_TX_ADDR_LO, rand() % RAM_SIZE);
+			wr(c, TEL_CMD_RING_BYTES, 64u << (rand() % 12));
+			wr(c, TEL_CMD_SEQ, rand());
+		}
+		v = rand() % 8;
+		ring_doorbell(c, v < TEL_NR_IRQS ? v : 0);
+		if (i % 100 == 0)
+			msleep(1);
+	}
+	msleep(50);
+	check(ctl_is("ok", "ping"), "survived 3000 random window writes");
+	wr(c, TEL_CTRL, TEL_CTRL_ENABLE);
+	wr(c, TEL_CTRL_TICK_IRQ, 0);
+	c->seq = rd(c, TEL_CMD_DONE_SEQ);
+	check(card_cmd(c, TEL_OP_RESET, 0, 0) == TEL_CMDST_OK,
+	      "RESET after garbage");
+	c->evq_tail = rd(c, TEL_EVQ_HEAD);
+	wr(c, TEL_CTRL_EVQ_TAIL, c->evq_tail);
+	for (i = 0; i < 3; i++)
+		wait_irq(c, i, 0);
+}
+
+static void case_second_card(void)
+{
+	struct card *c1 = &cards[1], extra;
+	char buf[8];
+
+	check(card_attach(c1, 1), "card1: handshake");
+	wr(c1, TEL_CTRL, TEL_CTRL_ENABLE);
+	check(card_cmd(c1, TEL_OP_NOP, 0, 0) == TEL_CMDST_OK, "card1: NOP");
+	check(ctl_is("ok", "offer 1 0 11"), "card1: offer");
+	check(rd(c1, TEL_EVQ_HEAD) == 1 && rd(c0, TEL_EVQ_HEAD) ==
+	      c0->evq_tail, "event went to card1 only");
+
+	/* a second QEMU on card0 is refused */
+	memset(&extra, 0, sizeof(extra));
+	extra.sock = unix_connect_path("card0.sock");
+	check(extra.sock >= 0 && recv(extra.sock, buf, sizeof(buf), 0) == 0,
+	      "second QEMU on card0: closed");
+	if (extra.sock >= 0)
+		close(extra.sock);
+
+	card_detach(c1);
+	msleep(20);
+	ctl("card 1");
+	check(kv("connected") == 0, "card1 gone after disconnect");
+	check(ctl_is("err gone", "offer 1 0 1"), "offer on a gone card");
+	check(card_cmd(c0, TEL_OP_NOP, 0, 0) == TEL_CMDST_OK,
+	      "card0 still served");
+	check(card_attach(c1, 1), "card1: reattach");
+	check(rd(c1, TEL_STATUS) == TEL_STATUS_READY &&
+	      rd(c1, TEL_EVQ_HEAD) == 0 &&
+	      rd(c1, TEL_CH_BASE + TEL_CH_STATE) == TEL_CHST_IDLE,
+	      "card1: fresh window after reattach");
+	check(!strcmp(ctl("card 1"), reply) && kv("connected") == 1,
+	      "card1 connected again");
+	card_detach(c1);
+}
+
+static void qmp_say(int fd, const char *s)
+{
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		die("qmp write");
+}
+
+/* A fake QEMU QMP server for "unplug". */
+static void case_unplug(const char *qmp_path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[512];
+	int lfd, fd;
+	ssize_t n;
+
+	check(ctl_is("err range", "unplug 5"), "unplug bad card");
+	check(!strncmp(ctl("unplug 0"), "err qmp", 7),
+	      "unplug without QMP listener: %s", reply);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", qmp_path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(lfd, 4))
+		die("qmp listen");
+	if (write(ctl_fd, "unplug 0\nping\n", 14) != 14)
+		die("write");
+	fd = accept(lfd, NULL, NULL);
+	qmp_say(fd, "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n");
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	check(strstr(buf, "qmp_capabilities") != NULL, "qmp: capabilities");
+	qmp_say(fd, "{\"return\": {}}\r\n");
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	check(strstr(buf, "device_del") && strstr(buf, "\"tel0\""),
+	      "qmp: device_del tel0");
+	qmp_say(fd, "{\"timestamp\": {}, \"event\": \"X\"}\r\n"
+		"{\"return\": {}}\r\n");
+	check(!strcmp(ctl_read_reply(), "ok"), "unplug: ok after return");
+	check(!strcmp(ctl_read_reply(), "ok"), "queued ping answered next");
+	check(card_cmd(c0, TEL_OP_NOP, 0, 0) == TEL_CMDST_OK,
+	      "card works until DEVICE_DELETED");
+	qmp_say(fd, "{\"timestamp\": {\"seconds\": 1}, \"event\": "
+		"\"DEVICE_DELETED\", \"data\": {\"device\": \"tel0\", "
+		"\"path\": \"/machine/peripheral/tel0\"}}\r\n");
+	msleep(50);
+	ctl("card 0");
+	check(kv("connected") == 0, "card0 gone after DEVICE_DELETED");
+	check(card_cmd_wait(c0, &(struct cmd){ .op = TEL_OP_NOP }, 100) == -1,
+	      "gone card completes nothing");
+	close(fd);
+
+	/* a QMP server that never answers: err after 5 s, loop alive */
+	if (write(ctl_fd, "unplug 1\n", 9) != 9)
+		die("write");
+	fd = accept(lfd, NULL, NULL);
+	check(!strcmp(ctl_read_reply(), "err qmp timeout"),
+	      "unplug: timeout");
+	close(fd);
+	close(lfd);
+	unlink(qmp_path);
+}
+
+void run_cases(const char *qmp_path)
+{
+	ctl_fd = unix_connect_ctl();
+	if (ctl_fd < 0)
+		die("ctl connect");
+	case_identity();
+	case_ctl_basics();
+	case_mailbox();
+	case_dial_answer();
+	case_audio();
+	case_hangup_stops_dma();
+	case_echo();
+	case_far_modes();
+	case_far_hangup();
+	case_offer();
+	case_reset();
+	case_tick_irq();
+	case_events();
+	case_faults();
+	case_garbage();
+	case_second_card();
+	case_unplug(qmp_path);
+	close(ctl_fd);
+}

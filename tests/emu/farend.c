@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * farend.c - the other end of every line: how it reacts to a dial, and
+ * the audio it sends and receives once a call is connected.
+ *
+ * Everything is timed by the card's frame tick (1 tick = 1 ms), never by
+ * the wall clock, so a slow or stalled emulator keeps its call timing
+ * consistent with TEL_STATUS_TICKS.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "telemu.h"
+
+static const struct {
+	const char *name;
+	uint32_t cause;
+} causes[] = {
+	{ "normal", TEL_DISC_NORMAL },
+	{ "unknown", TEL_DISC_UNKNOWN },
+	{ "reject", TEL_DISC_REJECT },
+	{ "busy", TEL_DISC_BUSY },
+	{ "noanswer", TEL_DISC_NOANSWER },
+	{ "badaddress", TEL_DISC_BADADDRESS },
+	{ "unreachable", TEL_DISC_UNREACHABLE },
+	{ "congestion", TEL_DISC_CONGESTION },
+	{ "incompatible", TEL_DISC_INCOMPATIBLE },
+	{ "unavail", TEL_DISC_UNAVAIL },
+	{ "nodialtone", TEL_DISC_NODIALTONE },
+	{ "numberchanged", TEL_DISC_NUMBERCHANGED },
+	{ "outoforder", TEL_DISC_OUTOFORDER },
+	{ "tempfailure", TEL_DISC_TEMPFAILURE },
+	{ "blocked", TEL_DISC_BLOCKED },
+	{ "cancelled", TEL_DISC_CANCELLED },
+};
+
+const char *cause_name(uint32_t cause)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(causes) / sizeof(causes[0]); i++)
+		if (causes[i].cause == cause)
+			return causes[i].name;
+	return NULL;
+}
+
+/* A TEL_DISC_* name in any case, or a number (decimal or 0x hex). */
+int cause_parse(const char *s, uint32_t *cause)
+{
+	unsigned long v;
+	char *end;
+	size_t i;
+
+	for (i = 0; i < sizeof(causes) / sizeof(causes[0]); i++) {
+		if (!strcasecmp(s, causes[i].name)) {
+			*cause = causes[i].cause;
+			return 0;
+		}
+	}
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || v > UINT32_MAX)
+		return -EINVAL;
+	*cause = v;
+	return 0;
+}
+
+/* ---- CRC-32 (IEEE 802.3, as zlib's crc32()) ---- */
+
+static uint32_t crc_table[256];
+
+static void crc_init_table(void)
+{
+	uint32_t i, j, r;
+
+	for (i = 0; i < 256; i++) {
+		r = i;
+		for (j = 0; j < 8; j++)
+			r = (r >> 1) ^ (r & 1 ? 0xedb88320u : 0);
+		crc_table[i] = r;
+	}
+}
+
+void crc_reset(struct emu_crc *s)
+{
+	if (!crc_table[1])
+		crc_init_table();
+	s->bytes = 0;
+	s->crc = 0xffffffffu;
+}
+
+void crc_add(struct emu_crc *s, const uint8_t *buf, size_t len)
+{
+	uint32_t r = s->crc;
+
+	s->bytes += len;
+	while (len--)
+		r = crc_table[(r ^ *buf++) & 0xff] ^ (r >> 8);
+	s->crc = r;
+}
+
+uint32_t crc_value(const struct emu_crc *s)
+{
+	return s->crc ^ 0xffffffffu;
+}
+
+/* ---- call progress ---- */
+
+void far_clear(struct emu_card *c, struct emu_chan *ch, uint32_t cause)
+{
+	ch->step = STEP_NONE;
+	ch_store(c, ch, TEL_CH_CAUSE, cause);
+	chan_set_state(c, ch, TEL_CHST_DISCONNECTED);
+	card_emit(c, TEL_HWEV_STATE, ch, cause, NULL);
+}
+
+/*
+ * A DIAL just completed: plan what the far end does.  The first step is
+ * never earlier than the next tick, so the driver always sees the DIAL
+ * complete before any event of the call.
+ */
+void far_dialled(struct emu_card *c, struct emu_chan *ch)
+{
+	(void)c;
+	ch->step_ticks = 1;
+	switch (ch->far_mode) {
+	case FAR_ANSWER:
+	case FAR_NOANSWER:
+		ch->step = STEP_RINGBACK;
+		break;
+	case FAR_BUSY:
+		ch->far_cause = TEL_DISC_BUSY;
+		goto clear;
+	case FAR_REJECT:
+		ch->far_cause = TEL_DISC_REJECT;
+		goto clear;
+	case FAR_UNREACHABLE:
+		ch->far_cause = TEL_DISC_UNREACHABLE;
+clear:
+		ch->step = STEP_CLEAR;
+		ch->step_ticks = ch->far_delay ? ch->far_delay : 1;
+		break;
+	}
+}
+
+static void far_run_step(struct emu_card *c, struct emu_chan *ch)
+{
+	switch (ch->step) {
+	case STEP_RINGBACK:
+		chan_set_state(c, ch, TEL_CHST_RINGBACK);
+		card_emit(c, TEL_HWEV_STATE, ch, 0, NULL);
+		ch->step = STEP_NONE;
+		if (ch->far_mode == FAR_ANSWER) {
+			/* CONNECTED far_delay ticks after the DIAL */
+			ch->step = STEP_CONNECT;
+			ch->step_ticks = ch->far_delay > 1 ?
+					 ch->far_delay - 1 : 0;
+		}
+		break;
+	case STEP_CONNECT:
+		ch->step = STEP_NONE;
+		chan_set_state(c, ch, TEL_CHST_CONNECTED);
+		card_emit(c, TEL_HWEV_STATE, ch, 0, NULL);
+		break;
+	case STEP_CLEAR:
+		far_clear(c, ch, ch->far_cause);
+		break;
+	case STEP_NONE:
+		break;
+	}
+}
+
+void far_step(struct emu_card *c, struct emu_chan *ch)
+{
+	if (ch->step == STEP_NONE)
+		return;
+	if (ch->step_ticks)
+		ch->step_ticks--;
+	while (ch->step != STEP_NONE && !ch->step_ticks)
+		far_run_step(c, ch);
+}
+
+/* ---- audio ---- */
+
+/* Copy between a bound ring in guest RAM and buf, wrapping at the end. */
+static void ring_copy(uint64_t ring, uint32_t bytes, uint32_t index,
+		      uint8_t *buf, uint32_t len, bool to_ring)
+{
+	uint32_t off = index & (bytes - 1);
+	uint32_t first = bytes - off < len ? bytes - off : len;
+	uint8_t *p = emu_ram.base + ring;
+
+	if (to_ring) {
+		memcpy(p + off, buf, first);
+		memcpy(p, buf + first, len - first);
+	} else {
+		memcpy(buf, p + off, first);
+		memcpy(buf + first, p, len - first);
+	}
+}
+
+static void ch_inc(struct emu_card *c, struct emu_chan *ch, uint32_t reg)
+{
+	ch_store(c, ch, reg, ch_load(c, ch, reg) + 1);
+}
+
+/* Host -> far end.  Returns true if a frame was taken from the tx ring. */
+static bool far_take_tx(struct emu_card *c, struct emu_chan *ch,
+			uint8_t *frame)
+{
+	uint32_t head = ch_load(c, ch, TEL_CH_TX_HEAD);
+	uint32_t tail = ch_load(c, ch, TEL_CH_TX_TAIL);
+	uint32_t avail = head - tail;
+
+	/* avail > ring is a driver bug: never read data that is not there */
+	if (avail >= EMU_FRAME && avail <= ch->ring_bytes) {
+		ring_copy(ch->tx_addr, ch->ring_bytes, tail, frame, EMU_FRAME,
+			  false);
+		ch_store(c, ch, TEL_CH_TX_TAIL, tail + EMU_FRAME);
+		ch_inc(c, ch, TEL_CH_TX_FRAMES);
+		crc_add(&ch->far_rx, frame, EMU_FRAME);
+		return true;
+	}
+	memset(frame, 0xff, EMU_FRAME);
+	if (head != 0)
+		ch_inc(c, ch, TEL_CH_TX_UNDERRUNS);
+	return false;
+}
+
+/* Far end -> host. */
+static void far_put_rx(struct emu_card *c, struct emu_chan *ch,
+		       uint8_t *frame)
+{
+	uint32_t head = ch_load(c, ch, TEL_CH_RX_HEAD);
+	uint32_t tail = ch_load(c, ch, TEL_CH_RX_TAIL);
+	uint32_t used = head - tail;
+
+	if (used > ch->ring_bytes || ch->ring_bytes - used < EMU_FRAME) {
+		ch_inc(c, ch, TEL_CH_RX_OVERRUNS);
+		return;
+	}
+	ring_copy(ch->rx_addr, ch->ring_bytes, head, frame, EMU_FRAME, true);
+	/* release: the bytes are in RAM before the driver sees the index */
+	ch_store(c, ch, TEL_CH_RX_HEAD, head + EMU_FRAME);
+	ch_inc(c, ch, TEL_CH_RX_FRAMES);
+	crc_add(&ch->far_tx, frame, EMU_FRAME);
+}
+
+/* One frame each way on a CONNECTED channel. */
+void far_audio(struct emu_card *c, struct emu_chan *ch)
+{
+	uint8_t tx[EMU_FRAME], rx[EMU_FRAME];
+	unsigned int i;
+
+	if (!ch->ring_bytes)
+		return;
+	far_take_tx(c, ch, tx);
+	switch (ch->audio_mode) {
+	case AUDIO_PATTERN:
+		for (i = 0; i < EMU_FRAME; i++)
+			rx[i] = (ch->pattern_k + i + ch->index) & 0xff;
+		break;
+	case AUDIO_ECHO:
+		memcpy(rx, tx, EMU_FRAME);
+		break;
+	case AUDIO_SILENCE:
+		memset(rx, 0xff, EMU_FRAME);
+		break;
+	}
+	/* the stream position advances even if the frame is lost */
+	ch->pattern_k += EMU_FRAME;
+	far_put_rx(c, ch, rx);
+}

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * telemu.h - shared state of the tel card emulator.
+ *
+ * The emulator is one single-threaded epoll loop.  Every object below is
+ * touched only from that loop, so nothing here takes a lock; the only
+ * memory shared with another party is the card window (with QEMU and the
+ * guest) and the guest RAM (DMA), both accessed through the helpers in
+ * card.c with explicit atomics.
+ */
+#ifndef TELEMU_H
+#define TELEMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <linux/types.h>
+
+#include "../../driver/tel_regs.h"
+#include "../../uapi/linux/tel.h"
+
+#define EMU_PEER_ID		0	/* our peer id: the doorbell target */
+#define EMU_QEMU_ID		1	/* the id of the one QEMU client */
+#define EMU_MAX_CARDS		16
+#define EMU_FRAME		8	/* bytes per frame (FRAME_SAMPLES) */
+#define EMU_MAX_CATCHUP		100	/* most ticks run per timer wakeup */
+#define EMU_CLEAR_TICKS		5	/* busy, reject, unreachable delay */
+#define EMU_ANSWER_TICKS	20	/* default answer delay */
+#define EMU_MODEL		"tel-emu E"	/* + channels */
+#define EMU_FIRMWARE		"emu-1.0"
+#define EMU_SERIAL		"EMU-%04u"	/* of --serial-base + card */
+
+extern int emu_verbose;
+
+#define emu_err(...)	emu_log(0, __VA_ARGS__)
+#define emu_info(...)	emu_log(1, __VA_ARGS__)
+#define emu_dbg(...)	emu_log(2, __VA_ARGS__)
+void emu_log(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* How the far end treats an outbound call (control: far). */
+enum far_mode {
+	FAR_ANSWER,
+	FAR_BUSY,
+	FAR_REJECT,
+	FAR_NOANSWER,
+	FAR_UNREACHABLE,
+};
+
+/* What the far end sends into the host's rx ring (control: audio). */
+enum audio_mode {
+	AUDIO_PATTERN,
+	AUDIO_ECHO,
+	AUDIO_SILENCE,
+};
+
+/* A pending far-end reaction to a DIAL, run from the tick. */
+enum far_step {
+	STEP_NONE,
+	STEP_RINGBACK,		/* then STEP_CONNECT or STEP_NONE */
+	STEP_CONNECT,
+	STEP_CLEAR,		/* DISCONNECTED with far_cause */
+};
+
+struct emu_crc {
+	uint64_t bytes;
+	uint32_t crc;		/* running value, not yet inverted */
+};
+
+struct emu_chan {
+	unsigned int index;
+	uint32_t state;		/* TEL_CHST_*, mirrored in the window */
+
+	/* test configuration, taken at each DIAL */
+	enum far_mode far_mode;
+	uint32_t far_delay;	/* ticks (ms) */
+	enum audio_mode audio_mode;
+
+	/* far end progress of the current outbound call */
+	enum far_step step;
+	uint32_t step_ticks;	/* ticks left until step runs */
+	uint32_t far_cause;
+
+	/* bound rings; valid while ring_bytes != 0 */
+	uint64_t rx_addr;
+	uint64_t tx_addr;
+	uint32_t ring_bytes;
+	uint32_t pattern_k;	/* next pattern byte index since connect */
+
+	/* statistics (control: stats) */
+	uint64_t dials;
+	uint64_t answers;
+	uint64_t hangups;
+	uint32_t hangup_cause;
+	char digits[TEL_DIGITS_LEN];
+	struct emu_crc far_rx;	/* bytes the far end got from the host */
+	struct emu_crc far_tx;	/* bytes the card put in the rx ring */
+};
+
+struct emu_card {
+	unsigned int index;
+	unsigned int nch;
+	unsigned int serial;
+	struct emu_chan *ch;
+
+	int memfd;
+	uint8_t *win;
+
+	/* ivshmem server side */
+	int listen_fd;
+	char sock_path[108];
+	int conn_fd;		/* the QEMU connection, -1 if none */
+	bool connected;		/* QEMU attached, device present */
+	bool used;		/* had a QEMU: re-init for the next */
+	int db_fd[TEL_NR_IRQS];	 /* ours: QEMU writes on a doorbell */
+	int irq_fd[TEL_NR_IRQS]; /* QEMU's: we write to raise MSI-X */
+
+	uint32_t evq_head;
+	uint32_t tick_irq_count;
+	uint32_t dropped_seq;	/* command swallowed by cmd-timeout */
+	bool dropped_valid;
+
+	/* faults (control: fault) */
+	bool f_badaddr;
+	bool f_cmd_timeout;
+	bool f_stall;
+
+	uint64_t commands;
+	uint64_t doorbells;
+	uint64_t irqs;
+};
+
+struct emu_ram {
+	uint8_t *base;
+	uint64_t size;
+};
+
+extern struct emu_card emu_cards[EMU_MAX_CARDS];
+extern unsigned int emu_ncards;
+extern struct emu_ram emu_ram;
+
+/* main.c: epoll registration; tag identifies the callback */
+enum watch_kind {
+	W_TIMER,
+	W_SIGNAL,
+	W_CARD_LISTEN,
+	W_CARD_CONN,
+	W_DOORBELL,
+	W_CTL_LISTEN,
+	W_CTL_CONN,
+	W_QMP,
+};
+
+struct watch {
+	enum watch_kind kind;
+	int fd;
+	void *obj;
+	unsigned int idx;
+};
+
+int emu_watch_add(struct watch *w, uint32_t events);
+int emu_watch_mod(struct watch *w, uint32_t events);
+void emu_watch_del(struct watch *w);
+uint64_t emu_now_ms(void);
+
+/* card.c: the window, the mailbox, events and interrupts */
+uint32_t win_load(struct emu_card *c, uint32_t off);
+void win_store(struct emu_card *c, uint32_t off, uint32_t val);
+uint32_t ch_load(struct emu_card *c, struct emu_chan *ch, uint32_t reg);
+void ch_store(struct emu_card *c, struct emu_chan *ch, uint32_t reg,
+	      uint32_t val);
+int card_create(struct emu_card *c, unsigned int index, unsigned int nch,
+		unsigned int serial);
+void card_init_window(struct emu_card *c);
+void card_detach(struct emu_card *c);
+void card_poll_mailbox(struct emu_card *c);
+void card_doorbell(struct emu_card *c, unsigned int vector);
+void card_tick(struct emu_card *c);
+void card_raise(struct emu_card *c, unsigned int vector);
+bool card_emit(struct emu_card *c, uint32_t type, struct emu_chan *ch,
+	       uint32_t cause, const char *number);
+void card_flood(struct emu_card *c, unsigned long n);
+void chan_set_state(struct emu_card *c, struct emu_chan *ch, uint32_t state);
+void chan_unbind(struct emu_card *c, struct emu_chan *ch);
+
+/* farend.c: far-end behaviour and audio */
+void far_dialled(struct emu_card *c, struct emu_chan *ch);
+void far_step(struct emu_card *c, struct emu_chan *ch);
+void far_clear(struct emu_card *c, struct emu_chan *ch, uint32_t cause);
+void far_audio(struct emu_card *c, struct emu_chan *ch);
+void crc_reset(struct emu_crc *s);
+void crc_add(struct emu_crc *s, const uint8_t *buf, size_t len);
+uint32_t crc_value(const struct emu_crc *s);
+const char *cause_name(uint32_t cause);
+int cause_parse(const char *s, uint32_t *cause);
+
+/* ivshmem.c: the ivshmem server, one listening socket per card */
+int emu_unix_listen(const char *path);
+int ivs_listen(struct emu_card *c, const char *dir);
+void ivs_accept(struct emu_card *c);
+void ivs_conn_event(struct emu_card *c);
+void ivs_close(struct emu_card *c);
+void ivs_doorbell(struct emu_card *c, unsigned int v);
+
+/* ctl.c: the control channel */
+int ctl_listen(const char *dir);
+void ctl_accept(void);
+void ctl_conn_event(void *conn, uint32_t events);
+void ctl_reply(void *conn, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ctl_resume(void *conn);
+void ctl_close_all(void);
+
+/* qmp.c: hot-unplug through QEMU's QMP socket */
+extern const char *emu_qmp_path;
+int qmp_unplug(void *conn, unsigned int card);
+void qmp_event(uint32_t events);
+void qmp_check_timeout(void);
+void qmp_forget_conn(void *conn);
+void qmp_close(void);
+
+#endif /* TELEMU_H */
