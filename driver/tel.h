@@ -111,7 +111,11 @@ struct tel_channel {
  * @stalled_ms: how long the heartbeat has not moved
  * @nr_calls: calls that exist (under lock)
  * @dma_bytes: DMA memory held by calls (under lock)
+ * @done: frame counters of calls no longer bound, summed (under lock);
+ *	the card's totals are these plus the live counters of bound calls
  * @irqs: interrupts taken, all vectors
+ * @node: in tel_cards, for /proc/driver/tel/calls (under tel_cards_lock)
+ * @ch_groups: sysfs attribute groups, one chN/ directory per channel
  */
 struct tel_card {
 	struct device dev;
@@ -152,7 +156,12 @@ struct tel_card {
 
 	unsigned int nr_calls;
 	unsigned long dma_bytes;
+	struct tel_counters {
+		u64 rx_frames, tx_frames, rx_overruns, tx_underruns;
+	} done;
 	atomic_long_t irqs;
+	struct list_head node;
+	const struct attribute_group **ch_groups;
 };
 
 /**
@@ -188,6 +197,8 @@ struct tel_ring_state {
  * @hw: frame counters copied from the channel block when unbound
  * @info: the record returned by TEL_IOC_CALL_INFO (under card->lock);
  *	counters in it are filled at read time while bound
+ * @owner_pid: the process that created the call (for /proc)
+ * @owner_uid: the user of the file that owns it: may see its numbers
  */
 struct tel_call {
 	struct kref ref;
@@ -206,6 +217,8 @@ struct tel_call {
 		u32 rx_frames, tx_frames, rx_overruns, tx_underruns;
 	} hw;
 	struct tel_call_info info;
+	struct pid *owner_pid;
+	kuid_t owner_uid;
 };
 
 /**
@@ -240,6 +253,8 @@ struct tel_file {
 };
 
 extern unsigned int tel_max_dropped;
+extern struct list_head tel_cards;
+extern struct mutex tel_cards_lock;
 extern const struct file_operations tel_fops;
 extern const struct attribute_group *tel_card_groups[];
 
@@ -271,6 +286,14 @@ void tel_call_release_ring(struct tel_call *call);
 void tel_call_fill_info(struct tel_call *call, struct tel_call_info *info);
 u64 tel_now_ns(void);
 
+/* tel_sysfs.c, tel_proc.c: inspection */
+int tel_sysfs_init_channels(struct tel_card *card);
+void tel_sysfs_free_channels(struct tel_card *card);
+void tel_card_counters(struct tel_card *card, struct tel_counters *sum);
+int tel_proc_init(void);
+void tel_proc_exit(void);
+const char *tel_state_name(u32 state);
+
 /* tel_events.c: per-file event queues */
 void tel_file_event(struct tel_file *file, const struct tel_event *ev);
 void tel_card_broadcast(struct tel_card *card, const struct tel_event *ev);
@@ -278,6 +301,11 @@ void tel_card_broadcast(struct tel_card *card, const struct tel_event *ev);
 /* tel_ioctl.c */
 long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
 int tel_file_drop(struct tel_file *tf, struct tel_call *call, u32 reason);
+
+static inline struct tel_card *to_tel_card(struct device *dev)
+{
+	return container_of(dev, struct tel_card, dev);
+}
 
 static inline u32 tel_win_read(struct tel_card *card, u32 off)
 {

@@ -9,7 +9,10 @@
  * readable until DEALLOC, and no DMA memory outlives the device.
  */
 #include <linux/dma-mapping.h>
+#include <linux/cred.h>
 #include <linux/pci.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -54,6 +57,8 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 	call->info.card = card->index;
 	call->info.channel = channel;
 	call->info.direction = direction;
+	call->owner_pid = get_pid(task_tgid(current));
+	call->owner_uid = current_fsuid();
 	call->info.alloc_ns = tel_now_ns();
 	call->info.start_realtime_ns = ktime_get_real_ns();
 
@@ -99,6 +104,7 @@ static void tel_call_release(struct kref *ref)
 	card->nr_calls--;
 	tel_call_release_ring(call);
 	mutex_unlock(&card->lock);
+	put_pid(call->owner_pid);
 	mutex_destroy(&call->op_lock);
 	kfree(call);
 }
@@ -185,6 +191,10 @@ void tel_call_unbind(struct tel_call *call)
 	call->hw.tx_underruns = tel_win_read(card,
 					     tel_ch_off(ch, TEL_CH_TX_UNDERRUNS));
 	call->bound = false;
+	card->done.rx_frames += call->hw.rx_frames;
+	card->done.tx_frames += call->hw.tx_frames;
+	card->done.rx_overruns += call->hw.rx_overruns;
+	card->done.tx_underruns += call->hw.tx_underruns;
 }
 
 /**

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tel_main.c - module entry, the tel class, /dev/telN and sysfs identity
+ * tel_main.c - module entry, the tel class, /dev/telN registration
  */
 #include <linux/device.h>
 #include <linux/fs.h>
@@ -8,6 +8,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
 
 #include "tel.h"
 
@@ -16,6 +17,10 @@ module_param_named(max_dropped, tel_max_dropped, uint, 0644);
 MODULE_PARM_DESC(max_dropped,
 		 "dropped calls one open file may keep before DEALLOC; more ALLOC/ANSWER answer EDQUOT (default 128)");
 
+/* Every card that still exists, removed or not: /proc lists their calls. */
+LIST_HEAD(tel_cards);
+DEFINE_MUTEX(tel_cards_lock);	/* tel_cards */
+
 static dev_t tel_devt;
 static DEFINE_IDA(tel_ida);
 
@@ -23,97 +28,15 @@ static struct class tel_class = {
 	.name = "tel",
 };
 
-static struct tel_card *to_tel_card(struct device *dev)
-{
-	return container_of(dev, struct tel_card, dev);
-}
-
-static ssize_t model_show(struct device *dev, struct device_attribute *attr,
-			  char *buf)
-{
-	return sysfs_emit(buf, "%s\n", to_tel_card(dev)->model);
-}
-static DEVICE_ATTR_RO(model);
-
-static ssize_t firmware_show(struct device *dev,
-			     struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%s\n", to_tel_card(dev)->firmware);
-}
-static DEVICE_ATTR_RO(firmware);
-
-static ssize_t serial_show(struct device *dev, struct device_attribute *attr,
-			   char *buf)
-{
-	return sysfs_emit(buf, "%s\n", to_tel_card(dev)->serial);
-}
-static DEVICE_ATTR_RO(serial);
-
-static ssize_t channels_show(struct device *dev,
-			     struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%u\n", to_tel_card(dev)->nr_channels);
-}
-static DEVICE_ATTR_RO(channels);
-
-static ssize_t calls_show(struct device *dev, struct device_attribute *attr,
-			  char *buf)
-{
-	struct tel_card *card = to_tel_card(dev);
-	unsigned int n;
-
-	mutex_lock(&card->lock);
-	n = card->nr_calls;
-	mutex_unlock(&card->lock);
-	return sysfs_emit(buf, "%u\n", n);
-}
-static DEVICE_ATTR_RO(calls);
-
-static ssize_t dma_bytes_show(struct device *dev,
-			      struct device_attribute *attr, char *buf)
-{
-	struct tel_card *card = to_tel_card(dev);
-	unsigned long n;
-
-	mutex_lock(&card->lock);
-	n = card->dma_bytes;
-	mutex_unlock(&card->lock);
-	return sysfs_emit(buf, "%lu\n", n);
-}
-static DEVICE_ATTR_RO(dma_bytes);
-
-static ssize_t interrupts_show(struct device *dev,
-			       struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%ld\n",
-			  atomic_long_read(&to_tel_card(dev)->irqs));
-}
-static DEVICE_ATTR_RO(interrupts);
-
-static struct attribute *tel_card_attrs[] = {
-	&dev_attr_model.attr,
-	&dev_attr_firmware.attr,
-	&dev_attr_serial.attr,
-	&dev_attr_channels.attr,
-	&dev_attr_calls.attr,
-	&dev_attr_dma_bytes.attr,
-	&dev_attr_interrupts.attr,
-	NULL,
-};
-
-static const struct attribute_group tel_card_group = {
-	.attrs = tel_card_attrs,
-};
-
-const struct attribute_group *tel_card_groups[] = {
-	&tel_card_group,
-	NULL,
-};
-
 static void tel_card_release(struct device *dev)
 {
 	struct tel_card *card = to_tel_card(dev);
 
+	mutex_lock(&tel_cards_lock);
+	if (!list_empty(&card->node))
+		list_del(&card->node);
+	mutex_unlock(&tel_cards_lock);
+	tel_sysfs_free_channels(card);
 	mutex_destroy(&card->lock);
 	mutex_destroy(&card->evq_lock);
 	mutex_destroy(&card->cmd_lock);
@@ -130,6 +53,7 @@ void tel_card_init_device(struct tel_card *card, struct device *parent)
 	card->dev.groups = tel_card_groups;
 	card->dev.release = tel_card_release;
 	card->index = -1;
+	INIT_LIST_HEAD(&card->node);
 }
 
 /* Give a started card its number, /dev/telN and /sys/class/tel/telN. */
@@ -151,6 +75,10 @@ int tel_card_register(struct tel_card *card)
 	ret = cdev_device_add(&card->cdev, &card->dev);
 	if (ret)
 		goto err_free_index;
+
+	mutex_lock(&tel_cards_lock);
+	list_add_tail(&card->node, &tel_cards);
+	mutex_unlock(&tel_cards_lock);
 	return 0;
 
 err_free_index:
@@ -176,11 +104,16 @@ static int __init tel_init(void)
 	ret = class_register(&tel_class);
 	if (ret)
 		goto err_unregister_chrdev;
-	ret = pci_register_driver(&tel_pci_driver);
+	ret = tel_proc_init();
 	if (ret)
 		goto err_unregister_class;
+	ret = pci_register_driver(&tel_pci_driver);
+	if (ret)
+		goto err_proc_exit;
 	return 0;
 
+err_proc_exit:
+	tel_proc_exit();
 err_unregister_class:
 	class_unregister(&tel_class);
 err_unregister_chrdev:
@@ -191,6 +124,7 @@ err_unregister_chrdev:
 static void __exit tel_exit(void)
 {
 	pci_unregister_driver(&tel_pci_driver);
+	tel_proc_exit();
 	class_unregister(&tel_class);
 	unregister_chrdev_region(tel_devt, TEL_MAX_CARDS);
 	ida_destroy(&tel_ida);

@@ -253,6 +253,9 @@ static int tel_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		ret = -ENOMEM;
 		goto err_unmap_regs;
 	}
+	ret = tel_sysfs_init_channels(card);
+	if (ret)
+		goto err_unmap_regs;
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
 	if (ret)
 		goto err_unmap_regs;
