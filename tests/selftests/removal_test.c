@@ -8,6 +8,7 @@
  * on existing handles, everything else answers ENODEV, and no DMA memory
  * outlives the device.
  */
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include "tel_test.h"
@@ -15,12 +16,44 @@
 
 #define CARD	1
 
+/* Blocked when the card goes: an audio read with nothing to come yet. */
+struct blocked {
+	int fd;
+	uint32_t handle;
+	int ret, err;
+};
+
+static void *blocked_audio_read(void *arg)
+{
+	struct blocked *b = arg;
+	uint8_t buf[64];
+
+	b->ret = tel_audio(b->fd, TEL_IOC_CALL_READ, b->handle, buf,
+			   sizeof(buf), TEL_AUDIO_F_WAIT);
+	b->err = errno;
+	return NULL;
+}
+
+static void *blocked_event_read(void *arg)
+{
+	struct blocked *b = arg;
+	struct tel_event ev;
+
+	b->ret = read(b->fd, &ev, sizeof(ev));	/* blocking */
+	b->err = errno;
+	b->handle = b->ret == sizeof(ev) ? ev.type : 0;
+	return NULL;
+}
+
 TEST(removal_with_live_calls)
 {
 	struct tel_call_answer ans = { .channel = 3 };
 	struct tel_call_info info;
 	struct tel_card_info cinfo = { };
-	uint32_t connected, ringing, dropped, answered;
+	uint32_t connected, ringing, dropped, answered, cleared;
+	struct blocked reader = { }, evreader = { };
+	pthread_t t_audio, t_event;
+	int evfd;
 	uint8_t buf[4096];
 	struct tel_event ev;
 	struct stat st;
@@ -43,18 +76,43 @@ TEST(removal_with_live_calls)
 				    TEL_WAIT_MS));
 	usleep(100 * 1000);	/* audio received, not read */
 	ASSERT_EQ(0, tel_drop(fd, dropped, 0));
+	ASSERT_EQ(0, tel_alloc(fd, 4, "104", &cleared));
+	ASSERT_EQ(0, tel_wait_state(fd, cleared, TEL_CALL_CONNECTED,
+				    TEL_WAIT_MS));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "hangup %d 4 normal", CARD));
+	ASSERT_EQ(0, tel_wait_state(fd, cleared, TEL_CALL_DISCONNECTED,
+				    TEL_WAIT_MS));
 	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer %d 3 4711", CARD));
 	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_OFFER, &ev, TEL_WAIT_MS));
 	ASSERT_EQ(0, ioctl(fd, TEL_IOC_CALL_ANSWER, &ans));
 	answered = ans.handle;
 	usleep(100 * 1000);
-	ASSERT_EQ(4 * 4096, tel_sysfs_num(CARD, "dma_bytes"));
+	ASSERT_EQ(5 * 4096, tel_sysfs_num(CARD, "dma_bytes"));
+
+	/* in the middle of ioctls: a waiting audio read, a blocking read() */
+	reader.fd = fd;
+	reader.handle = ringing;	/* rings: nothing to read yet */
+	ASSERT_EQ(0, pthread_create(&t_audio, NULL, blocked_audio_read,
+				    &reader));
+	evfd = tel_open_card(CARD);
+	ASSERT_LE(0, evfd);
+	evreader.fd = evfd;
+	ASSERT_EQ(0, pthread_create(&t_event, NULL, blocked_event_read,
+				    &evreader));
+	usleep(200 * 1000);
 
 	ASSERT_EQ(0, emu_cmd(NULL, 0, "unplug %d", CARD));
 	ASSERT_EQ(0, tel_wait_event(watcher, TEL_EVENT_CARD_GONE, &ev,
 				    TEL_WAIT_MS * 3));
 	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_CARD_GONE, &ev,
 				    TEL_WAIT_MS));
+	pthread_join(t_audio, NULL);
+	EXPECT_EQ(0, reader.ret);		/* end of stream */
+	pthread_join(t_event, NULL);
+	EXPECT_EQ((int)sizeof(ev), evreader.ret);
+	EXPECT_EQ(TEL_EVENT_CARD_GONE, evreader.handle);
+	close(evfd);
+
 	/* the class device is gone, the files are not */
 	EXPECT_NE(0, stat("/sys/class/tel/tel1", &st));
 
@@ -71,6 +129,11 @@ TEST(removal_with_live_calls)
 	ASSERT_EQ(0, tel_info(fd, answered, &info));
 	EXPECT_EQ(TEL_CALL_DISCONNECTED, info.state);
 	EXPECT_EQ(TEL_ORIGIN_HARDWARE, info.origin);
+	/* the call the far end had cleared keeps its cause */
+	ASSERT_EQ(0, tel_info(fd, cleared, &info));
+	EXPECT_EQ(TEL_CALL_DISCONNECTED, info.state);
+	EXPECT_EQ(TEL_ORIGIN_REMOTE, info.origin);
+	EXPECT_EQ(TEL_DISC_NORMAL, info.disconnect_mode);
 	/* the dropped call keeps its own record */
 	ASSERT_EQ(0, tel_info(fd, dropped, &info));
 	EXPECT_EQ(TEL_CALL_IDLE, info.state);

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fault_test.c - the card misbehaves: a ring address refused, a command
+ * that never completes, a card that stops answering.
+ *
+ * Destructive for cards 1 and 2 (they end up failed), so tests/check runs
+ * it in a VM of its own with three cards.  Card 0 must stay unharmed.
+ */
+#include "tel_test.h"
+#include "kselftest_harness.h"
+
+static const char *card_state(int card, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/tel/tel%d/state", card);
+	buf[0] = '\0';
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(buf, len, f))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
+/* The card refuses the rings' bus address: EIO, nothing left behind. */
+TEST(dma_address_refused_is_eio_and_leaks_nothing)
+{
+	int fd = tel_open_card(0);
+	uint32_t h;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "fault 0 badaddr on"));
+	EXPECT_EQ(-1, tel_alloc(fd, 0, "100", &h));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(0, tel_sysfs_num(0, "calls"));
+	EXPECT_EQ(0, tel_sysfs_num(0, "dma_bytes"));
+	EXPECT_EQ(0, tel_sysfs_num(0, "ch0/held"));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "fault 0 badaddr off"));
+	EXPECT_EQ(0, tel_alloc(fd, 0, "100", &h));	/* channel still free */
+	close(fd);
+	EXPECT_EQ(0, tel_sysfs_num(0, "calls"));
+}
+
+/* Every live call of a failed card: DISCONNECTED/HARDWARE/OUTOFORDER. */
+static void check_failed(struct __test_metadata *_metadata, int fd,
+			 int card, uint32_t live, uint32_t dropped)
+{
+	struct tel_card_info cinfo = { };
+	struct tel_call_info info;
+	char buf[32];
+
+	EXPECT_STREQ("failed", card_state(card, buf, sizeof(buf)));
+	ASSERT_EQ(0, tel_info(fd, live, &info));
+	EXPECT_EQ(TEL_CALL_DISCONNECTED, info.state);
+	EXPECT_EQ(TEL_ORIGIN_HARDWARE, info.origin);
+	EXPECT_EQ(TEL_DISC_OUTOFORDER, info.disconnect_mode);
+	EXPECT_EQ(0, info.dma_bytes);
+	ASSERT_EQ(0, tel_info(fd, dropped, &info));
+	EXPECT_EQ(TEL_CALL_IDLE, info.state);
+	EXPECT_EQ(TEL_ORIGIN_LOCAL, info.origin);
+	EXPECT_EQ(0, tel_sysfs_num(card, "dma_bytes"));
+
+	EXPECT_EQ(-1, ioctl(fd, TEL_IOC_CARD_INFO, &cinfo));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, tel_alloc(fd, 3, "100", NULL));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(0, tel_drop(fd, live, 0));
+	EXPECT_EQ(0, tel_dealloc(fd, live));
+	EXPECT_EQ(0, tel_dealloc(fd, dropped));
+	EXPECT_EQ(0, tel_sysfs_num(card, "calls"));
+}
+
+/* A command that never completes: ETIMEDOUT, and the card is failed. */
+TEST(command_timeout_fails_the_card)
+{
+	int fd = tel_open_card(1);
+	struct tel_event ev;
+	uint32_t live, dropped;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, tel_alloc(fd, 0, "100", &live));
+	ASSERT_EQ(0, tel_wait_state(fd, live, TEL_CALL_CONNECTED,
+				    TEL_WAIT_MS));
+	ASSERT_EQ(0, tel_alloc(fd, 1, "101", &dropped));
+	ASSERT_EQ(0, tel_drop(fd, dropped, 0));
+
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "fault 1 cmd-timeout on"));
+	EXPECT_EQ(-1, tel_alloc(fd, 2, "102", NULL));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_CARD_GONE, &ev,
+				    TEL_WAIT_MS));
+	check_failed(_metadata, fd, 1, live, dropped);
+	close(fd);
+}
+
+/*
+ * A card whose frame clock stops: the watchdog notices within stall_ms
+ * (plus one 100 ms period).  The time is reported, not asserted: only an
+ * upper bound far above it guards against a hang.
+ */
+TEST(stalled_card_is_detected)
+{
+	int fd = tel_open_card(2);
+	struct tel_event ev;
+	uint32_t live, dropped;
+	uint64_t t0;
+	long stall_ms = 0;
+	FILE *f;
+
+	ASSERT_LE(0, fd);
+	f = fopen("/sys/module/tel/parameters/stall_ms", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%ld", &stall_ms));
+	fclose(f);
+
+	ASSERT_EQ(0, tel_alloc(fd, 0, "100", &live));
+	ASSERT_EQ(0, tel_wait_state(fd, live, TEL_CALL_CONNECTED,
+				    TEL_WAIT_MS));
+	ASSERT_EQ(0, tel_alloc(fd, 1, "101", &dropped));
+	ASSERT_EQ(0, tel_drop(fd, dropped, 0));
+
+	t0 = tel_test_now_ms();
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "fault 2 stall on"));
+	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_CARD_GONE, &ev,
+				    (int)stall_ms * 10));
+	ksft_print_msg("stalled card detected after %llu ms (stall_ms=%ld)\n",
+		       (unsigned long long)(tel_test_now_ms() - t0), stall_ms);
+	check_failed(_metadata, fd, 2, live, dropped);
+	/* the card comes back to life: it stays failed, nothing breaks */
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "fault 2 stall off"));
+	usleep(200 * 1000);
+	EXPECT_EQ(-1, tel_alloc(fd, 0, "100", NULL));
+	EXPECT_EQ(ENODEV, errno);
+	close(fd);
+}
+
+TEST(other_card_unharmed)
+{
+	struct tel_card_info cinfo = { };
+	int fd = tel_open_card(0);
+	uint32_t h;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, ioctl(fd, TEL_IOC_CARD_INFO, &cinfo));
+	ASSERT_EQ(0, tel_alloc(fd, 0, "100", &h));
+	EXPECT_EQ(0, tel_wait_state(fd, h, TEL_CALL_CONNECTED, TEL_WAIT_MS));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
