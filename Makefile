@@ -35,6 +35,7 @@ emu:
 
 selftests:
 	$(MAKE) -C $(TOP)/tests/selftests
+	$(MAKE) -C $(TOP)/tests/stress
 
 check: deps
 	@$(TOP)/tests/check $(KERNELS)
@@ -51,3 +52,4 @@ clean:
 	rm -rf $(BUILD)
 	-$(MAKE) -C $(TOP)/tests/emu clean
 	-$(MAKE) -C $(TOP)/tests/selftests clean
+	-$(MAKE) -C $(TOP)/tests/stress clean
