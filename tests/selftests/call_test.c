@@ -1054,4 +1054,49 @@ TEST_F(call, drop_hangup_dealloc_race)
 	EXPECT_EQ(0, emu_stat(r.ch, "hook"));
 }
 
+/* Nothing but the record leaves the kernel: no stale bytes anywhere. */
+static bool zero_after_nul(const char *s, size_t len)
+{
+	size_t n = strnlen(s, len);
+
+	for (; n < len; n++)
+		if (s[n])
+			return false;
+	return true;
+}
+
+TEST_F(call, info_and_events_carry_no_stale_bytes)
+{
+	struct tel_call_info info;
+	struct tel_card_info cinfo;
+	struct tel_event ev;
+	uint32_t h;
+	size_t i;
+
+	ASSERT_EQ(0, tel_alloc(self->fd, 0, "12", &h));
+	memset(&info, 0xaa, sizeof(info));
+	info.handle = h;
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_INFO, &info));
+	for (i = 0; i < sizeof(info.reserved) / sizeof(info.reserved[0]); i++)
+		EXPECT_EQ(0, info.reserved[i]);
+	EXPECT_TRUE(zero_after_nul(info.called, sizeof(info.called)));
+	EXPECT_TRUE(zero_after_nul(info.calling, sizeof(info.calling)));
+	EXPECT_EQ(0, info.app_reason);
+
+	ASSERT_EQ(0, tel_wait_event(self->fd, TEL_EVENT_STATE, &ev,
+				    TEL_WAIT_MS));
+	EXPECT_EQ(0, ev.reserved[0]);
+	EXPECT_EQ(0, ev.reserved[1]);
+	EXPECT_EQ(0, ev.lost);
+	EXPECT_TRUE(zero_after_nul(ev.number, sizeof(ev.number)));
+
+	memset(&cinfo, 0, sizeof(cinfo));
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CARD_INFO, &cinfo));
+	EXPECT_TRUE(zero_after_nul(cinfo.model, sizeof(cinfo.model)));
+	EXPECT_TRUE(zero_after_nul(cinfo.firmware, sizeof(cinfo.firmware)));
+	EXPECT_TRUE(zero_after_nul(cinfo.serial, sizeof(cinfo.serial)));
+	for (i = 0; i < sizeof(cinfo.reserved) / sizeof(cinfo.reserved[0]); i++)
+		EXPECT_EQ(0, cinfo.reserved[i]);
+}
+
 TEST_HARNESS_MAIN
