@@ -294,6 +294,11 @@ int tel_proc_init(void);
 void tel_proc_exit(void);
 const char *tel_state_name(u32 state);
 
+/* tel_fault.c: allocation fault points (debugfs tel/fail_alloc) */
+bool tel_should_fail(void);
+void tel_fault_init(void);
+void tel_fault_exit(void);
+
 /* tel_events.c: per-file event queues */
 void tel_file_event(struct tel_file *file, const struct tel_event *ev);
 void tel_card_broadcast(struct tel_card *card, const struct tel_event *ev);

@@ -39,12 +39,14 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 
 	lockdep_assert_held(&card->hw_rwsem);
 
-	call = kzalloc(sizeof(*call), GFP_KERNEL);
+	call = tel_should_fail() ? NULL : kzalloc(sizeof(*call), GFP_KERNEL);
 	if (!call)
 		return ERR_PTR(-ENOMEM);
 
-	call->ring = dma_alloc_coherent(&card->pdev->dev, TEL_CALL_DMA_BYTES,
-					&call->ring_dma, GFP_KERNEL);
+	if (!tel_should_fail())
+		call->ring = dma_alloc_coherent(&card->pdev->dev,
+						TEL_CALL_DMA_BYTES,
+						&call->ring_dma, GFP_KERNEL);
 	if (!call->ring) {
 		kfree(call);
 		return ERR_PTR(-ENOMEM);

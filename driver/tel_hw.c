@@ -267,7 +267,8 @@ static void tel_call_migrate_ring(struct tel_call *call)
 
 	if (!call->ring_is_dma)
 		return;
-	copy = kmemdup(call->ring, TEL_CALL_DMA_BYTES, GFP_KERNEL);
+	copy = tel_should_fail() ? NULL :
+	       kmemdup(call->ring, TEL_CALL_DMA_BYTES, GFP_KERNEL);
 	if (!copy)
 		dev_warn(&card->dev, "call %u: received audio lost on removal\n",
 			 call->handle);

@@ -98,7 +98,8 @@ static int tel_file_reserve(struct tel_file *tf, struct tel_call *call)
 	int ret;
 
 	mutex_lock(&tf->lock);
-	ret = xa_alloc_cyclic(&tf->calls, &call->handle, NULL, TEL_XA_LIMIT,
+	ret = tel_should_fail() ? -ENOMEM :
+	      xa_alloc_cyclic(&tf->calls, &call->handle, NULL, TEL_XA_LIMIT,
 			      &tf->next_handle, GFP_KERNEL);
 	mutex_unlock(&tf->lock);
 	if (ret < 0)

@@ -25,6 +25,105 @@ static const char *card_state(int card, char *buf, size_t len)
 	return buf;
 }
 
+static void set_fail_alloc(struct __test_metadata *_metadata, int n)
+{
+	FILE *f = fopen("/sys/kernel/debug/tel/fail_alloc", "w");
+
+	ASSERT_NE(NULL, f);
+	fprintf(f, "%d\n", n);
+	fclose(f);
+}
+
+static int fail_alloc_left(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/tel/fail_alloc", "r");
+	int n = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+/*
+ * Fail the 1st, 2nd, ... allocation of ALLOC until it succeeds: every
+ * failure is ENOMEM and leaves nothing (no call, no DMA, no handle, the
+ * card never told), and the next try works.
+ */
+TEST(alloc_failure_at_every_site_leaves_nothing)
+{
+	int fd = tel_open_card(0), n, sites = 0;
+	long dials;
+	uint32_t h;
+
+	ASSERT_LE(0, fd);
+	for (n = 1; n < 20; n++) {
+		dials = emu_num_stat(0, 0, "dials");
+		set_fail_alloc(_metadata, n);
+		if (!tel_alloc(fd, 0, "100", &h)) {
+			set_fail_alloc(_metadata, 0);
+			break;		/* fewer than n sites */
+		}
+		sites++;
+		EXPECT_EQ(ENOMEM, errno) TH_LOG("site %d", n);
+		EXPECT_EQ(0, fail_alloc_left());
+		EXPECT_EQ(0, tel_sysfs_num(0, "calls"));
+		EXPECT_EQ(0, tel_sysfs_num(0, "dma_bytes"));
+		EXPECT_EQ(0, tel_sysfs_num(0, "ch0/held"));
+		EXPECT_EQ(dials, emu_num_stat(0, 0, "dials"));
+	}
+	ksft_print_msg("ALLOC has %d allocation sites\n", sites);
+	EXPECT_LE(3, sites);	/* call, DMA rings, handle */
+	ASSERT_EQ(0, tel_drop(fd, h, 0));
+	ASSERT_EQ(0, tel_dealloc(fd, h));
+	EXPECT_EQ(0, tel_sysfs_num(0, "calls"));
+	close(fd);
+}
+
+TEST(answer_failure_at_every_site_keeps_the_offer)
+{
+	struct tel_call_answer ans;
+	struct tel_event ev;
+	int fd = tel_open_card(0), n;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer 0 2 4711"));
+	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_OFFER, &ev, TEL_WAIT_MS));
+	for (n = 1; n < 20; n++) {
+		memset(&ans, 0, sizeof(ans));
+		ans.channel = 2;
+		set_fail_alloc(_metadata, n);
+		if (!ioctl(fd, TEL_IOC_CALL_ANSWER, &ans)) {
+			set_fail_alloc(_metadata, 0);
+			break;
+		}
+		EXPECT_EQ(ENOMEM, errno);
+		EXPECT_EQ(0, tel_sysfs_num(0, "calls"));
+		EXPECT_EQ(0, tel_sysfs_num(0, "dma_bytes"));
+		EXPECT_EQ(4, emu_num_stat(0, 2, "state"));	/* still offered */
+	}
+	EXPECT_LT(1, n);
+	EXPECT_NE(0, ans.handle);
+	close(fd);
+	EXPECT_EQ(0, tel_sysfs_num(0, "calls"));
+}
+
+TEST(open_failure_is_enomem)
+{
+	int fd;
+
+	set_fail_alloc(_metadata, 1);
+	fd = tel_open_card(0);
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(ENOMEM, errno);
+	set_fail_alloc(_metadata, 0);
+	fd = tel_open_card(0);
+	EXPECT_LE(0, fd);
+	close(fd);
+}
+
 /* The card refuses the rings' bus address: EIO, nothing left behind. */
 TEST(dma_address_refused_is_eio_and_leaks_nothing)
 {

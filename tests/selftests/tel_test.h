@@ -132,6 +132,16 @@ static inline unsigned long emu_hex(const char *reply, const char *key)
 	return strtoul(v, NULL, 16);
 }
 
+/* One number from the emulator's "stats CARD CH" reply, -1 on error. */
+static inline long emu_num_stat(int card, int ch, const char *key)
+{
+	char reply[512];
+
+	if (emu_cmd(reply, sizeof(reply), "stats %d %d", card, ch))
+		return -1;
+	return emu_num(reply, key);
+}
+
 static inline int tel_open_card(int index)
 {
 	char path[32];
