@@ -234,6 +234,9 @@ struct tel_call {
  * @ev_lost: events lost since the last OVERFLOW record was queued
  * @ev_seq: sequence number of the next event
  * @ev_wq: readers and pollers
+ * @gone: TEL_EVENT_CARD_GONE was queued (or counted lost) for this file:
+ *	only then do read() and poll() report the card gone, so no reader
+ *	can miss that record (under ev_lock)
  * @read_lock: one reader at a time, so a record is removed only once
  *	it reached userspace
  */
@@ -248,6 +251,7 @@ struct tel_file {
 	DECLARE_KFIFO(events, struct tel_event, TEL_FILE_EVENTS);
 	u32 ev_lost;
 	u32 ev_seq;
+	bool gone;
 	wait_queue_head_t ev_wq;
 	struct mutex read_lock;		/* one reader at a time */
 };

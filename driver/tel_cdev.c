@@ -30,6 +30,7 @@ static int tel_open(struct inode *inode, struct file *filp)
 
 	mutex_lock(&card->lock);
 	list_add_tail(&tf->node, &card->files);
+	tf->gone = card->gone;	/* opened after the CARD_GONE broadcast */
 	mutex_unlock(&card->lock);
 
 	filp->private_data = tf;
@@ -78,6 +79,17 @@ static bool tel_file_readable(struct tel_file *tf)
 
 	spin_lock(&tf->ev_lock);
 	ret = !kfifo_is_empty(&tf->events) || tf->ev_lost;
+	spin_unlock(&tf->ev_lock);
+	return ret;
+}
+
+/* The card is gone for this file once its CARD_GONE record was queued. */
+static bool tel_file_gone(struct tel_file *tf)
+{
+	bool ret;
+
+	spin_lock(&tf->ev_lock);
+	ret = tf->gone;
 	spin_unlock(&tf->ev_lock);
 	return ret;
 }
@@ -135,7 +147,7 @@ static ssize_t tel_read(struct file *filp, char __user *buf, size_t count,
 		if (!tel_file_peek(tf, &ev)) {
 			if (done)
 				break;
-			if (READ_ONCE(tf->card->gone)) {
+			if (tel_file_gone(tf)) {
 				ret = -ENODEV;
 				goto out;
 			}
@@ -146,7 +158,7 @@ static ssize_t tel_read(struct file *filp, char __user *buf, size_t count,
 			mutex_unlock(&tf->read_lock);
 			ret = wait_event_interruptible(tf->ev_wq,
 						       tel_file_readable(tf) ||
-						       READ_ONCE(tf->card->gone));
+						       tel_file_gone(tf));
 			if (ret)
 				return ret;
 			ret = mutex_lock_interruptible(&tf->read_lock);
@@ -173,7 +185,7 @@ static __poll_t tel_poll(struct file *filp, struct poll_table_struct *wait)
 	poll_wait(filp, &tf->ev_wq, wait);
 	if (tel_file_readable(tf))
 		return EPOLLIN | EPOLLRDNORM;
-	if (READ_ONCE(tf->card->gone))
+	if (tel_file_gone(tf))
 		return EPOLLHUP;
 	return 0;
 }

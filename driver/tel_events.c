@@ -21,6 +21,8 @@ void tel_file_event(struct tel_file *tf, const struct tel_event *ev)
 	e.seq = tf->ev_seq++;
 	if (tf->ev_lost || !kfifo_put(&tf->events, e))
 		tf->ev_lost++;
+	if (e.type == TEL_EVENT_CARD_GONE)
+		tf->gone = true;
 	spin_unlock(&tf->ev_lock);
 	wake_up_interruptible_poll(&tf->ev_wq, EPOLLIN | EPOLLRDNORM);
 }
