@@ -37,6 +37,7 @@
 #include <linux/io.h>
 #include <linux/kfifo.h>
 #include <linux/kref.h>
+#include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
@@ -288,6 +289,7 @@ void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 void tel_call_unbind(struct tel_call *call);
 void tel_call_release_ring(struct tel_call *call);
 void tel_call_fill_info(struct tel_call *call, struct tel_call_info *info);
+bool tel_number_valid(const char *number);
 u64 tel_now_ns(void);
 
 /* tel_sysfs.c, tel_proc.c: inspection */
@@ -310,6 +312,19 @@ void tel_card_broadcast(struct tel_card *card, const struct tel_event *ev);
 /* tel_ioctl.c */
 long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
 int tel_file_drop(struct tel_file *tf, struct tel_call *call, u32 reason);
+
+/* Handles: cyclic ids from 1, never 0 (DRM GEM's rule). */
+#define TEL_HANDLE_LIMIT	XA_LIMIT(1, INT_MAX)
+
+/*
+ * Ring arithmetic.  Indices run free (mod 2^32) and rings are a power of
+ * two long, so fill = head - tail always, and a transfer of @len bytes at
+ * index @pos is at most two pieces: this is the first one's length.
+ */
+static inline u32 tel_ring_first(u32 pos, u32 len)
+{
+	return min(len, TEL_RING_BYTES - (pos & (TEL_RING_BYTES - 1)));
+}
 
 static inline struct tel_card *to_tel_card(struct device *dev)
 {

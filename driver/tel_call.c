@@ -19,6 +19,24 @@
 
 #include "tel.h"
 
+/* Digits a card can dial: 0-9 * # and a leading +, NUL terminated. */
+bool tel_number_valid(const char *number)
+{
+	size_t len = strnlen(number, TEL_NUMBER_LEN);
+	size_t i;
+
+	if (!len || len == TEL_NUMBER_LEN)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = number[i];
+
+		if (!((c >= '0' && c <= '9') || c == '*' || c == '#' ||
+		      (c == '+' && i == 0)))
+			return false;
+	}
+	return true;
+}
+
 u64 tel_now_ns(void)
 {
 	return ktime_get_ns();

@@ -15,8 +15,6 @@
 
 #include "tel.h"
 
-#define TEL_XA_LIMIT	XA_LIMIT(1, INT_MAX)
-
 /* The ABI's sizes are fixed: a change here breaks every binary built. */
 static_assert(sizeof(struct tel_card_info) == 144);
 static_assert(sizeof(struct tel_call_alloc) == 64);
@@ -30,24 +28,6 @@ static_assert(sizeof(struct tel_event) == 80);
 static bool tel_is_zero(const void *p, size_t len)
 {
 	return !memchr_inv(p, 0, len);
-}
-
-/* Digits a card can dial: 0-9 * # and a leading +, NUL terminated. */
-static bool tel_number_valid(const char *number)
-{
-	size_t len = strnlen(number, TEL_NUMBER_LEN);
-	size_t i;
-
-	if (!len || len == TEL_NUMBER_LEN)
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = number[i];
-
-		if (!((c >= '0' && c <= '9') || c == '*' || c == '#' ||
-		      (c == '+' && i == 0)))
-			return false;
-	}
-	return true;
 }
 
 /* Look a handle up in this file only; returns a reference or NULL. */
@@ -99,7 +79,7 @@ static int tel_file_reserve(struct tel_file *tf, struct tel_call *call)
 
 	mutex_lock(&tf->lock);
 	ret = tel_should_fail() ? -ENOMEM :
-	      xa_alloc_cyclic(&tf->calls, &call->handle, NULL, TEL_XA_LIMIT,
+	      xa_alloc_cyclic(&tf->calls, &call->handle, NULL, TEL_HANDLE_LIMIT,
 			      &tf->next_handle, GFP_KERNEL);
 	mutex_unlock(&tf->lock);
 	if (ret < 0)
@@ -551,7 +531,7 @@ static int tel_ring_copy(void *ring, u32 pos, u8 __user *ubuf, u32 len,
 			 bool to_user)
 {
 	u32 off = pos & (TEL_RING_BYTES - 1);
-	u32 first = min(len, TEL_RING_BYTES - off);
+	u32 first = tel_ring_first(pos, len);
 	unsigned long left;
 
 	if (to_user) {
