@@ -27,7 +27,12 @@
  *  - tel_card.evq_lock: the card's event queue consumer.
  *  - tel_card.lock: channel ownership, offers, every call's state and
  *    record, the list of calls and the list of open files, "gone".
+ *  - tel_card.bridge_lock (spinlock, taken in the tick interrupt): what
+ *    the bridge's tick path may touch (tel_channel.audio, the bridge ops).
  *  - tel_file.ev_lock (spinlock): the file's event fifo.
+ *
+ * tel_bridge.c's tel_bridge_mutex (bridge registration, card attach and
+ * detach) comes before all of these.
  */
 #ifndef TEL_H
 #define TEL_H
@@ -55,6 +60,7 @@
 #define TEL_FRAME_BYTES		8	/* one 1 ms frame of 8 kHz G.711 */
 
 struct pci_dev;
+struct tel_bridge_ops;
 struct tel_file;
 
 /* Why a card stopped: recorded for the log and sysfs. */
@@ -69,13 +75,17 @@ enum tel_gone_reason {
  * @call: the call that holds the channel, NULL when free
  * @offered: the card offers an inbound call on this channel
  * @offer_number: calling number of that offer
+ * @audio: the bridge call whose audio the tick interrupt moves: set while
+ *	it is connected (under tel_card.lock and tel_card.bridge_lock, read
+ *	under either)
  *
- * All fields under tel_card.lock.
+ * All other fields under tel_card.lock.
  */
 struct tel_channel {
 	struct tel_call *call;
 	bool offered;
 	char offer_number[TEL_NUMBER_LEN];
+	struct tel_call *audio;
 };
 
 /**
@@ -117,6 +127,14 @@ struct tel_channel {
  * @irqs: interrupts taken, all vectors
  * @node: in tel_cards, for /proc/driver/tel/calls (under tel_cards_lock)
  * @ch_groups: sysfs attribute groups, one chN/ directory per channel
+ * @bridge_lock: the tick interrupt's bridge path against everything that
+ *	changes what it may touch (see tel_bridge.c)
+ * @bridge_ops: the bridge module attached to this card, or NULL (written
+ *	under lock and bridge_lock, read under either)
+ * @bridge_priv: its cookie for this card (as @bridge_ops)
+ * @bridge_ticks: TEL_STATUS_TICKS at the last tick interrupt (bridge_lock)
+ * @bridge_removed: the card is being removed: attach no bridge (under
+ *	tel_bridge_mutex)
  */
 struct tel_card {
 	struct device dev;
@@ -163,6 +181,12 @@ struct tel_card {
 	atomic_long_t irqs;
 	struct list_head node;
 	const struct attribute_group **ch_groups;
+
+	spinlock_t bridge_lock;		/* the tick path vs the rest */
+	const struct tel_bridge_ops *bridge_ops;
+	void *bridge_priv;
+	u32 bridge_ticks;
+	bool bridge_removed;
 };
 
 /**
@@ -200,6 +224,8 @@ struct tel_ring_state {
  *	counters in it are filled at read time while bound
  * @owner_pid: the process that created the call (for /proc)
  * @owner_uid: the user of the file that owns it: may see its numbers
+ * @bridge: a bridge call (tel_bridge.c): no owner file, held by the bridge
+ *	module from its claim of the channel to its release
  */
 struct tel_call {
 	struct kref ref;
@@ -220,6 +246,7 @@ struct tel_call {
 	struct tel_call_info info;
 	struct pid *owner_pid;
 	kuid_t owner_uid;
+	bool bridge;
 };
 
 /**

@@ -12,6 +12,7 @@
 #include <linux/string.h>
 
 #include "tel.h"
+#include "tel_bridge.h"
 
 static unsigned int tel_cmd_timeout_ms = 2000;
 module_param_named(cmd_timeout_ms, tel_cmd_timeout_ms, uint, 0644);
@@ -148,6 +149,9 @@ static void tel_hw_channel_state(struct tel_card *card, u32 ch, u32 chst,
 				   cause ? cause : TEL_DISC_UNKNOWN);
 	else if (state != TEL_CALL_OFFERING && state != TEL_CALL_DIALING)
 		tel_call_set_state(call, state, TEL_ORIGIN_NONE, 0);
+	/* a bridge call has no file to tell: its bridge is told instead */
+	if (call->bridge)
+		tel_bridge_state(call);
 }
 
 static void tel_hw_offer(struct tel_card *card, u32 ch, const char *number,
@@ -161,8 +165,15 @@ static void tel_hw_offer(struct tel_card *card, u32 ch, const char *number,
 		.timestamp_ns = now,
 	};
 
-	if (chan->call)
-		return;		/* the card would not offer a busy channel */
+	/*
+	 * The card offers only channels it sees idle: a channel held by
+	 * a /dev/telN call is not, one the bridge holds on hook is (and
+	 * rings there).
+	 */
+	if (chan->call) {
+		tel_bridge_offer(chan->call, number);
+		return;
+	}
 	chan->offered = true;
 	strscpy(chan->offer_number, number, sizeof(chan->offer_number));
 	strscpy(ev.number, number, sizeof(ev.number));
@@ -310,6 +321,8 @@ void tel_card_shutdown(struct tel_card *card, enum tel_gone_reason why)
 	tel_win_write(card, TEL_CTRL, 0);
 	pci_clear_master(card->pdev);
 	ev.timestamp_ns = tel_now_ns();
+	/* the tick path lets go of every ring before the rings move */
+	tel_bridge_card_gone(card);
 
 	list_for_each_entry(call, &card->calls, node) {
 		tel_call_unbind(call);

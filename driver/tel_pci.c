@@ -15,6 +15,7 @@
 #include <linux/string.h>
 
 #include "tel.h"
+#include "tel_bridge.h"
 
 #define PCI_VENDOR_ID_IVSHMEM	0x1af4
 #define PCI_DEVICE_ID_IVSHMEM	0x1110
@@ -53,6 +54,8 @@ static irqreturn_t tel_irq_tick(int irq, void *data)
 	struct tel_card *card = data;
 
 	atomic_long_inc(&card->irqs);
+	/* DAHDI's clock runs here, in hard interrupt context, as its drivers' */
+	tel_bridge_tick(card);
 	atomic_inc(&card->audio_gen);
 	wake_up_interruptible(&card->audio_wq);
 	return IRQ_HANDLED;
@@ -175,6 +178,7 @@ static struct tel_card *tel_card_alloc(struct pci_dev *pdev)
 	mutex_init(&card->evq_lock);
 	init_waitqueue_head(&card->audio_wq);
 	mutex_init(&card->lock);
+	spin_lock_init(&card->bridge_lock);
 	INIT_LIST_HEAD(&card->calls);
 	INIT_LIST_HEAD(&card->files);
 	INIT_WORK(&card->fail_work, tel_fail_work);
@@ -274,6 +278,7 @@ static int tel_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pci_set_drvdata(pdev, card);
 	dev_info(&card->dev, "%s firmware %s serial %s, %u channels\n",
 		 card->model, card->firmware, card->serial, card->nr_channels);
+	tel_bridge_card_added(card);
 	return 0;
 
 err_stop:
@@ -304,6 +309,8 @@ static void tel_pci_remove(struct pci_dev *pdev)
 {
 	struct tel_card *card = pci_get_drvdata(pdev);
 
+	/* the bridge hangs up its channels while the card still answers */
+	tel_bridge_card_removed(card);
 	tel_card_unregister(card);
 	tel_card_shutdown(card, TEL_GONE_REMOVED);
 	tel_card_stop(card);

@@ -13,6 +13,7 @@
 #include <linux/sysfs.h>
 
 #include "tel.h"
+#include "tel_bridge.h"
 
 static ssize_t model_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
@@ -190,10 +191,10 @@ const struct attribute_group *tel_card_groups[] = {
 /* ---- per channel: /sys/class/tel/telN/chM/ ---- */
 
 enum tel_ch_attr { TEL_CH_A_STATE, TEL_CH_A_HOOK, TEL_CH_A_HELD,
-		   TEL_CH_A_OWNER, TEL_CH_NR_ATTRS };
+		   TEL_CH_A_OWNER, TEL_CH_A_HOLDER, TEL_CH_NR_ATTRS };
 
 static const char * const tel_ch_attr_names[TEL_CH_NR_ATTRS] = {
-	"state", "hook", "held", "owner_pid",
+	"state", "hook", "held", "owner_pid", "holder",
 };
 
 struct tel_ch_sysfs {
@@ -252,6 +253,9 @@ static ssize_t tel_ch_show(struct device *dev, struct device_attribute *attr,
 		break;
 	case TEL_CH_A_HELD:
 		ret = sysfs_emit(buf, "%d\n", !!call);
+		break;
+	case TEL_CH_A_HOLDER:
+		ret = sysfs_emit(buf, "%s\n", tel_bridge_holder(card, ch));
 		break;
 	default:
 		ret = sysfs_emit(buf, "%d\n",

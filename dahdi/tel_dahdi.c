@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tel_dahdi.c - the tel card's channels as a DAHDI span.
+ *
+ * Each card becomes a DAHDI device with one analog span of its channels.
+ * The channels behave as FXO ports on a kewlstart line (DAHDI signalling
+ * fxsks; fxsls works the same): going off hook seizes the line, which the
+ * card does by dialling a fixed number (a ringdown line: the card takes
+ * its number with the seizure and has no dial tone), or answers the call
+ * ringing on it; going on hook hangs up; a far-end hangup drops loop
+ * current (DAHDI_EVENT_ONHOOK to the application, kewlstart disconnect
+ * supervision); an answered outbound call reverses polarity
+ * (DAHDI_EVENT_POLARITY: Asterisk's answeronpolarityswitch); a call the
+ * far end offers rings (DAHDI_EVENT_RINGOFFHOOK).
+ *
+ * A DAHDI open of a channel holds it (a tel.ko "bridge call"), so it is
+ * either DAHDI's or a /dev/telN caller's, never both: the loser gets
+ * EBUSY.  Audio moves in the card's tick interrupt, DAHDI_CHUNKSIZE bytes
+ * each way per channel and tick.  Documentation/dahdi.rst has the details.
+ */
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+
+#include <dahdi/kernel.h>
+
+#include "tel_bridge.h"
+
+#define TEL_DAHDI_SILENCE	0xff	/* mu-law: the span's law, the card's */
+
+static char *tel_dahdi_number = "100";
+module_param_named(number, tel_dahdi_number, charp, 0644);
+MODULE_PARM_DESC(number,
+		 "number the card dials when a DAHDI channel goes off hook with no call ringing (default 100)");
+
+/**
+ * struct tel_dahdi_chan - one channel
+ * @dchan: DAHDI's channel
+ * @tc: the card
+ * @ch: the card's channel number (DAHDI's chanpos - 1)
+ * @hook_work: carries hook changes out of DAHDI's atomic context
+ * @want_offhook: what DAHDI last asked (written under dchan.lock)
+ * @lock: @offhook, @claimed: the hook work against open and close
+ * @offhook: what the card was last told
+ * @claimed: tel.ko holds the channel for us (between open and close)
+ * @ringing: a call rings on the channel (under the card's lock, from
+ *	the signal callback, and @lock)
+ */
+struct tel_dahdi_chan {
+	struct dahdi_chan dchan;
+	struct tel_dahdi_card *tc;
+	u32 ch;
+	struct work_struct hook_work;
+	bool want_offhook;
+	struct mutex lock;		/* offhook, claimed */
+	bool offhook;
+	bool claimed;
+	bool ringing;
+};
+
+/**
+ * struct tel_dahdi_card - one card, one DAHDI device, one span
+ * @card: tel.ko's card (referenced by tel.ko while attached)
+ * @ddev: DAHDI's device
+ * @span: the span of all the card's channels
+ * @chans: DAHDI's view of @tch
+ * @tch: [@nr]
+ * @nr: channels
+ * @ticks: frame ticks run (tick path only)
+ * @rx_missing: frames DAHDI got silence for: none received in time
+ * @tx_dropped: frames DAHDI sent that the card's ring had no room for
+ * @node: in tel_dahdi_dead once detached
+ */
+struct tel_dahdi_card {
+	struct tel_card *card;
+	struct dahdi_device *ddev;
+	struct dahdi_span span;
+	struct dahdi_chan **chans;
+	struct tel_dahdi_chan *tch;
+	u32 nr;
+	u64 ticks;
+	u64 rx_missing;
+	u64 tx_dropped;
+	struct list_head node;
+};
+
+static struct workqueue_struct *tel_dahdi_wq;
+
+/*
+ * Detached cards are freed only at module unload: DAHDI itself may still
+ * look at a span's channels for a moment after dahdi_unregister_device()
+ * returns (see the "BIG SLEEP" comment in dahdi_chan_unreg()).
+ */
+static LIST_HEAD(tel_dahdi_dead);
+static DEFINE_MUTEX(tel_dahdi_dead_lock);
+
+static struct tel_dahdi_chan *to_tch(struct dahdi_chan *dchan)
+{
+	return container_of(dchan, struct tel_dahdi_chan, dchan);
+}
+
+/* ---- DAHDI's span operations ---- */
+
+static int tel_dahdi_open(struct dahdi_chan *dchan)
+{
+	struct tel_dahdi_chan *tch = to_tch(dchan);
+	int ret;
+
+	mutex_lock(&tch->lock);
+	ret = tel_bridge_claim(tch->tc->card, tch->ch);
+	if (!ret) {
+		tch->claimed = true;
+		tch->offhook = false;
+	}
+	mutex_unlock(&tch->lock);
+	return ret;
+}
+
+static int tel_dahdi_close(struct dahdi_chan *dchan)
+{
+	struct tel_dahdi_chan *tch = to_tch(dchan);
+
+	cancel_work_sync(&tch->hook_work);
+	mutex_lock(&tch->lock);
+	if (tch->claimed)
+		tel_bridge_release(tch->tc->card, tch->ch);
+	tch->claimed = false;
+	tch->offhook = false;
+	tch->ringing = false;
+	mutex_unlock(&tch->lock);
+	/* the line is idle again: loop current, as on a fresh open */
+	dahdi_hooksig(dchan, DAHDI_RXSIG_OFFHOOK);
+	return 0;
+}
+
+/* DAHDI holds dchan->lock (a spinlock, interrupts off): defer the work. */
+static int tel_dahdi_hooksig(struct dahdi_chan *dchan, enum dahdi_txsig txsig)
+{
+	struct tel_dahdi_chan *tch = to_tch(dchan);
+	bool offhook = txsig == DAHDI_TXSIG_OFFHOOK ||
+		       txsig == DAHDI_TXSIG_START;
+
+	WRITE_ONCE(tch->want_offhook, offhook);
+	queue_work(tel_dahdi_wq, &tch->hook_work);
+	return 0;
+}
+
+static void tel_dahdi_hook_work(struct work_struct *work)
+{
+	struct tel_dahdi_chan *tch = container_of(work, struct tel_dahdi_chan,
+						  hook_work);
+	struct tel_card *card = tch->tc->card;
+	bool want;
+	int ret;
+
+	mutex_lock(&tch->lock);
+	while (tch->claimed && (want = READ_ONCE(tch->want_offhook)) !=
+	       tch->offhook) {
+		WRITE_ONCE(tch->offhook, want);
+		if (!want) {
+			tel_bridge_onhook(card, tch->ch);
+			tch->ringing = false;
+			/* loop current back: the next disconnect is an edge */
+			dahdi_hooksig(&tch->dchan, DAHDI_RXSIG_OFFHOOK);
+			continue;
+		}
+		ret = tel_bridge_offhook(card, tch->ch,
+					 READ_ONCE(tel_dahdi_number));
+		if (ret) {
+			/* a dead line: the application hears a disconnect */
+			dev_dbg(&tch->tc->ddev->dev, "channel %u: off hook: %d\n",
+				tch->ch, ret);
+			dahdi_hooksig(&tch->dchan, DAHDI_RXSIG_ONHOOK);
+		}
+	}
+	mutex_unlock(&tch->lock);
+}
+
+static const struct dahdi_span_ops tel_dahdi_span_ops = {
+	.owner = THIS_MODULE,
+	.open = tel_dahdi_open,
+	.close = tel_dahdi_close,
+	.hooksig = tel_dahdi_hooksig,
+};
+
+/* ---- tel.ko's bridge callbacks ---- */
+
+/* Hard interrupt, under the card's bridge_lock: one DAHDI chunk per tick. */
+static void tel_dahdi_tick(void *priv, unsigned int frames)
+{
+	struct tel_dahdi_card *tc = priv;
+	u32 ch;
+
+	while (frames--) {
+		for (ch = 0; ch < tc->nr; ch++) {
+			struct dahdi_chan *dchan = &tc->tch[ch].dchan;
+
+			if (!tel_bridge_rx(tc->card, ch, dchan->readchunk)) {
+				memset(dchan->readchunk, TEL_DAHDI_SILENCE,
+				       DAHDI_CHUNKSIZE);
+				if (READ_ONCE(tc->tch[ch].offhook))
+					tc->rx_missing++;
+			}
+		}
+		dahdi_ec_span(&tc->span);
+		dahdi_receive(&tc->span);
+		dahdi_transmit(&tc->span);
+		for (ch = 0; ch < tc->nr; ch++)
+			if (!tel_bridge_tx(tc->card, ch,
+					   tc->tch[ch].dchan.writechunk) &&
+			    READ_ONCE(tc->tch[ch].offhook))
+				tc->tx_dropped++;
+		tc->ticks++;
+	}
+}
+
+/* Under the card's lock (a mutex): DAHDI's signalling calls only. */
+static void tel_dahdi_signal(void *priv, u32 ch, enum tel_bridge_sig sig)
+{
+	struct tel_dahdi_card *tc = priv;
+	struct tel_dahdi_chan *tch;
+
+	if (ch == U32_MAX) {
+		/* the card failed or went: red alarm, every line dead */
+		tc->span.alarms = DAHDI_ALARM_RED;
+		dahdi_alarm_notify(&tc->span);
+		for (ch = 0; ch < tc->nr; ch++)
+			dahdi_hooksig(&tc->tch[ch].dchan, DAHDI_RXSIG_ONHOOK);
+		return;
+	}
+	if (ch >= tc->nr)
+		return;
+	tch = &tc->tch[ch];
+	switch (sig) {
+	case TEL_BRIDGE_RING:
+		WRITE_ONCE(tch->ringing, true);
+		dahdi_qevent_lock(&tch->dchan, DAHDI_EVENT_RINGBEGIN);
+		dahdi_qevent_lock(&tch->dchan, DAHDI_EVENT_RINGOFFHOOK);
+		break;
+	case TEL_BRIDGE_CANCEL:
+		WRITE_ONCE(tch->ringing, false);
+		break;
+	case TEL_BRIDGE_ANSWER:
+		/* answer supervision of an outbound call: polarity reversal */
+		if (!READ_ONCE(tch->ringing))
+			dahdi_qevent_lock(&tch->dchan, DAHDI_EVENT_POLARITY);
+		break;
+	case TEL_BRIDGE_HANGUP:
+		dahdi_hooksig(&tch->dchan, DAHDI_RXSIG_ONHOOK);
+		break;
+	}
+}
+
+static void tel_dahdi_free(struct tel_dahdi_card *tc)
+{
+	if (tc->ddev) {
+		kfree(tc->ddev->location);
+		kfree(tc->ddev->hardware_id);
+		tc->ddev->location = NULL;
+		tc->ddev->hardware_id = NULL;
+		dahdi_free_device(tc->ddev);
+	}
+	kfree(tc->chans);
+	kfree(tc->tch);
+	kfree(tc);
+}
+
+static int tel_dahdi_attach(struct tel_card *card,
+			    const struct tel_bridge_card_info *info, void **priv)
+{
+	struct tel_dahdi_card *tc;
+	struct dahdi_span *span;
+	u32 ch;
+	int ret = -ENOMEM;
+
+	tc = kzalloc(sizeof(*tc), GFP_KERNEL);
+	if (!tc)
+		return -ENOMEM;
+	tc->card = card;
+	tc->nr = info->channels;
+	tc->tch = kcalloc(tc->nr, sizeof(*tc->tch), GFP_KERNEL);
+	tc->chans = kcalloc(tc->nr, sizeof(*tc->chans), GFP_KERNEL);
+	tc->ddev = dahdi_create_device();
+	if (!tc->tch || !tc->chans || !tc->ddev)
+		goto err_free;
+	tc->ddev->manufacturer = "tel";
+	tc->ddev->devicetype = "tel telephony card";
+	tc->ddev->location = kasprintf(GFP_KERNEL, "tel%u", info->index);
+	tc->ddev->hardware_id = kasprintf(GFP_KERNEL, "tel:%s", info->serial);
+	if (!tc->ddev->location || !tc->ddev->hardware_id)
+		goto err_free;
+
+	span = &tc->span;
+	snprintf(span->name, sizeof(span->name), "TEL/%u", info->index);
+	snprintf(span->desc, sizeof(span->desc), "%s card %u serial %s",
+		 info->model, info->index, info->serial);
+	span->spantype = SPANTYPE_ANALOG_FXO;
+	span->deflaw = DAHDI_LAW_MULAW;
+	span->flags = DAHDI_FLAG_RBS;
+	span->channels = tc->nr;
+	span->chans = tc->chans;
+	span->ops = &tel_dahdi_span_ops;
+	for (ch = 0; ch < tc->nr; ch++) {
+		struct tel_dahdi_chan *tch = &tc->tch[ch];
+
+		tch->tc = tc;
+		tch->ch = ch;
+		mutex_init(&tch->lock);
+		INIT_WORK(&tch->hook_work, tel_dahdi_hook_work);
+		snprintf(tch->dchan.name, sizeof(tch->dchan.name),
+			 "TEL/%u/%u", info->index, ch + 1);
+		tch->dchan.sigcap = DAHDI_SIG_FXSKS | DAHDI_SIG_FXSLS;
+		tch->dchan.chanpos = ch + 1;
+		tch->dchan.pvt = tch;
+		tc->chans[ch] = &tch->dchan;
+	}
+	list_add_tail(&span->device_node, &tc->ddev->spans);
+	ret = dahdi_register_device(tc->ddev, info->dev);
+	if (ret)
+		goto err_free;
+	/* an idle line has loop current */
+	for (ch = 0; ch < tc->nr; ch++)
+		dahdi_hooksig(&tc->tch[ch].dchan, DAHDI_RXSIG_OFFHOOK);
+	dev_info(info->dev, "DAHDI span %d (%s): %u channels from %d\n",
+		 span->spanno, span->name, tc->nr,
+		 tc->nr ? tc->chans[0]->channo : 0);
+	*priv = tc;
+	return 0;
+
+err_free:
+	tel_dahdi_free(tc);
+	return ret;
+}
+
+static void tel_dahdi_detach(struct tel_card *card, void *priv)
+{
+	struct tel_dahdi_card *tc = priv;
+	u32 ch;
+
+	/* DAHDI closes the channels still open (tel_dahdi_close()) */
+	dahdi_unregister_device(tc->ddev);
+	for (ch = 0; ch < tc->nr; ch++)
+		cancel_work_sync(&tc->tch[ch].hook_work);
+	pr_info("tel_dahdi: %s: %llu ticks, %llu rx frames missing, %llu tx frames dropped\n",
+		tc->span.name, tc->ticks, tc->rx_missing, tc->tx_dropped);
+	mutex_lock(&tel_dahdi_dead_lock);
+	list_add_tail(&tc->node, &tel_dahdi_dead);
+	mutex_unlock(&tel_dahdi_dead_lock);
+}
+
+static const struct tel_bridge_ops tel_dahdi_bridge_ops = {
+	.owner = THIS_MODULE,
+	.name = "dahdi",
+	.attach = tel_dahdi_attach,
+	.detach = tel_dahdi_detach,
+	.tick = tel_dahdi_tick,
+	.signal = tel_dahdi_signal,
+};
+
+static int __init tel_dahdi_init(void)
+{
+	int ret;
+
+	tel_dahdi_wq = alloc_workqueue("tel_dahdi", WQ_UNBOUND, 0);
+	if (!tel_dahdi_wq)
+		return -ENOMEM;
+	ret = tel_bridge_register(&tel_dahdi_bridge_ops);
+	if (ret)
+		destroy_workqueue(tel_dahdi_wq);
+	return ret;
+}
+
+static void __exit tel_dahdi_exit(void)
+{
+	struct tel_dahdi_card *tc, *next;
+
+	tel_bridge_unregister(&tel_dahdi_bridge_ops);
+	destroy_workqueue(tel_dahdi_wq);
+	list_for_each_entry_safe(tc, next, &tel_dahdi_dead, node) {
+		list_del(&tc->node);
+		tel_dahdi_free(tc);
+	}
+}
+
+module_init(tel_dahdi_init);
+module_exit(tel_dahdi_exit);
+
+MODULE_DESCRIPTION("DAHDI bridge for the tel telephony card");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,664 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tel_bridge.c - the card's channels for a telephony stack in another
+ * module (tel_dahdi.ko): bridge calls and the frame clock.
+ *
+ * A channel the bridge holds is held by a bridge call: a struct tel_call
+ * with no owner file (call->bridge set), created by tel_bridge_claim() and
+ * kept on the channel (card->channels[ch].call) until tel_bridge_release().
+ * Each time the bridge goes off hook the same call object is reused for a
+ * new call (its record restarts); the DMA rings are the call's, exactly as
+ * for a /dev/telN call, and the card's shutdown treats them the same way.
+ *
+ * Audio moves in the tick interrupt: tel_bridge_tick() hands the bridge
+ * the number of frame ticks the card ran, and the bridge moves one frame
+ * per tick and channel with tel_bridge_rx()/tel_bridge_tx().  Those only
+ * touch a call published in card->channels[ch].audio, under
+ * card->bridge_lock; a call is published there only while it is bound,
+ * CONNECTED and its rings are DMA memory, and is taken out (under the same
+ * lock) before its rings are unbound, moved or freed.
+ */
+#include <linux/device.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include "tel.h"
+#include "tel_bridge.h"
+
+/* Silence primed into the tx ring at connect: jitter the tick may have. */
+#define TEL_BRIDGE_PRIME_FRAMES	4
+/* More ticks than this between two interrupts: nothing was connected. */
+#define TEL_BRIDGE_MAX_CATCHUP	(TEL_RING_BYTES / TEL_FRAME_BYTES / 2)
+#define TEL_ULAW_SILENCE	0xff
+
+/* The registered bridge; registration and card attach/detach. */
+static DEFINE_MUTEX(tel_bridge_mutex);
+static const struct tel_bridge_ops *tel_bridge_ops;
+
+/* ---- attach and detach ---- */
+
+/* Give a card to the bridge.  Caller holds tel_bridge_mutex. */
+static void tel_bridge_attach(struct tel_card *card,
+			      const struct tel_bridge_ops *ops)
+{
+	struct tel_bridge_card_info info = {
+		.dev = &card->pdev->dev,
+		.index = card->index,
+		.channels = card->nr_channels,
+	};
+	void *priv = NULL;
+	int ret;
+
+	lockdep_assert_held(&tel_bridge_mutex);
+	if (card->bridge_removed || card->bridge_ops || READ_ONCE(card->gone))
+		return;
+	strscpy(info.model, card->model, sizeof(info.model));
+	strscpy(info.serial, card->serial, sizeof(info.serial));
+	ret = ops->attach(card, &info, &priv);
+	if (ret) {
+		dev_warn(&card->dev, "%s bridge not attached: %d\n",
+			 ops->name, ret);
+		return;
+	}
+	get_device(&card->dev);
+	mutex_lock(&card->lock);
+	spin_lock_irq(&card->bridge_lock);
+	card->bridge_priv = priv;
+	card->bridge_ops = ops;
+	if (!card->gone)
+		card->bridge_ticks = tel_win_read(card, TEL_STATUS_TICKS);
+	spin_unlock_irq(&card->bridge_lock);
+	mutex_unlock(&card->lock);
+}
+
+/*
+ * Take a card from the bridge.  Caller holds tel_bridge_mutex.  The ops
+ * are unpublished first, so no tick or signal reaches the bridge while it
+ * tears down; it then releases its channels (tel_bridge_release() needs no
+ * ops).
+ */
+static void tel_bridge_detach(struct tel_card *card)
+{
+	const struct tel_bridge_ops *ops;
+	void *priv;
+
+	lockdep_assert_held(&tel_bridge_mutex);
+	mutex_lock(&card->lock);
+	spin_lock_irq(&card->bridge_lock);
+	ops = card->bridge_ops;
+	priv = card->bridge_priv;
+	card->bridge_ops = NULL;
+	card->bridge_priv = NULL;
+	spin_unlock_irq(&card->bridge_lock);
+	mutex_unlock(&card->lock);
+	if (!ops)
+		return;
+	ops->detach(card, priv);
+	put_device(&card->dev);
+}
+
+/*
+ * Attach @attach to every card that exists, or with NULL detach every
+ * card.  The list lock is not held across that (it registers DAHDI
+ * devices, and a put_device() there may free a card, which takes
+ * tel_cards_lock): the cards are collected first.
+ */
+static void tel_bridge_all_cards(const struct tel_bridge_ops *attach)
+{
+	struct tel_card **cards;
+	struct tel_card *card;
+	unsigned int n = 0, i;
+
+	cards = kcalloc(TEL_MAX_CARDS, sizeof(*cards), GFP_KERNEL);
+	if (!cards)
+		return;
+	mutex_lock(&tel_cards_lock);
+	list_for_each_entry(card, &tel_cards, node) {
+		if (n == TEL_MAX_CARDS)
+			break;
+		get_device(&card->dev);
+		cards[n++] = card;
+	}
+	mutex_unlock(&tel_cards_lock);
+	for (i = 0; i < n; i++) {
+		if (attach)
+			tel_bridge_attach(cards[i], attach);
+		else
+			tel_bridge_detach(cards[i]);
+		put_device(&cards[i]->dev);
+	}
+	kfree(cards);
+}
+
+/**
+ * tel_bridge_register() - become the bridge of every card
+ * @ops: the callbacks; @ops->attach is called for every card now present
+ *	and every card probed later
+ *
+ * Return: 0, or -EBUSY if another bridge is registered.
+ */
+int tel_bridge_register(const struct tel_bridge_ops *ops)
+{
+	mutex_lock(&tel_bridge_mutex);
+	if (tel_bridge_ops) {
+		mutex_unlock(&tel_bridge_mutex);
+		return -EBUSY;
+	}
+	tel_bridge_ops = ops;
+	tel_bridge_all_cards(ops);
+	mutex_unlock(&tel_bridge_mutex);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(tel_bridge_register);
+
+/**
+ * tel_bridge_unregister() - detach from every card
+ * @ops: as registered
+ *
+ * On return no callback of @ops runs or will run.
+ */
+void tel_bridge_unregister(const struct tel_bridge_ops *ops)
+{
+	mutex_lock(&tel_bridge_mutex);
+	if (tel_bridge_ops == ops) {
+		tel_bridge_all_cards(NULL);
+		tel_bridge_ops = NULL;
+	}
+	mutex_unlock(&tel_bridge_mutex);
+}
+EXPORT_SYMBOL_GPL(tel_bridge_unregister);
+
+/* Probe: a new card is working and registered. */
+void tel_bridge_card_added(struct tel_card *card)
+{
+	mutex_lock(&tel_bridge_mutex);
+	if (tel_bridge_ops)
+		tel_bridge_attach(card, tel_bridge_ops);
+	mutex_unlock(&tel_bridge_mutex);
+}
+
+/* Removal, first thing: the bridge lets go while the card still works. */
+void tel_bridge_card_removed(struct tel_card *card)
+{
+	mutex_lock(&tel_bridge_mutex);
+	card->bridge_removed = true;
+	tel_bridge_detach(card);
+	mutex_unlock(&tel_bridge_mutex);
+}
+
+/* ---- audio: the tick path ---- */
+
+/* Publish a connected bridge call to the tick path.  card->lock held. */
+static bool tel_bridge_audio_on(struct tel_call *call)
+{
+	struct tel_card *card = call->card;
+	struct tel_channel *chan = &card->channels[call->channel];
+	void *tx = call->ring + TEL_RING_BYTES;
+	u32 prime = TEL_BRIDGE_PRIME_FRAMES * TEL_FRAME_BYTES;
+
+	lockdep_assert_held(&card->lock);
+	if (chan->audio || !call->bound || !call->ring_is_dma || card->gone ||
+	    call->info.state != TEL_CALL_CONNECTED)
+		return false;
+	/*
+	 * The card takes a frame every tick and we give one per tick from
+	 * the interrupt: a little silence ahead absorbs interrupt latency.
+	 */
+	memset(tx + (call->pos.tx_head & (TEL_RING_BYTES - 1)),
+	       TEL_ULAW_SILENCE, prime);
+	call->pos.tx_head += prime;
+	tel_hw_write_tx_head(card, call);
+	spin_lock_irq(&card->bridge_lock);
+	chan->audio = call;
+	spin_unlock_irq(&card->bridge_lock);
+	return true;
+}
+
+/* Take a call out of the tick path.  card->lock held. */
+static void tel_bridge_audio_off(struct tel_call *call)
+{
+	struct tel_card *card = call->card;
+	struct tel_channel *chan = &card->channels[call->channel];
+
+	lockdep_assert_held(&card->lock);
+	spin_lock_irq(&card->bridge_lock);
+	if (chan->audio == call)
+		chan->audio = NULL;
+	spin_unlock_irq(&card->bridge_lock);
+}
+
+/**
+ * tel_bridge_tick() - the card's tick interrupt: run the bridge's clock
+ * @card: the card
+ *
+ * Hard interrupt context.  The number of ticks comes from the card's
+ * heartbeat, so coalesced interrupts lose no frame; a long gap means no
+ * channel was connected (the card raises no tick interrupt then), and
+ * counts as one tick.
+ */
+void tel_bridge_tick(struct tel_card *card)
+{
+	const struct tel_bridge_ops *ops;
+	u32 ticks, n;
+
+	spin_lock(&card->bridge_lock);
+	ops = card->bridge_ops;
+	if (ops && !READ_ONCE(card->gone)) {
+		ticks = tel_win_read(card, TEL_STATUS_TICKS);
+		n = ticks - card->bridge_ticks;
+		card->bridge_ticks = ticks;
+		if (n > TEL_BRIDGE_MAX_CATCHUP)
+			n = 1;
+		if (n)
+			ops->tick(card->bridge_priv, n);
+	}
+	spin_unlock(&card->bridge_lock);
+}
+
+/**
+ * tel_bridge_rx() - take one received frame of a channel
+ * @card: the card; called from the bridge's @tick callback only
+ * @ch: the channel
+ * @frame: TEL_FRAME_BYTES (DAHDI_CHUNKSIZE) bytes
+ *
+ * Return: true if a frame was there; false if none (not connected, or the
+ * card has not written it yet): @frame is untouched.
+ */
+bool tel_bridge_rx(struct tel_card *card, u32 ch, u8 *frame)
+{
+	struct tel_call *call;
+	u32 head;
+
+	lockdep_assert_held(&card->bridge_lock);
+	call = card->channels[ch].audio;
+	if (!call)
+		return false;
+	head = tel_win_read(card, tel_ch_off(ch, TEL_CH_RX_HEAD));
+	rmb();	/* the frame was written before the index */
+	if (head - call->pos.rx_tail < TEL_FRAME_BYTES ||
+	    head - call->pos.rx_tail > TEL_RING_BYTES)
+		return false;
+	/* indices move by whole frames: a frame never wraps */
+	memcpy(frame, call->ring + (call->pos.rx_tail & (TEL_RING_BYTES - 1)),
+	       TEL_FRAME_BYTES);
+	call->pos.rx_tail += TEL_FRAME_BYTES;
+	mb();	/* done with the bytes before the card may reuse them */
+	tel_win_write(card, tel_ch_off(ch, TEL_CH_RX_TAIL), call->pos.rx_tail);
+	return true;
+}
+EXPORT_SYMBOL_GPL(tel_bridge_rx);
+
+/**
+ * tel_bridge_tx() - give the card one frame to send on a channel
+ * @card: the card; called from the bridge's @tick callback only
+ * @ch: the channel
+ * @frame: TEL_FRAME_BYTES bytes
+ *
+ * Return: true if queued; false if the channel is not connected or its
+ * ring is full (the frame is dropped).
+ */
+bool tel_bridge_tx(struct tel_card *card, u32 ch, const u8 *frame)
+{
+	struct tel_call *call;
+	u32 tail;
+
+	lockdep_assert_held(&card->bridge_lock);
+	call = card->channels[ch].audio;
+	if (!call)
+		return false;
+	tail = tel_win_read(card, tel_ch_off(ch, TEL_CH_TX_TAIL));
+	if (call->pos.tx_head - tail > TEL_RING_BYTES - TEL_FRAME_BYTES)
+		return false;
+	memcpy(call->ring + TEL_RING_BYTES +
+	       (call->pos.tx_head & (TEL_RING_BYTES - 1)),
+	       frame, TEL_FRAME_BYTES);
+	call->pos.tx_head += TEL_FRAME_BYTES;
+	/* iowrite32 orders the frame before the index */
+	tel_win_write(card, tel_ch_off(ch, TEL_CH_TX_HEAD), call->pos.tx_head);
+	return true;
+}
+EXPORT_SYMBOL_GPL(tel_bridge_tx);
+
+/* ---- signalling: card events for bridge calls ---- */
+
+static void tel_bridge_signal(struct tel_card *card, u32 ch,
+			      enum tel_bridge_sig sig)
+{
+	lockdep_assert_held(&card->lock);
+	if (card->bridge_ops)
+		card->bridge_ops->signal(card->bridge_priv, ch, sig);
+}
+
+/*
+ * Start a new record on a bridge call that is on hook (not bound): the
+ * bridge reuses one call object for every call it makes on the channel.
+ */
+static void tel_bridge_recycle(struct tel_call *call, u32 direction)
+{
+	struct tel_call_info *info = &call->info;
+
+	lockdep_assert_held(&call->card->lock);
+	memset(info, 0, sizeof(*info));
+	info->card = call->card->index;
+	info->channel = call->channel;
+	info->direction = direction;
+	info->alloc_ns = tel_now_ns();
+	info->start_realtime_ns = ktime_get_real_ns();
+	memset(&call->pos, 0, sizeof(call->pos));
+	memset(&call->hw, 0, sizeof(call->hw));
+}
+
+/**
+ * tel_bridge_state() - a card event changed a bridge call's state
+ * @call: the bridge call; the caller (tel_hw_channel_state()) holds
+ *	card->lock
+ */
+void tel_bridge_state(struct tel_call *call)
+{
+	struct tel_card *card = call->card;
+
+	lockdep_assert_held(&card->lock);
+	switch (call->info.state) {
+	case TEL_CALL_CONNECTED:
+		if (tel_bridge_audio_on(call))
+			tel_bridge_signal(card, call->channel, TEL_BRIDGE_ANSWER);
+		break;
+	case TEL_CALL_DISCONNECTED:
+		tel_bridge_audio_off(call);
+		if (!call->bound) {
+			/* an offer given up before anyone answered it */
+			tel_call_set_state(call, TEL_CALL_IDLE, TEL_ORIGIN_REMOTE,
+					   TEL_DISC_CANCELLED);
+			tel_bridge_signal(card, call->channel, TEL_BRIDGE_CANCEL);
+		} else {
+			tel_bridge_signal(card, call->channel, TEL_BRIDGE_HANGUP);
+		}
+		break;
+	}
+}
+
+/**
+ * tel_bridge_offer() - an offer on a channel that a call holds
+ * @call: that call; the caller (tel_hw_offer()) holds card->lock
+ * @number: the calling number
+ *
+ * Return: true if the call is a bridge call on hook, which now rings.
+ */
+bool tel_bridge_offer(struct tel_call *call, const char *number)
+{
+	lockdep_assert_held(&call->card->lock);
+	if (!call->bridge || call->bound || call->info.state != TEL_CALL_IDLE)
+		return false;
+	tel_bridge_recycle(call, TEL_DIR_INBOUND);
+	strscpy(call->info.calling, number, sizeof(call->info.calling));
+	tel_call_set_state(call, TEL_CALL_OFFERING, TEL_ORIGIN_NONE, 0);
+	tel_bridge_signal(call->card, call->channel, TEL_BRIDGE_RING);
+	return true;
+}
+
+/**
+ * tel_bridge_card_gone() - the card failed or was removed
+ * @card: the card; the caller (tel_card_shutdown()) holds card->lock and
+ *	has marked it gone, and has not yet moved any ring
+ */
+void tel_bridge_card_gone(struct tel_card *card)
+{
+	u32 ch;
+
+	lockdep_assert_held(&card->lock);
+	spin_lock_irq(&card->bridge_lock);
+	for (ch = 0; ch < card->nr_channels; ch++)
+		card->channels[ch].audio = NULL;
+	spin_unlock_irq(&card->bridge_lock);
+	tel_bridge_signal(card, U32_MAX, TEL_BRIDGE_HANGUP);
+}
+
+/* For sysfs chM/holder.  card->lock held. */
+const char *tel_bridge_holder(struct tel_card *card, u32 ch)
+{
+	struct tel_call *call = card->channels[ch].call;
+
+	lockdep_assert_held(&card->lock);
+	if (!call)
+		return "none";
+	if (!call->bridge)
+		return "call";
+	return card->bridge_ops ? card->bridge_ops->name : "bridge";
+}
+
+/* ---- the bridge's operations on its channels (process context) ---- */
+
+/* The bridge call on @ch, referenced, or NULL.  hw_rwsem held. */
+static struct tel_call *tel_bridge_get(struct tel_card *card, u32 ch)
+{
+	struct tel_call *call = NULL;
+
+	if (ch >= card->nr_channels)
+		return NULL;
+	mutex_lock(&card->lock);
+	if (card->channels[ch].call && card->channels[ch].call->bridge) {
+		call = card->channels[ch].call;
+		kref_get(&call->ref);
+	}
+	mutex_unlock(&card->lock);
+	return call;
+}
+
+/**
+ * tel_bridge_claim() - hold a channel for the bridge
+ * @card: the card
+ * @ch: the channel
+ *
+ * The channel must be free; if the card offers a call on it, the bridge
+ * takes the offer (and is told TEL_BRIDGE_RING).  May sleep.
+ *
+ * Return: 0; -EBUSY if a /dev/telN call or the bridge already holds it;
+ * -ENODEV if the card is gone or being detached; -EINVAL, -ENOMEM.
+ */
+int tel_bridge_claim(struct tel_card *card, u32 ch)
+{
+	struct tel_channel *chan;
+	struct tel_call *call;
+	int ret = 0;
+
+	if (ch >= card->nr_channels)
+		return -EINVAL;
+	chan = &card->channels[ch];
+	down_read(&card->hw_rwsem);
+	if (card->gone) {
+		up_read(&card->hw_rwsem);
+		return -ENODEV;
+	}
+	call = tel_call_create(card, ch, TEL_DIR_OUTBOUND);
+	if (IS_ERR(call)) {
+		up_read(&card->hw_rwsem);
+		return PTR_ERR(call);
+	}
+	call->bridge = true;
+
+	mutex_lock(&card->lock);
+	if (!card->bridge_ops || card->gone) {
+		ret = -ENODEV;
+	} else if (chan->call) {
+		ret = -EBUSY;
+	} else {
+		chan->call = call;
+		if (chan->offered) {
+			chan->offered = false;
+			tel_bridge_offer(call, chan->offer_number);
+		}
+	}
+	mutex_unlock(&card->lock);
+	up_read(&card->hw_rwsem);
+	if (ret)
+		tel_call_put(call);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(tel_bridge_claim);
+
+/*
+ * Put a bridge call on hook: HANGUP if the card has its rings, then the
+ * same order as DROP (drain the events the card wrote before, unbind).
+ * Caller holds hw_rwsem (read) and call->op_lock.
+ */
+static void tel_bridge_hangup(struct tel_card *card, struct tel_call *call)
+{
+	bool bound;
+	int ret = -ENODEV;
+
+	lockdep_assert_held(&call->op_lock);
+	mutex_lock(&card->lock);
+	tel_bridge_audio_off(call);
+	bound = call->bound;
+	mutex_unlock(&card->lock);
+
+	if (bound && !READ_ONCE(card->gone)) {
+		ret = tel_hw_command(card, TEL_OP_HANGUP, call->channel,
+				     TEL_DISC_NORMAL, NULL, NULL);
+		if (!ret)
+			tel_hw_events(card);
+	}
+
+	mutex_lock(&card->lock);
+	/* after a failed HANGUP only the shutdown may unbind (see DROP) */
+	if (!ret)
+		tel_call_unbind(call);
+	if (call->info.state != TEL_CALL_OFFERING)
+		tel_call_set_state(call, TEL_CALL_IDLE, TEL_ORIGIN_LOCAL,
+				   TEL_DISC_NORMAL);
+	mutex_unlock(&card->lock);
+}
+
+/**
+ * tel_bridge_release() - the bridge lets go of a channel
+ * @card: the card
+ * @ch: a channel the bridge claimed
+ *
+ * Hangs up if off hook; an offer not yet answered goes back to the card's
+ * pool for /dev/telN users.  Then the bridge call is freed.  May sleep.
+ */
+void tel_bridge_release(struct tel_card *card, u32 ch)
+{
+	struct tel_call *call;
+
+	down_read(&card->hw_rwsem);
+	call = tel_bridge_get(card, ch);
+	if (!call) {
+		up_read(&card->hw_rwsem);
+		return;
+	}
+	mutex_lock(&call->op_lock);
+	tel_bridge_hangup(card, call);
+	mutex_lock(&card->lock);
+	if (card->channels[ch].call == call) {
+		card->channels[ch].call = NULL;
+		if (call->info.state == TEL_CALL_OFFERING && !card->gone) {
+			card->channels[ch].offered = true;
+			strscpy(card->channels[ch].offer_number,
+				call->info.calling,
+				sizeof(card->channels[ch].offer_number));
+		}
+	}
+	mutex_unlock(&card->lock);
+	mutex_unlock(&call->op_lock);
+	up_read(&card->hw_rwsem);
+	tel_call_put(call);	/* tel_bridge_get()'s */
+	tel_call_put(call);	/* the channel's: frees the rings */
+}
+EXPORT_SYMBOL_GPL(tel_bridge_release);
+
+/**
+ * tel_bridge_offhook() - the bridge's line goes off hook
+ * @card: the card
+ * @ch: a channel the bridge claimed, on hook
+ * @number: what to DIAL when no call is offered on the channel
+ *
+ * Answers the offered call if there is one, else dials @number.  The
+ * bridge hears TEL_BRIDGE_ANSWER once the call is connected, or
+ * TEL_BRIDGE_HANGUP if the far end refuses it.  May sleep.
+ *
+ * Return: 0, -EALREADY if off hook already, -ENOENT if the bridge does not
+ * hold @ch, -ENODEV if the card is gone, or the card's refusal (the line
+ * is then on hook again).
+ */
+int tel_bridge_offhook(struct tel_card *card, u32 ch, const char *number)
+{
+	struct tel_call *call;
+	u32 op = TEL_OP_NOP;
+	int ret = 0;
+
+	down_read(&card->hw_rwsem);
+	call = tel_bridge_get(card, ch);
+	if (!call) {
+		up_read(&card->hw_rwsem);
+		return -ENOENT;
+	}
+	mutex_lock(&call->op_lock);
+	mutex_lock(&card->lock);
+	if (card->gone) {
+		ret = -ENODEV;
+	} else if (call->bound) {
+		ret = -EALREADY;
+	} else if (call->info.state == TEL_CALL_OFFERING) {
+		op = TEL_OP_ANSWER;
+		call->bound = true;
+	} else {
+		tel_bridge_recycle(call, TEL_DIR_OUTBOUND);
+		strscpy(call->info.called, number, sizeof(call->info.called));
+		call->info.state = TEL_CALL_DIALING;
+		op = TEL_OP_DIAL;
+		/* the card may write the rings as soon as it reads the command */
+		call->bound = true;
+	}
+	mutex_unlock(&card->lock);
+
+	if (!ret)
+		ret = tel_hw_command(card, op, ch, 0, call,
+				     op == TEL_OP_DIAL ? number : NULL);
+
+	mutex_lock(&card->lock);
+	if (op != TEL_OP_NOP && ret) {
+		call->bound = false;
+		tel_call_set_state(call, TEL_CALL_IDLE, TEL_ORIGIN_HARDWARE,
+				   ret == -EBUSY ? TEL_DISC_CANCELLED :
+				   TEL_DISC_UNKNOWN);
+	} else if (op == TEL_OP_ANSWER &&
+		   call->info.state == TEL_CALL_OFFERING) {
+		tel_call_set_state(call, TEL_CALL_CONNECTED, TEL_ORIGIN_NONE, 0);
+		if (tel_bridge_audio_on(call))
+			tel_bridge_signal(card, ch, TEL_BRIDGE_ANSWER);
+	}
+	mutex_unlock(&card->lock);
+	mutex_unlock(&call->op_lock);
+	up_read(&card->hw_rwsem);
+	tel_call_put(call);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(tel_bridge_offhook);
+
+/**
+ * tel_bridge_onhook() - the bridge's line goes on hook
+ * @card: the card
+ * @ch: a channel the bridge claimed
+ *
+ * Ends the call on the channel, if any.  May sleep.
+ */
+void tel_bridge_onhook(struct tel_card *card, u32 ch)
+{
+	struct tel_call *call;
+
+	down_read(&card->hw_rwsem);
+	call = tel_bridge_get(card, ch);
+	if (call) {
+		mutex_lock(&call->op_lock);
+		tel_bridge_hangup(card, call);
+		mutex_unlock(&call->op_lock);
+		tel_call_put(call);
+	}
+	up_read(&card->hw_rwsem);
+}
+EXPORT_SYMBOL_GPL(tel_bridge_onhook);

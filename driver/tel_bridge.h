@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tel_bridge.h - what tel.ko offers a telephony stack living in another
+ * module (tel_dahdi.ko, the DAHDI bridge): the card's channels as lines it
+ * can hold, take off hook and put back on hook, and the card's frame clock
+ * to move their audio.
+ *
+ * A channel the bridge holds is held by a "bridge call": a struct tel_call
+ * with no owner file, created when the bridge claims the channel and kept
+ * until it releases it.  So the one-user-per-channel rule, the DMA rings,
+ * the record and the removal path are the same as for a /dev/telN call:
+ * TEL_IOC_CALL_ALLOC on a bridge-held channel answers EBUSY, and
+ * tel_bridge_claim() on a channel that a /dev/telN call holds answers EBUSY.
+ *
+ * Documentation/driver.rst ("Bridge") has the locking; Documentation/
+ * dahdi.rst what the DAHDI side makes of it.
+ */
+#ifndef TEL_BRIDGE_H
+#define TEL_BRIDGE_H
+
+#include <linux/types.h>
+
+struct device;
+struct module;
+struct tel_card;
+
+/**
+ * struct tel_bridge_card_info - what the bridge may know of a card
+ * @dev: the card's PCI device, a parent for the bridge's own devices
+ *	(DAHDI names its device after the parent's bus); valid until
+ *	detach returns
+ * @index: N of telN
+ * @channels: channels on the card
+ * @model: identity strings, NUL terminated
+ * @serial: see @model
+ */
+struct tel_bridge_card_info {
+	struct device *dev;
+	u32 index;
+	u32 channels;
+	char model[32];
+	char serial[32];
+};
+
+/**
+ * enum tel_bridge_sig - what happened on a channel the bridge holds
+ * @TEL_BRIDGE_RING: the far end offers a call on the (on hook) channel;
+ *	tel_bridge_offhook() answers it
+ * @TEL_BRIDGE_CANCEL: the far end gave that offer up before it was answered
+ * @TEL_BRIDGE_ANSWER: the call is connected (the far end answered, or our
+ *	answer was taken): audio flows from the next tick
+ * @TEL_BRIDGE_HANGUP: the far end cleared the call, or the card refused or
+ *	lost it; the channel stays off hook until tel_bridge_onhook()
+ */
+enum tel_bridge_sig {
+	TEL_BRIDGE_RING,
+	TEL_BRIDGE_CANCEL,
+	TEL_BRIDGE_ANSWER,
+	TEL_BRIDGE_HANGUP,
+};
+
+/**
+ * struct tel_bridge_ops - the bridge module's callbacks
+ * @owner: the bridge module
+ * @name: who holds a bridged channel, for sysfs chM/holder ("dahdi")
+ * @attach: a card is there (at registration, or probed later).  Process
+ *	context; may sleep.  Sets *@priv, passed to every other callback.
+ *	An error leaves the card without a bridge (and is logged).
+ * @detach: the card is being removed, or the bridge unregisters.  Process
+ *	context, the card still works: the bridge releases every channel it
+ *	holds (tel_bridge_release()) before returning.
+ * @tick: @frames frame ticks ran on the card since the last call.  Hard
+ *	interrupt context, under the card's bridge_lock: move one frame per
+ *	tick and channel with tel_bridge_rx() and tel_bridge_tx(); never
+ *	sleep, never call the other tel_bridge_* functions.
+ * @signal: something happened on channel @ch (enum tel_bridge_sig), or
+ *	with @ch == U32_MAX the card failed or went away (every held call
+ *	is then ended; audio stops).  Called under the card's lock (a mutex,
+ *	from the event thread or the shutdown); may take spinlocks, must not
+ *	call back into tel_bridge_*.
+ */
+struct tel_bridge_ops {
+	struct module *owner;
+	const char *name;
+	int (*attach)(struct tel_card *card,
+		      const struct tel_bridge_card_info *info, void **priv);
+	void (*detach)(struct tel_card *card, void *priv);
+	void (*tick)(void *priv, unsigned int frames);
+	void (*signal)(void *priv, u32 ch, enum tel_bridge_sig sig);
+};
+
+int tel_bridge_register(const struct tel_bridge_ops *ops);
+void tel_bridge_unregister(const struct tel_bridge_ops *ops);
+
+int tel_bridge_claim(struct tel_card *card, u32 ch);
+void tel_bridge_release(struct tel_card *card, u32 ch);
+int tel_bridge_offhook(struct tel_card *card, u32 ch, const char *number);
+void tel_bridge_onhook(struct tel_card *card, u32 ch);
+
+bool tel_bridge_rx(struct tel_card *card, u32 ch, u8 *frame);
+bool tel_bridge_tx(struct tel_card *card, u32 ch, const u8 *frame);
+
+/* Inside tel.ko only: the hooks the driver calls. */
+#ifdef TEL_H
+void tel_bridge_card_added(struct tel_card *card);
+void tel_bridge_card_removed(struct tel_card *card);
+void tel_bridge_card_gone(struct tel_card *card);
+void tel_bridge_tick(struct tel_card *card);
+void tel_bridge_state(struct tel_call *call);
+const char *tel_bridge_holder(struct tel_card *card, u32 ch);
+bool tel_bridge_offer(struct tel_call *call, const char *number);
+#endif
+
+#endif /* TEL_BRIDGE_H */
