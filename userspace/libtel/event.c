@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * event.c - the card's events: read() on /dev/telN, and a queue of the
+ * records read but not yet handed to the application
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define TEL_EV_BATCH	32
+
+static void event_from_kernel(struct tel_card_event *ev,
+			      const struct tel_event *k)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = k->type;
+	ev->handle = k->handle;
+	ev->channel = k->channel;
+	ev->state = k->state;
+	ev->origin = k->origin;
+	ev->disconnect_mode = k->disconnect_mode;
+	ev->lost = k->lost;
+	ev->seq = k->seq;
+	ev->timestamp_ns = k->timestamp_ns;
+	memcpy(ev->number, k->number, sizeof(ev->number));
+	ev->number[sizeof(ev->number) - 1] = '\0';
+}
+
+/* Append to the ring, growing it; locked. */
+static int evq_push(struct tel_card *card, const struct tel_event *k)
+{
+	if (card->evq_len == card->evq_cap) {
+		size_t cap = card->evq_cap ? card->evq_cap * 2 : 64, i;
+		struct tel_card_event *q = malloc(cap * sizeof(*q));
+
+		if (!q)
+			return -1;
+		for (i = 0; i < card->evq_len; i++)
+			q[i] = card->evq[(card->evq_head + i) % card->evq_cap];
+		free(card->evq);
+		card->evq = q;
+		card->evq_cap = cap;
+		card->evq_head = 0;
+	}
+	event_from_kernel(&card->evq[(card->evq_head + card->evq_len) %
+				     card->evq_cap], k);
+	card->evq_len++;
+	return 0;
+}
+
+/*
+ * Wait up to @timeout_ms (-1: forever) for events and move them all into
+ * the queue.  0 if at least one came; else -1 with EAGAIN (timeout 0),
+ * ETIMEDOUT, EINTR, ENODEV (card gone and nothing left) or another errno.
+ */
+int libtel_priv_events_fill(struct tel_card *card, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = card->fd, .events = POLLIN };
+	struct tel_event buf[TEL_EV_BATCH];
+	ssize_t n;
+	int i, ret;
+
+	ret = poll(&pfd, 1, timeout_ms);
+	if (ret < 0)
+		return -1;
+	if (ret == 0) {
+		errno = timeout_ms ? ETIMEDOUT : EAGAIN;
+		return -1;
+	}
+	n = read(card->fd, buf, sizeof(buf));
+	if (n < 0)
+		return -1;	/* EAGAIN: another thread took them */
+	if (n == 0) {
+		errno = ENODEV;
+		return -1;
+	}
+	pthread_mutex_lock(&card->lock);
+	for (i = 0; i < n / (ssize_t)sizeof(buf[0]); i++) {
+		if (evq_push(card, &buf[i]) < 0) {
+			pthread_mutex_unlock(&card->lock);
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	pthread_mutex_unlock(&card->lock);
+	return 0;
+}
+
+TEL_EXPORT int tel_card_read_event(struct tel_card *card,
+				   struct tel_card_event *ev, int timeout_ms)
+{
+	int64_t end = libtel_priv_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+
+	if (!card || !ev) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (;;) {
+		int left;
+
+		pthread_mutex_lock(&card->lock);
+		if (card->evq_len) {
+			*ev = card->evq[card->evq_head];
+			card->evq_head = (card->evq_head + 1) % card->evq_cap;
+			card->evq_len--;
+			pthread_mutex_unlock(&card->lock);
+			return 0;
+		}
+		pthread_mutex_unlock(&card->lock);
+
+		if (timeout_ms < 0)
+			left = -1;
+		else if (timeout_ms == 0)
+			left = 0;
+		else if ((left = (int)(end - libtel_priv_now_ms())) <= 0)
+			left = 0;
+		if (libtel_priv_events_fill(card, left) < 0) {
+			/* another thread may have queued what we were woken for */
+			if (errno == EAGAIN && left != 0)
+				continue;
+			if (errno == EAGAIN && timeout_ms > 0)
+				errno = ETIMEDOUT;
+			if (errno == EAGAIN || errno == ETIMEDOUT) {
+				int err = errno;
+
+				pthread_mutex_lock(&card->lock);
+				left = card->evq_len;
+				pthread_mutex_unlock(&card->lock);
+				if (left)
+					continue;
+				errno = err;
+			}
+			return -1;
+		}
+	}
+}

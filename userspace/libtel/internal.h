@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * internal.h - libtel's private objects; nothing here is exported
+ * (-fvisibility=hidden, libtel.map).
+ */
+#ifndef LIBTEL_INTERNAL_H
+#define LIBTEL_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "libtel.h"
+
+#define TEL_EXPORT	__attribute__((visibility("default")))
+
+#define TEL_SYSFS_CLASS	"/sys/class/tel"
+#define TEL_PROC_CALLS	"/proc/driver/tel/calls"
+
+struct tel_call {
+	struct tel_card *card;
+	struct tel_call *next;		/* card->calls list */
+	uint32_t handle;
+	unsigned int channel;
+};
+
+/*
+ * The card's lock protects the call list and the event queue; it is never
+ * held across a sleep (poll, a WAIT ioctl), so one thread can block in
+ * tel_card_read_event() while others dial and drop.
+ */
+struct tel_card {
+	int fd;
+	struct tel_card_info info;	/* as read at open */
+	pthread_mutex_t lock;
+	struct tel_call *calls;
+
+	/*
+	 * Events read from the file but not yet handed out: a read() takes
+	 * as many records as are queued, and tel_call_wait_state() reads
+	 * events while it waits without taking them from the application.
+	 */
+	struct tel_card_event *evq;
+	size_t evq_head, evq_len, evq_cap;
+};
+
+int libtel_priv_ioctl(struct tel_card *card, unsigned long cmd, void *arg);
+int libtel_priv_events_fill(struct tel_card *card, int timeout_ms);
+int64_t libtel_priv_now_ms(void);
+
+#endif /* LIBTEL_INTERNAL_H */

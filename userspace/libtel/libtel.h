@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libtel.h - userspace library for the tel telephony card (/dev/telN)
+ *
+ * A thin, typed layer over the ioctl contract of uapi/linux/tel.h
+ * (Documentation/userspace-api.rst): a call is dialled or answered, then
+ * dropped (it keeps its record, its DMA buffers and its unread audio),
+ * then deallocated.  Reference: Documentation/libtel.rst.
+ *
+ * Conventions: every function returns 0 (or a count, or a pointer) on
+ * success and -1 (or NULL) with errno set on failure.  Objects are opaque.
+ * The constants (TEL_CALL_*, TEL_ORIGIN_*, TEL_DISC_*, TEL_DIR_*,
+ * TEL_EVENT_*, TEL_CHANNEL_ANY, TEL_ANSWER_F_ACCEPT, TEL_AUDIO_F_WAIT) are
+ * the kernel's own, from <linux/tel.h>; the structs below are the
+ * library's, so that the kernel may grow its structs without breaking
+ * programs linked against libtel.so.1.
+ */
+#ifndef LIBTEL_H
+#define LIBTEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/tel.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LIBTEL_VERSION_MAJOR	1
+#define LIBTEL_VERSION_MINOR	0
+
+struct tel_card;
+struct tel_call;
+
+/* ---- cards ---------------------------------------------------------- */
+
+int tel_card_list(unsigned int *indices, size_t max);
+
+struct tel_card *tel_card_open(unsigned int index);
+struct tel_card *tel_card_open_path(const char *path);
+int tel_card_close(struct tel_card *card);
+
+int tel_card_fd(const struct tel_card *card);
+unsigned int tel_card_index(const struct tel_card *card);
+unsigned int tel_card_channel_count(const struct tel_card *card);
+const char *tel_card_model(const struct tel_card *card);
+const char *tel_card_firmware(const struct tel_card *card);
+const char *tel_card_serial(const struct tel_card *card);
+unsigned int tel_card_sample_rate(const struct tel_card *card);
+unsigned int tel_card_frame_samples(const struct tel_card *card);
+int tel_card_is_gone(struct tel_card *card);
+
+/* sysfs, by card index: no open file needed */
+int tel_card_attr(unsigned int index, const char *name, char *buf,
+		  size_t len);
+int tel_card_attr_u64(unsigned int index, const char *name, uint64_t *val);
+
+/**
+ * struct tel_channel_status - a channel as sysfs shows it
+ * @state: the card's view of the line as sysfs spells it: "idle",
+ *	"dialing", "ringing", "connected", "disconnected"; "" if not known
+ * @hook: 1 off hook, 0 on hook, -1 if not known
+ * @held: 1 if a live call holds the channel, 0 if not, -1 if not known
+ * @owner_pid: pid of the process owning that call, -1 if none or not known
+ */
+struct tel_channel_status {
+	char state[16];
+	int hook;
+	int held;
+	int owner_pid;
+	uint32_t reserved[5];
+};
+
+int tel_channel_status(unsigned int index, unsigned int channel,
+		       struct tel_channel_status *st);
+
+/* ---- calls ---------------------------------------------------------- */
+
+struct tel_call *tel_call_dial(struct tel_card *card, unsigned int channel,
+			       const char *number);
+struct tel_call *tel_call_answer(struct tel_card *card, unsigned int channel,
+				 unsigned int flags);
+int tel_call_drop(struct tel_call *call, unsigned int reason);
+int tel_call_dealloc(struct tel_call *call);
+int tel_call_destroy(struct tel_call *call);
+
+struct tel_card *tel_call_card(const struct tel_call *call);
+uint32_t tel_call_handle(const struct tel_call *call);
+unsigned int tel_call_channel(const struct tel_call *call);
+struct tel_call *tel_card_find_call(struct tel_card *card, uint32_t handle);
+
+/**
+ * struct tel_call_record - a call's record (TEL_IOC_CALL_INFO)
+ *
+ * Field for field the kernel's struct tel_call_info, see its kernel-doc;
+ * times are CLOCK_MONOTONIC ns (0 while not reached) except
+ * start_realtime_ns.  The reserved tail lets later versions add fields
+ * without changing the size.
+ */
+struct tel_call_record {
+	uint32_t handle;
+	uint32_t state;
+	uint32_t direction;
+	uint32_t card;
+	uint32_t channel;
+	uint32_t origin;
+	uint32_t disconnect_mode;
+	uint32_t app_reason;
+	char called[TEL_NUMBER_LEN];
+	char calling[TEL_NUMBER_LEN];
+	uint64_t alloc_ns;
+	uint64_t connect_ns;
+	uint64_t disconnect_ns;
+	uint64_t idle_ns;
+	uint64_t start_realtime_ns;
+	uint64_t duration_ns;
+	uint64_t rx_frames;
+	uint64_t tx_frames;
+	uint64_t rx_bytes;
+	uint64_t tx_bytes;
+	uint64_t rx_overruns;
+	uint64_t tx_underruns;
+	uint32_t dma_bytes;
+	uint32_t rx_pending;
+	uint64_t reserved[8];
+};
+
+int tel_call_get_record(struct tel_call *call, struct tel_call_record *rec);
+int tel_call_state(struct tel_call *call);
+int tel_call_wait_state(struct tel_call *call, unsigned int state,
+			int timeout_ms);
+
+ssize_t tel_call_read(struct tel_call *call, void *buf, size_t len,
+		      unsigned int flags);
+ssize_t tel_call_write(struct tel_call *call, const void *buf, size_t len,
+		       unsigned int flags);
+
+/* ---- events --------------------------------------------------------- */
+
+/**
+ * struct tel_card_event - one event of a card (read() on /dev/telN)
+ *
+ * Field for field the kernel's struct tel_event, see its kernel-doc.
+ */
+struct tel_card_event {
+	uint32_t type;
+	uint32_t handle;
+	uint32_t channel;
+	uint32_t state;
+	uint32_t origin;
+	uint32_t disconnect_mode;
+	uint32_t lost;
+	uint32_t seq;
+	uint64_t timestamp_ns;
+	char number[TEL_NUMBER_LEN];
+	uint64_t reserved[4];
+};
+
+int tel_card_read_event(struct tel_card *card, struct tel_card_event *ev,
+			int timeout_ms);
+
+/* ---- the calls of every card: /proc/driver/tel/calls ---------------- */
+
+/**
+ * struct tel_call_entry - one line of /proc/driver/tel/calls
+ *
+ * Numbers the file shows as "-" (none) are empty strings here, hidden
+ * ones ("*") are "*".  state, direction, origin are TEL_CALL_*, TEL_DIR_*,
+ * TEL_ORIGIN_*; disconnect_mode is TEL_DISC_* or 0.
+ */
+struct tel_call_entry {
+	unsigned int card;
+	unsigned int channel;
+	uint32_t handle;
+	int pid;
+	unsigned int uid;
+	uint32_t state;
+	uint32_t direction;
+	uint32_t origin;
+	uint32_t disconnect_mode;
+	uint64_t duration_ms;
+	uint64_t rx_frames;
+	uint64_t tx_frames;
+	uint64_t rx_bytes;
+	uint64_t tx_bytes;
+	uint64_t rx_overruns;
+	uint64_t tx_underruns;
+	uint64_t dma_bytes;
+	char called[TEL_NUMBER_LEN];
+	char calling[TEL_NUMBER_LEN];
+	uint64_t reserved[4];
+};
+
+ssize_t tel_call_list(struct tel_call_entry **entries);
+void tel_call_list_free(struct tel_call_entry *entries);
+
+/* ---- names ---------------------------------------------------------- */
+
+const char *tel_state_name(unsigned int state);
+const char *tel_origin_name(unsigned int origin);
+const char *tel_direction_name(unsigned int direction);
+const char *tel_disconnect_mode_name(uint32_t mode);
+const char *tel_event_type_name(unsigned int type);
+int tel_state_from_name(const char *name);
+int tel_origin_from_name(const char *name);
+int tel_direction_from_name(const char *name);
+int64_t tel_disconnect_mode_from_name(const char *name);
+
+const char *tel_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBTEL_H */

@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * session.c - telctl dial and telctl answer: one call's whole life, from
+ * dial (or offer) through talking to hangup, the post-call record read
+ * after the hangup, and deallocation
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "telctl.h"
+
+#define TICK_MS		20	/* how often audio is moved */
+
+struct session {
+	struct tel_card *card;
+	struct tel_call *call;
+	unsigned int index;
+	unsigned int channel;
+	FILE *out;		/* narration: stdout, stderr with --json */
+	bool json;
+	bool keep;
+	unsigned int reason;
+	FILE *play, *record;
+	const char *play_path, *record_path;
+	unsigned char tx[1024];
+	/* zeroed once: valgrind cannot see the kernel fill it by ioctl */
+	unsigned char rx[2048];
+	size_t tx_len, tx_off;
+	uint64_t rx_total, tx_total;
+};
+
+static void note(struct session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void note(struct session *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(s->out, "tel%u:%u: ", s->index, s->channel);
+	va_start(ap, fmt);
+	vfprintf(s->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', s->out);
+	fflush(s->out);
+}
+
+/* Queue what the tx ring takes: the --play file, then silence. */
+static int pump_tx(struct session *s)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (s->tx_off == s->tx_len) {
+			size_t got = 0;
+
+			if (s->play)
+				got = fread(s->tx, 1, sizeof(s->tx), s->play);
+			if (!got) {
+				/* G.711 mu-law silence */
+				memset(s->tx, 0xff, sizeof(s->tx));
+				got = sizeof(s->tx);
+			}
+			s->tx_len = got;
+			s->tx_off = 0;
+		}
+		n = tel_call_write(s->call, s->tx + s->tx_off,
+				   s->tx_len - s->tx_off, 0);
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -1;
+		s->tx_off += (size_t)n;
+		s->tx_total += (uint64_t)n;
+	}
+}
+
+/* Take what has arrived; 1 at end of stream, 0 if more may come. */
+static int pump_rx(struct session *s)
+{
+	unsigned char *buf = s->rx;
+
+	for (;;) {
+		ssize_t n = tel_call_read(s->call, buf, sizeof(s->rx), 0);
+
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -1;
+		if (n == 0)
+			return 1;
+		s->rx_total += (uint64_t)n;
+		if (s->record && fwrite(buf, 1, (size_t)n, s->record) !=
+		    (size_t)n) {
+			errmsg("%s: %s", s->record_path, strerror(errno));
+			fclose(s->record);
+			s->record = NULL;
+		}
+	}
+}
+
+/*
+ * Talk until @secs pass (0: forever), the call ends, or a signal.  Events
+ * are left queued: offers that come meanwhile are answer's next calls.
+ */
+static void talk(struct session *s, double secs)
+{
+	double end = mono_now() + secs;
+
+	while (!stop_signal && (secs == 0 || mono_now() < end)) {
+		if (tel_call_state(s->call) != TEL_CALL_CONNECTED)
+			return;
+		if (pump_tx(s) < 0 && errno != EPIPE)
+			errmsg("tel%u: write: %s", s->index, strerror(errno));
+		pump_rx(s);
+		sleep_ms(TICK_MS);
+	}
+}
+
+/*
+ * Hang up (if the far end did not), read the audio still buffered, show
+ * the record as it is after the hangup, hold the call with --keep, then
+ * deallocate.  Returns an exit code.
+ */
+static int finish(struct session *s)
+{
+	struct tel_call_record rec;
+	uint64_t before;
+	int ret = EXIT_OK;
+
+	if (tel_call_get_record(s->call, &rec) < 0) {
+		errmsg("tel%u: call info: %s", s->index, strerror(errno));
+		return EXIT_ERROR;
+	}
+	if (rec.state == TEL_CALL_DISCONNECTED) {
+		if (rec.origin == TEL_ORIGIN_HARDWARE)
+			note(s, "the card went away (%s)",
+			     mode_str(rec.disconnect_mode));
+		else
+			note(s, "the far end hung up: %s",
+			     mode_str(rec.disconnect_mode));
+	}
+	if (rec.state != TEL_CALL_IDLE) {
+		if (tel_call_drop(s->call, s->reason) < 0) {
+			errmsg("tel%u: drop: %s", s->index, strerror(errno));
+			return EXIT_ERROR;
+		}
+		if (s->reason)
+			note(s, "dropped call %" PRIu32 " (reason %u)",
+			     rec.handle, s->reason);
+		else
+			note(s, "dropped call %" PRIu32, rec.handle);
+	}
+
+	/* DROP keeps the received audio: read it to the end of stream */
+	before = s->rx_total;
+	if (pump_rx(s) < 0)
+		errmsg("tel%u: read: %s", s->index, strerror(errno));
+	if (s->rx_total > before)
+		note(s, "read %" PRIu64 " more bytes after the hangup",
+		     s->rx_total - before);
+	note(s, "audio: %" PRIu64 " bytes queued, %" PRIu64 " bytes received%s%s",
+	     s->tx_total, s->rx_total, s->record ? ", recorded to " : "",
+	     s->record ? s->record_path : "");
+	if (s->record)
+		fflush(s->record);
+
+	if (tel_call_get_record(s->call, &rec) < 0) {
+		errmsg("tel%u: call info: %s", s->index, strerror(errno));
+		return EXIT_ERROR;
+	}
+	if (s->json)
+		record_json(&rec, stdout);
+	else
+		record_print(&rec, stdout);
+
+	if (s->keep) {
+		sigset_t block, old;
+
+		note(s, "keeping call %" PRIu32 " (%" PRIu32 " DMA bytes) "
+		     "until SIGINT or SIGTERM", rec.handle, rec.dma_bytes);
+		sigemptyset(&block);
+		sigaddset(&block, SIGINT);
+		sigaddset(&block, SIGTERM);
+		sigprocmask(SIG_BLOCK, &block, &old);
+		while (!stop_signal)
+			sigsuspend(&old);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+	if (tel_call_dealloc(s->call) < 0) {
+		errmsg("tel%u: dealloc: %s", s->index, strerror(errno));
+		return EXIT_ERROR;
+	}
+	note(s, "deallocated call %" PRIu32 ": its buffers are released",
+	     rec.handle);
+	s->call = NULL;
+	return ret;
+}
+
+static void dial_error(unsigned int index, unsigned int channel,
+		       const char *number, int err)
+{
+	switch (err) {
+	case EBUSY:
+		if (channel == TEL_CHANNEL_ANY)
+			errmsg("tel%u: every channel is busy", index);
+		else
+			errmsg("tel%u: channel %u is busy", index, channel);
+		break;
+	case EINVAL:
+		errmsg("tel%u: cannot dial '%s': digits 0-9 * # and a leading "
+		       "+, at most %d", index, number, TEL_NUMBER_LEN - 1);
+		break;
+	case EDQUOT:
+		errmsg("tel%u: too many dropped calls awaiting deallocation "
+		       "(max_dropped)", index);
+		break;
+	case EIO:
+		errmsg("tel%u: the card refused the call's buffers", index);
+		break;
+	case ETIMEDOUT:
+		errmsg("tel%u: the card did not answer the command (declared "
+		       "failed)", index);
+		break;
+	case ENODEV:
+		errmsg("tel%u: card removed or failed", index);
+		break;
+	default:
+		errmsg("tel%u: dial: %s", index, strerror(err));
+	}
+}
+
+static int open_files(struct session *s, const char *cmd, bool append)
+{
+	if (s->play_path) {
+		s->play = fopen(s->play_path, "rb");
+		if (!s->play) {
+			errmsg("%s: %s", s->play_path, strerror(errno));
+			return -1;
+		}
+	}
+	if (s->record_path) {
+		s->record = fopen(s->record_path, append ? "ab" : "wb");
+		if (!s->record) {
+			errmsg("%s: %s", s->record_path, strerror(errno));
+			return -1;
+		}
+	}
+	(void)cmd;
+	return 0;
+}
+
+static void close_session(struct session *s)
+{
+	if (s->call)
+		tel_call_destroy(s->call);
+	if (s->card)
+		tel_card_close(s->card);
+	if (s->play)
+		fclose(s->play);
+	if (s->record)
+		fclose(s->record);
+}
+
+static const struct option call_opts[] = {
+	{ "duration", required_argument, NULL, 'd' },
+	{ "play", required_argument, NULL, 'p' },
+	{ "record", required_argument, NULL, 'r' },
+	{ "reason", required_argument, NULL, 'R' },
+	{ "keep", no_argument, NULL, 'k' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char dial_help[] =
+	"usage: telctl dial CARD[:CHANNEL] NUMBER [options]\n"
+	"Place a call (on CHANNEL, else the lowest free one), wait for it to\n"
+	"connect, send audio and record what comes back, hang up after the\n"
+	"duration (or when the far end does), print the call's record as it\n"
+	"is after the hangup, then deallocate the call.\n"
+	"  --duration S   talk for S seconds (default 10; 0: until the far\n"
+	"                 end hangs up or SIGINT)\n"
+	"  --play FILE    send FILE (raw G.711, 8000 bytes/s), then silence\n"
+	"  --record FILE  write the received audio to FILE (raw G.711)\n"
+	"  --reason R     drop with application reason R (origin\n"
+	"                 'application' instead of 'local')\n"
+	"  --keep         hold the dropped call (its record and DMA buffers)\n"
+	"                 until SIGINT or SIGTERM, then deallocate it\n"
+	"  --timeout S    give up if not connected after S seconds (def. 30)\n"
+	"  --json         print the record as one JSON object; narration\n"
+	"                 goes to stderr\n"
+	"SIGINT/SIGTERM while talking hangs up early.  Exit status: 0 the\n"
+	"call connected, 1 error, 2 usage, 3 it did not connect (busy,\n"
+	"rejected, unreachable, no answer, interrupted).\n";
+
+static const char answer_help[] =
+	"usage: telctl answer CARD [options]\n"
+	"Wait for offered calls and answer them, send silence (or --play),\n"
+	"record what comes in, hang up after the duration (or when the far\n"
+	"end does), print each call's record after the hangup and\n"
+	"deallocate it.\n"
+	"  --count N      answer N calls, then exit (default 1)\n"
+	"  --duration S   hang up each call after S seconds (default 0:\n"
+	"                 when the far end does, or on SIGINT)\n"
+	"  --play FILE    send FILE (raw G.711), then silence\n"
+	"  --record FILE  append the received audio to FILE\n"
+	"  --reason R     drop with application reason R\n"
+	"  --keep         hold each dropped call until SIGINT or SIGTERM\n"
+	"  --timeout S    give up if no call is offered within S seconds\n"
+	"  --json         print each record as one JSON object per line\n"
+	"Exit status: 0 ok (also when SIGINT stops the wait), 1 error,\n"
+	"2 usage, 3 no call offered within --timeout.\n";
+
+struct call_args {
+	double duration, timeout;
+	unsigned long count;
+	int nargs;
+	char **args;
+};
+
+static int parse_call_args(const char *cmd, int argc, char **argv,
+			   struct session *s, struct call_args *a)
+{
+	unsigned long v;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", call_opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (parse_seconds(optarg, &a->duration))
+				return usage_error(cmd, "bad --duration '%s'",
+						   optarg);
+			break;
+		case 't':
+			if (parse_seconds(optarg, &a->timeout))
+				return usage_error(cmd, "bad --timeout '%s'",
+						   optarg);
+			break;
+		case 'c':
+			if (parse_uint(optarg, 1000000, &a->count) ||
+			    !a->count)
+				return usage_error(cmd, "bad --count '%s'",
+						   optarg);
+			break;
+		case 'R':
+			if (parse_uint(optarg, 0xffffffffUL, &v))
+				return usage_error(cmd, "bad --reason '%s'",
+						   optarg);
+			s->reason = (unsigned int)v;
+			break;
+		case 'p':
+			s->play_path = optarg;
+			break;
+		case 'r':
+			s->record_path = optarg;
+			break;
+		case 'k':
+			s->keep = true;
+			break;
+		case 'j':
+			s->json = true;
+			break;
+		case 'h':
+			fputs(!strcmp(cmd, "dial") ? dial_help : answer_help,
+			      stdout);
+			return -1;
+		default:
+			return usage_error(cmd, "unknown option '%s'",
+					   argv[optind - 1]);
+		}
+		if (c == 'c' && !strcmp(cmd, "dial"))
+			return usage_error(cmd, "--count is for answer");
+	}
+	a->nargs = argc - optind;
+	a->args = argv + optind;
+	s->out = s->json ? stderr : stdout;
+	return 0;
+}
+
+/* Options may also follow the positional arguments: move them first. */
+static void options_first(int argc, char **argv)
+{
+	int i, j, k = 1;
+
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] == '-' && argv[i][1]) {
+			bool takes = strcmp(argv[i], "--keep") &&
+				     strcmp(argv[i], "--json") &&
+				     strcmp(argv[i], "--help") &&
+				     strcmp(argv[i], "-h") &&
+				     !strchr(argv[i], '=');
+			int n = takes && i + 1 < argc ? 2 : 1;
+
+			for (j = 0; j < n; j++) {
+				char *arg = argv[i + j];
+
+				memmove(&argv[k + 1], &argv[k],
+					(size_t)(i + j - k) * sizeof(char *));
+				argv[k++] = arg;
+			}
+			i += n - 1;
+		}
+	}
+}
+
+int cmd_dial(int argc, char **argv)
+{
+	struct call_args a = { .duration = 10, .timeout = 30 };
+	struct session s = { 0 };
+	const char *number;
+	int ret;
+
+	options_first(argc, argv);
+	ret = parse_call_args("dial", argc, argv, &s, &a);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	if (a.nargs != 2)
+		return usage_error("dial", "expected CARD[:CHANNEL] NUMBER");
+	if (parse_card(a.args[0], &s.index, &s.channel, true))
+		return usage_error("dial", "bad CARD[:CHANNEL] '%s'",
+				   a.args[0]);
+	number = a.args[1];
+	install_stop_handlers();
+
+	if (open_files(&s, "dial", false) < 0) {
+		close_session(&s);
+		return EXIT_ERROR;
+	}
+	s.card = open_card(s.index);
+	if (!s.card) {
+		close_session(&s);
+		return EXIT_ERROR;
+	}
+	if (s.channel != TEL_CHANNEL_ANY &&
+	    s.channel >= tel_card_channel_count(s.card)) {
+		errmsg("tel%u: no channel %u (channels 0-%u)", s.index,
+		       s.channel, tel_card_channel_count(s.card) - 1);
+		close_session(&s);
+		return EXIT_ERROR;
+	}
+	s.call = tel_call_dial(s.card, s.channel, number);
+	if (!s.call) {
+		dial_error(s.index, s.channel, number, errno);
+		close_session(&s);
+		return EXIT_ERROR;
+	}
+	s.channel = tel_call_channel(s.call);
+	note(&s, "dialing %s (call %" PRIu32 ")", number,
+	     tel_call_handle(s.call));
+
+	if (tel_call_wait_state(s.call, TEL_CALL_CONNECTED,
+				(int)(a.timeout * 1000)) < 0) {
+		int err = errno;
+
+		if (err == ETIMEDOUT)
+			note(&s, "no answer within %g s", a.timeout);
+		else if (err == EINTR)
+			note(&s, "interrupted before the call connected");
+		else if (err != EPIPE)
+			errmsg("tel%u: waiting for the call: %s", s.index,
+			       strerror(err));
+		ret = finish(&s);
+		close_session(&s);
+		return ret == EXIT_OK ? EXIT_NOTDONE : ret;
+	}
+	note(&s, "connected; sending %s%s for %g s", s.play ? "" : "silence",
+	     s.play ? s.play_path : "", a.duration);
+	talk(&s, a.duration);
+	if (stop_signal && !s.keep)
+		note(&s, "interrupted: hanging up");
+	if (s.keep)
+		stop_signal = 0;	/* the signal that ends --keep is later */
+	ret = finish(&s);
+	close_session(&s);
+	return ret;
+}
+
+/* Wait for an offer: its channel, or -1 with EXIT_* in *ret. */
+static int wait_offer(struct session *s, double timeout, int *ret)
+{
+	double end = mono_now() + timeout;
+	struct tel_card_event ev;
+
+	for (;;) {
+		int left = -1;
+
+		if (stop_signal) {
+			*ret = EXIT_OK;
+			return -1;
+		}
+		if (timeout > 0) {
+			left = (int)((end - mono_now()) * 1000);
+			if (left <= 0) {
+				errmsg("tel%u: no call offered within %g s",
+				       s->index, timeout);
+				*ret = EXIT_NOTDONE;
+				return -1;
+			}
+		}
+		if (tel_card_read_event(s->card, &ev, left) < 0) {
+			if (errno == EINTR || errno == ETIMEDOUT)
+				continue;
+			if (errno == ENODEV)
+				errmsg("tel%u: card removed or failed",
+				       s->index);
+			else
+				errmsg("tel%u: events: %s", s->index,
+				       strerror(errno));
+			*ret = EXIT_ERROR;
+			return -1;
+		}
+		if (ev.type == TEL_EVENT_CARD_GONE) {
+			errmsg("tel%u: card removed or failed", s->index);
+			*ret = EXIT_ERROR;
+			return -1;
+		}
+		if (ev.type == TEL_EVENT_OFFER) {
+			s->channel = ev.channel;
+			note(s, "incoming call from %s", or_dash(ev.number));
+			return (int)ev.channel;
+		}
+	}
+}
+
+int cmd_answer(int argc, char **argv)
+{
+	struct call_args a = { .duration = 0, .timeout = 0, .count = 1 };
+	struct session s = { 0 };
+	unsigned long answered = 0;
+	int ret;
+
+	options_first(argc, argv);
+	ret = parse_call_args("answer", argc, argv, &s, &a);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	if (a.nargs != 1)
+		return usage_error("answer", "expected CARD");
+	if (parse_card(a.args[0], &s.index, NULL, false))
+		return usage_error("answer", "bad CARD '%s'", a.args[0]);
+	install_stop_handlers();
+	if (open_files(&s, "answer", true) < 0) {
+		close_session(&s);
+		return EXIT_ERROR;
+	}
+	s.card = open_card(s.index);
+	if (!s.card) {
+		close_session(&s);
+		return EXIT_ERROR;
+	}
+	if (!s.json)
+		say("tel%u: waiting for %lu call%s", s.index, a.count,
+		    a.count == 1 ? "" : "s");
+	ret = EXIT_OK;
+	while (answered < a.count) {
+		int ch = wait_offer(&s, a.timeout, &ret);
+
+		if (ch < 0)
+			break;
+		s.call = tel_call_answer(s.card, (unsigned int)ch, 0);
+		if (!s.call) {
+			if (errno == EBUSY || errno == ENOENT) {
+				note(&s, "the offer was withdrawn or taken by "
+				     "someone else");
+				continue;
+			}
+			errmsg("tel%u: channel %d: answer: %s", s.index, ch,
+			       strerror(errno));
+			ret = EXIT_ERROR;
+			break;
+		}
+		answered++;
+		note(&s, "answered (call %" PRIu32 "); sending %s%s%s",
+		     tel_call_handle(s.call), s.play ? "" : "silence",
+		     s.play ? s.play_path : "",
+		     a.duration > 0 ? "" : " until the far end hangs up");
+		talk(&s, a.duration);
+		if (stop_signal && !s.keep)
+			note(&s, "interrupted: hanging up");
+		if (s.keep)
+			stop_signal = 0;
+		ret = finish(&s);
+		if (ret != EXIT_OK || stop_signal)
+			break;
+		if (s.play)
+			rewind(s.play);
+	}
+	close_session(&s);
+	return ret;
+}
