@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libtel_test.c - every public libtel function and its error paths, on
+ * card 0 of the VM, with the emulator playing the far end
+ */
+#include <pthread.h>
+#include <sys/stat.h>
+
+#include <libtel.h>
+
+#include "../selftests/tel_test.h"
+#include "kselftest_harness.h"
+
+#define CARD	0
+
+static void emu_defaults(unsigned int channels)
+{
+	unsigned int ch;
+
+	for (ch = 0; ch < channels; ch++) {
+		emu_cmd(NULL, 0, "far %d %u answer 20", CARD, ch);
+		emu_cmd(NULL, 0, "audio %d %u pattern", CARD, ch);
+	}
+}
+
+TEST(names)
+{
+	static const char *const modes[] = {
+		"normal", "unknown", "reject", "busy", "noanswer",
+		"badaddress", "unreachable", "congestion", "incompatible",
+		"unavail", "nodialtone", "numberchanged", "outoforder",
+		"tempfailure", "blocked", "cancelled",
+	};
+	unsigned int i;
+
+	EXPECT_STREQ("idle", tel_state_name(TEL_CALL_IDLE));
+	EXPECT_STREQ("ringback", tel_state_name(TEL_CALL_RINGBACK));
+	EXPECT_STREQ("disconnected", tel_state_name(TEL_CALL_DISCONNECTED));
+	EXPECT_STREQ("application", tel_origin_name(TEL_ORIGIN_APPLICATION));
+	EXPECT_STREQ("in", tel_direction_name(TEL_DIR_INBOUND));
+	EXPECT_STREQ("offer", tel_event_type_name(TEL_EVENT_OFFER));
+	EXPECT_STREQ("busy", tel_disconnect_mode_name(TEL_DISC_BUSY));
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		int64_t m = tel_disconnect_mode_from_name(modes[i]);
+
+		ASSERT_GT(m, 0);
+		EXPECT_STREQ(modes[i], tel_disconnect_mode_name((uint32_t)m));
+	}
+	for (i = 0; i <= TEL_CALL_DISCONNECTED; i++)
+		EXPECT_EQ((int)i, tel_state_from_name(tel_state_name(i)));
+	for (i = 0; i <= TEL_ORIGIN_HARDWARE; i++)
+		EXPECT_EQ((int)i, tel_origin_from_name(tel_origin_name(i)));
+	EXPECT_EQ(TEL_DIR_OUTBOUND, tel_direction_from_name("out"));
+
+	errno = 0;
+	EXPECT_EQ(NULL, tel_state_name(99));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(NULL, tel_origin_name(99));
+	EXPECT_EQ(NULL, tel_direction_name(2));
+	EXPECT_EQ(NULL, tel_event_type_name(0));
+	EXPECT_EQ(NULL, tel_disconnect_mode_name(0));
+	EXPECT_EQ(-1, tel_state_from_name("nope"));
+	EXPECT_EQ(-1, tel_origin_from_name(NULL));
+	EXPECT_EQ(-1, tel_direction_from_name("sideways"));
+	EXPECT_EQ(-1, tel_disconnect_mode_from_name("BUSY"));
+	EXPECT_STREQ("1.0.0", tel_version());
+}
+
+TEST(card_list_and_open_errors)
+{
+	unsigned int idx[16];
+	int n = tel_card_list(idx, 16);
+
+	ASSERT_GE(n, 1);
+	EXPECT_EQ(atoi(getenv("TEL_CARDS") ? : "1"), n);
+	EXPECT_EQ(0u, idx[0]);
+	EXPECT_EQ(n, tel_card_list(NULL, 0));
+	EXPECT_EQ(-1, tel_card_list(NULL, 1));
+	EXPECT_EQ(EINVAL, errno);
+
+	EXPECT_EQ(NULL, tel_card_open(77));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(NULL, tel_card_open_path("/dev/null"));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(NULL, tel_card_open_path(NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_card_close(NULL));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST(card_identity_and_sysfs)
+{
+	struct tel_channel_status st;
+	struct tel_card *card = tel_card_open_path("/dev/tel0");
+	char buf[64];
+	uint64_t v;
+
+	ASSERT_NE(NULL, card);
+	EXPECT_GE(tel_card_fd(card), 0);
+	EXPECT_EQ(0u, tel_card_index(card));
+	EXPECT_EQ((unsigned int)tel_sysfs_num(CARD, "channels"),
+		  tel_card_channel_count(card));
+	EXPECT_EQ(0, strncmp(tel_card_model(card), "tel-emu E", 9));
+	EXPECT_STREQ("emu-1.0", tel_card_firmware(card));
+	EXPECT_STREQ("EMU-0001", tel_card_serial(card));
+	EXPECT_EQ(8000u, tel_card_sample_rate(card));
+	EXPECT_EQ(8u, tel_card_frame_samples(card));
+	EXPECT_EQ(0, tel_card_is_gone(card));
+
+	EXPECT_EQ((int)strlen(tel_card_model(card)),
+		  tel_card_attr(CARD, "model", buf, sizeof(buf)));
+	EXPECT_STREQ(tel_card_model(card), buf);
+	EXPECT_EQ(0, tel_card_attr_u64(CARD, "channels", &v));
+	EXPECT_EQ(tel_card_channel_count(card), v);
+	EXPECT_EQ(-1, tel_card_attr(CARD, "no_such_attr", buf, sizeof(buf)));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, tel_card_attr(CARD, "../../x", buf, sizeof(buf)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_card_attr_u64(CARD, "model", &v));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_card_attr(77, "model", buf, sizeof(buf)));
+	EXPECT_EQ(ENOENT, errno);
+
+	if (tel_channel_status(CARD, 0, &st) == 0) {
+		EXPECT_STREQ("idle", st.state);
+		EXPECT_EQ(0, st.hook);
+		EXPECT_EQ(0, st.held);
+		EXPECT_EQ(-1, st.owner_pid);
+	} else {
+		EXPECT_EQ(EOPNOTSUPP, errno);
+	}
+	EXPECT_EQ(-1, tel_channel_status(CARD, 9999, &st));
+	EXPECT_EQ(ERANGE, errno);
+	EXPECT_EQ(0, tel_card_close(card));
+}
+
+FIXTURE(lib) {
+	struct tel_card *card;
+};
+
+FIXTURE_SETUP(lib)
+{
+	self->card = tel_card_open(CARD);
+	ASSERT_NE(NULL, self->card);
+	emu_defaults(tel_card_channel_count(self->card));
+}
+
+FIXTURE_TEARDOWN(lib)
+{
+	tel_card_close(self->card);
+	emu_defaults(8);
+}
+
+/* dial, connect, audio both ways, drop, post-drop read, dealloc */
+TEST_F(lib, call_lifecycle)
+{
+	unsigned char tx[800], rx[4096];
+	struct tel_call_record rec;
+	struct tel_channel_status st;
+	struct tel_call *call;
+	size_t got = 0, i;
+	ssize_t n;
+	uint64_t before;
+
+	ASSERT_EQ(0, tel_card_attr_u64(CARD, "dma_bytes", &before));
+	call = tel_call_dial(self->card, 2, "5551234");
+	ASSERT_NE(NULL, call);
+	EXPECT_EQ(2u, tel_call_channel(call));
+	EXPECT_NE(0u, tel_call_handle(call));
+	EXPECT_EQ(self->card, tel_call_card(call));
+	EXPECT_EQ(call, tel_card_find_call(self->card, tel_call_handle(call)));
+	EXPECT_EQ(NULL, tel_card_find_call(self->card, 0x7ffffff0));
+	EXPECT_EQ(ENOENT, errno);
+
+	/* not connected yet: no audio either way */
+	EXPECT_EQ(-1, tel_call_write(call, tx, 8, 0));
+	EXPECT_EQ(EPIPE, errno);
+	EXPECT_EQ(-1, tel_call_read(call, rx, sizeof(rx), 0));
+	EXPECT_EQ(EAGAIN, errno);
+
+	ASSERT_EQ(0, tel_call_wait_state(call, TEL_CALL_CONNECTED, TEL_WAIT_MS));
+	EXPECT_EQ(TEL_CALL_CONNECTED, tel_call_state(call));
+	if (tel_channel_status(CARD, 2, &st) == 0) {
+		EXPECT_STREQ("connected", st.state);
+		EXPECT_EQ(1, st.hook);
+		EXPECT_EQ(1, st.held);
+		EXPECT_EQ(getpid(), st.owner_pid);
+	}
+	memset(tx, 0x55, sizeof(tx));
+	EXPECT_EQ((ssize_t)sizeof(tx), tel_call_write(call, tx, sizeof(tx),
+						      TEL_AUDIO_F_WAIT));
+	while (got < 400) {
+		n = tel_call_read(call, rx + got, sizeof(rx) - got,
+				  TEL_AUDIO_F_WAIT);
+		ASSERT_GT(n, 0);
+		got += (size_t)n;
+	}
+	/* the pattern: byte k is (k + channel) & 0xff */
+	for (i = 1; i < got; i++)
+		ASSERT_EQ((unsigned char)(rx[i - 1] + 1), rx[i]);
+	usleep(150 * 1000);	/* let the far end take our 100 ms */
+
+	ASSERT_EQ(0, tel_call_drop(call, 0));
+	EXPECT_EQ(-1, tel_call_drop(call, 0));
+	EXPECT_EQ(EALREADY, errno);
+	ASSERT_EQ(0, tel_call_get_record(call, &rec));
+	EXPECT_EQ(TEL_CALL_IDLE, rec.state);
+	EXPECT_EQ(TEL_DIR_OUTBOUND, rec.direction);
+	EXPECT_EQ(TEL_ORIGIN_LOCAL, rec.origin);
+	EXPECT_EQ(2u, rec.channel);
+	EXPECT_STREQ("5551234", rec.called);
+	EXPECT_NE(0u, rec.connect_ns);
+	EXPECT_NE(0u, rec.idle_ns);
+	EXPECT_GT(rec.duration_ns, 0u);
+	EXPECT_EQ(sizeof(tx), rec.tx_bytes);
+	EXPECT_GE(rec.rx_bytes, got);
+	EXPECT_GT(rec.dma_bytes, 0u);
+
+	/* DROP kept the received audio: read it to the end of stream */
+	for (;;) {
+		n = tel_call_read(call, rx, sizeof(rx), 0);
+		ASSERT_GE(n, 0);
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	EXPECT_EQ(rec.rx_bytes, got);
+	EXPECT_EQ(-1, tel_call_write(call, tx, 8, 0));
+	EXPECT_EQ(EPIPE, errno);
+	EXPECT_EQ(-1, tel_call_wait_state(call, TEL_CALL_CONNECTED, 100));
+	EXPECT_EQ(EPIPE, errno);
+
+	ASSERT_EQ(0, tel_call_dealloc(call));
+	EXPECT_EQ(NULL, tel_card_find_call(self->card, rec.handle));
+	{
+		uint64_t after;
+
+		ASSERT_EQ(0, tel_card_attr_u64(CARD, "dma_bytes", &after));
+		EXPECT_EQ(before, after);
+	}
+}
+
+TEST_F(lib, busy_channel_is_ebusy)
+{
+	struct tel_call *a = tel_call_dial(self->card, 3, "100"), *b;
+
+	ASSERT_NE(NULL, a);
+	b = tel_call_dial(self->card, 3, "101");
+	EXPECT_EQ(NULL, b);
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(0, tel_call_destroy(a));
+}
+
+TEST_F(lib, dial_bad_arguments_are_einval)
+{
+	char longnum[64];
+
+	memset(longnum, '1', sizeof(longnum) - 1);
+	longnum[sizeof(longnum) - 1] = '\0';
+	EXPECT_EQ(NULL, tel_call_dial(self->card, 0, "12ab"));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(NULL, tel_call_dial(self->card, 0, ""));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(NULL, tel_call_dial(self->card, 0, longnum));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(NULL, tel_call_dial(self->card, 999, "1"));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(NULL, tel_call_dial(NULL, 0, "1"));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(NULL, tel_call_dial(self->card, 0, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_drop(NULL, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_dealloc(NULL));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(lib, dealloc_live_call_is_ebusy)
+{
+	struct tel_call *call = tel_call_dial(self->card, TEL_CHANNEL_ANY, "1");
+
+	ASSERT_NE(NULL, call);
+	EXPECT_EQ(-1, tel_call_dealloc(call));
+	EXPECT_EQ(EBUSY, errno);
+	/* the object survived the failure */
+	EXPECT_EQ(0, tel_call_drop(call, 42));
+	EXPECT_EQ(0, tel_call_dealloc(call));
+}
+
+TEST_F(lib, drop_with_reason_is_application)
+{
+	struct tel_call *call = tel_call_dial(self->card, 1, "200");
+	struct tel_call_record rec;
+
+	ASSERT_NE(NULL, call);
+	ASSERT_EQ(0, tel_call_wait_state(call, TEL_CALL_CONNECTED, TEL_WAIT_MS));
+	ASSERT_EQ(0, tel_call_drop(call, 7));
+	ASSERT_EQ(0, tel_call_get_record(call, &rec));
+	EXPECT_EQ(TEL_ORIGIN_APPLICATION, rec.origin);
+	EXPECT_EQ(7u, rec.app_reason);
+	EXPECT_EQ(0, tel_call_dealloc(call));
+}
+
+TEST_F(lib, far_end_busy_ends_wait_with_epipe)
+{
+	struct tel_call_record rec;
+	struct tel_card_event ev;
+	struct tel_call *call;
+	bool seen = false;
+
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "far %d 4 busy 5", CARD));
+	call = tel_call_dial(self->card, 4, "300");
+	ASSERT_NE(NULL, call);
+	EXPECT_EQ(-1, tel_call_wait_state(call, TEL_CALL_CONNECTED,
+					  TEL_WAIT_MS));
+	EXPECT_EQ(EPIPE, errno);
+	ASSERT_EQ(0, tel_call_get_record(call, &rec));
+	EXPECT_EQ(TEL_CALL_DISCONNECTED, rec.state);
+	EXPECT_EQ(TEL_ORIGIN_REMOTE, rec.origin);
+	EXPECT_EQ(TEL_DISC_BUSY, rec.disconnect_mode);
+	EXPECT_EQ(0, tel_call_wait_state(call, TEL_CALL_DISCONNECTED, 0));
+
+	/* the events wait_state read were kept for the application */
+	while (tel_card_read_event(self->card, &ev, 0) == 0)
+		if (ev.type == TEL_EVENT_STATE &&
+		    ev.handle == tel_call_handle(call) &&
+		    ev.state == TEL_CALL_DISCONNECTED) {
+			EXPECT_EQ(TEL_DISC_BUSY, ev.disconnect_mode);
+			EXPECT_EQ(TEL_ORIGIN_REMOTE, ev.origin);
+			seen = true;
+		}
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_TRUE(seen);
+	/* DISCONNECTED still needs a DROP: DEALLOC refuses */
+	EXPECT_EQ(-1, tel_call_dealloc(call));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(0, tel_call_destroy(call));
+}
+
+TEST_F(lib, wait_state_times_out)
+{
+	struct tel_call *call;
+	uint64_t t0;
+
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "far %d 5 noanswer", CARD));
+	call = tel_call_dial(self->card, 5, "400");
+	ASSERT_NE(NULL, call);
+	t0 = tel_test_now_ms();
+	EXPECT_EQ(-1, tel_call_wait_state(call, TEL_CALL_CONNECTED, 300));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	EXPECT_GE(tel_test_now_ms() - t0, 290u);
+	EXPECT_EQ(TEL_CALL_RINGBACK, tel_call_state(call));
+	EXPECT_EQ(-1, tel_call_wait_state(call, 99, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, tel_call_destroy(call));
+}
+
+TEST_F(lib, events_timeouts)
+{
+	struct tel_card_event ev;
+	uint64_t t0;
+
+	while (tel_card_read_event(self->card, &ev, 0) == 0)
+		;
+	EXPECT_EQ(EAGAIN, errno);
+	t0 = tel_test_now_ms();
+	EXPECT_EQ(-1, tel_card_read_event(self->card, &ev, 200));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	EXPECT_GE(tel_test_now_ms() - t0, 190u);
+	EXPECT_EQ(-1, tel_card_read_event(self->card, NULL, 0));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* OFFER, then ANSWER(ACCEPT) and ANSWER give one object */
+TEST_F(lib, offer_accept_answer)
+{
+	struct tel_call_record rec;
+	struct tel_card_event ev;
+	struct tel_call *a, *b;
+	struct pollfd pfd = { .fd = tel_card_fd(self->card), .events = POLLIN };
+
+	EXPECT_EQ(NULL, tel_call_answer(self->card, 6, 0));
+	EXPECT_EQ(ENOENT, errno);
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer %d 6 0301234567", CARD));
+	/* the fd is for poll(): it wakes for the offer */
+	ASSERT_EQ(1, poll(&pfd, 1, TEL_WAIT_MS));
+	do {
+		ASSERT_EQ(0, tel_card_read_event(self->card, &ev, -1));
+	} while (ev.type != TEL_EVENT_OFFER);
+	EXPECT_EQ(6u, ev.channel);
+	EXPECT_EQ(0u, ev.handle);
+	EXPECT_STREQ("0301234567", ev.number);
+
+	a = tel_call_answer(self->card, 6, TEL_ANSWER_F_ACCEPT);
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(TEL_CALL_OFFERING, tel_call_state(a));
+	EXPECT_EQ(NULL, tel_call_answer(self->card, 6, TEL_ANSWER_F_ACCEPT));
+	EXPECT_EQ(EALREADY, errno);
+	b = tel_call_answer(self->card, 6, 0);
+	EXPECT_EQ(a, b);
+	EXPECT_EQ(TEL_CALL_CONNECTED, tel_call_state(a));
+	ASSERT_EQ(0, tel_call_get_record(a, &rec));
+	EXPECT_EQ(TEL_DIR_INBOUND, rec.direction);
+	EXPECT_STREQ("0301234567", rec.calling);
+	EXPECT_EQ(0, tel_call_drop(a, 0));
+	EXPECT_EQ(0, tel_call_dealloc(a));
+}
+
+TEST_F(lib, call_list_shows_our_calls)
+{
+	struct tel_call_entry *e;
+	struct tel_call *call;
+	ssize_t n, i;
+	bool found = false;
+
+	call = tel_call_dial(self->card, 7, "5550007");
+	ASSERT_NE(NULL, call);
+	n = tel_call_list(&e);
+	if (n < 0 && errno == ENOENT)
+		SKIP(tel_call_destroy(call); return,
+		     "no /proc/driver/tel/calls");
+	ASSERT_GE(n, 1);
+	for (i = 0; i < n; i++) {
+		if (e[i].card == CARD && e[i].channel == 7 &&
+		    e[i].handle == tel_call_handle(call)) {
+			found = true;
+			EXPECT_EQ(getpid(), e[i].pid);
+			EXPECT_EQ(TEL_DIR_OUTBOUND, e[i].direction);
+			EXPECT_STREQ("5550007", e[i].called);
+			EXPECT_STREQ("", e[i].calling);
+			EXPECT_GT(e[i].dma_bytes, 0u);
+		}
+	}
+	EXPECT_TRUE(found);
+	tel_call_list_free(e);
+	EXPECT_EQ(0, tel_call_destroy(call));
+	EXPECT_EQ(-1, tel_call_list(NULL));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* closing the card drops and deallocates in the kernel, frees objects */
+TEST(close_releases_everything)
+{
+	struct tel_card *card = tel_card_open(CARD);
+	uint64_t calls, dma;
+
+	ASSERT_NE(NULL, card);
+	ASSERT_NE(NULL, tel_call_dial(card, 0, "1"));
+	ASSERT_NE(NULL, tel_call_dial(card, 1, "2"));
+	ASSERT_EQ(0, tel_card_attr_u64(CARD, "calls", &calls));
+	EXPECT_EQ(2u, calls);
+	EXPECT_EQ(0, tel_card_close(card));
+	ASSERT_EQ(0, tel_card_attr_u64(CARD, "calls", &calls));
+	EXPECT_EQ(0u, calls);
+	ASSERT_EQ(0, tel_card_attr_u64(CARD, "dma_bytes", &dma));
+	EXPECT_EQ(0u, dma);
+}
+
+struct waiter {
+	struct tel_card *card;
+	struct tel_card_event ev;
+	int ret;
+};
+
+static void *wait_offer(void *arg)
+{
+	struct waiter *w = arg;
+
+	do {
+		w->ret = tel_card_read_event(w->card, &w->ev, TEL_WAIT_MS);
+	} while (!w->ret && w->ev.type != TEL_EVENT_OFFER);
+	return NULL;
+}
+
+/* one thread blocks on events while another places calls */
+TEST(threads_share_a_card)
+{
+	struct waiter w = { .card = tel_card_open(CARD) };
+	struct tel_call *call;
+	pthread_t t;
+
+	ASSERT_NE(NULL, w.card);
+	ASSERT_EQ(0, pthread_create(&t, NULL, wait_offer, &w));
+	call = tel_call_dial(w.card, 0, "123");
+	ASSERT_NE(NULL, call);
+	ASSERT_EQ(0, tel_call_wait_state(call, TEL_CALL_CONNECTED,
+					 TEL_WAIT_MS));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer %d 4 999", CARD));
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, w.ret);
+	EXPECT_EQ(TEL_EVENT_OFFER, w.ev.type);
+	EXPECT_EQ(4u, w.ev.channel);
+	EXPECT_EQ(0, emu_cmd(NULL, 0, "cancel %d 4", CARD));
+	EXPECT_EQ(0, tel_call_destroy(call));
+	EXPECT_EQ(0, tel_card_close(w.card));
+}
+
+TEST_HARNESS_MAIN

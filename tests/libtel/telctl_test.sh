@@ -1,0 +1,305 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# telctl_test.sh - telctl's subcommands, exit codes, tables and JSON, a
+# run under valgrind, and the example program built from an installed
+# libtel with pkg-config.  KTAP output with a kselftest "# Totals:" line.
+set -u
+top=${TEL_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+T=$top/build/userspace/telctl
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+pass=0 fail=0 skip=0 n=0
+
+exec 5<>"$TEL_EMU_CTL"
+emu() { local r; echo "$*" >&5; read -r -t 10 r <&5; [[ $r == ok* ]]; }
+
+# t NAME COMMAND...: one test case
+t() {
+	local name=$1 out
+	shift
+	n=$((n + 1))
+	# TESTS="name ..." runs only those (for debugging)
+	if [ -n "${TESTS:-}" ] && [[ " $TESTS " != *" $name "* ]]; then
+		echo "ok $n $name # SKIP not in \$TESTS"
+		skip=$((skip + 1))
+		return
+	fi
+	# traced, so a failure shows the command that failed
+	if out=$( (set -x; "$@") 2>&1); then
+		echo "ok $n $name"
+		pass=$((pass + 1))
+	else
+		echo "$out" | tail -n 40 | sed 's/^/# /'
+		echo "not ok $n $name"
+		fail=$((fail + 1))
+	fi
+}
+skipped() {
+	n=$((n + 1))
+	echo "ok $n $1 # SKIP $2"
+	skip=$((skip + 1))
+}
+
+# status WANT COMMAND...: COMMAND exits WANT
+status() {
+	local want=$1 got
+	shift
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	[ "$got" = "$want" ] || { echo "exit $got, want $want: $*"; cat "$tmp/out" "$tmp/err"; return 1; }
+}
+# PID has /dev/tel0 open (builtins only: forks are slow under TCG)
+has_card_open() {
+	local f
+	for f in /proc/$1/fd/*; do
+		[ "$f" -ef /dev/tel0 ] && return 0
+	done
+	return 1
+}
+wait_card_open() {
+	local i
+	for i in $(seq 200); do
+		has_card_open "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)'; }
+stderr_has() { grep -qF -- "$1" "$tmp/err" || { echo "stderr lacks '$1':"; cat "$tmp/err"; return 1; }; }
+
+help_all() {
+	local c
+	status 0 "$T" --help || return 1
+	for c in cards channels calls dial answer monitor; do
+		status 0 "$T" $c --help || return 1
+		grep -q "usage: telctl $c" "$tmp/out" || return 1
+	done
+}
+usage_errors() {
+	status 2 "$T" || return 1
+	status 2 "$T" frobnicate || return 1
+	status 2 "$T" cards --bogus || return 1
+	status 2 "$T" channels || return 1
+	status 2 "$T" channels tel0x || return 1
+	status 2 "$T" dial 0 || return 1
+	status 2 "$T" dial 0:x 123 || return 1
+	status 2 "$T" dial 0 123 --duration abc || return 1
+	status 2 "$T" answer 0 --count 0 || return 1
+	status 2 "$T" monitor 0 --timeout -1 || return 1
+}
+cards_table() {
+	status 0 "$T" cards || return 1
+	head -1 "$tmp/out" | grep -qE "^CARD +MODEL +FIRMWARE +SERIAL +CHANNELS +STATE +CALLS +DMA_BYTES$" || return 1
+	grep -qE "^tel0 +tel-emu E8 +emu-1.0 +EMU-0001 +8 +running +0 +0$" "$tmp/out" || return 1
+	[ "$(wc -l <"$tmp/out")" = $((TEL_CARDS + 1)) ]
+}
+cards_json() {
+	status 0 "$T" cards --json || return 1
+	python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))
+assert len(c) == int(sys.argv[2]), c
+assert c[0]["name"] == "tel0" and c[0]["channels"] == 8, c[0]
+assert c[0]["serial"] == "EMU-0001" and c[0]["dma_bytes"] == 0, c[0]
+' "$tmp/out" "$TEL_CARDS"
+}
+channels_views() {
+	status 0 "$T" channels tel0 || return 1
+	[ "$(wc -l <"$tmp/out")" = 9 ] || return 1
+	grep -qE "^0 +idle +on +no +- " "$tmp/out" || return 1
+	status 0 "$T" channels /dev/tel0 --json || return 1
+	json_ok <"$tmp/out" || return 1
+	status 1 "$T" channels 9 || return 1
+	stderr_has "tel9: no such card"
+}
+calls_views() {
+	status 0 "$T" calls || return 1
+	grep -q "no calls" "$tmp/out" || return 1
+	status 0 "$T" calls --json || return 1
+	[ "$(cat "$tmp/out")" = "[]" ] || return 1
+	status 0 "$T" calls 0 --json
+}
+dial_json_record() {
+	status 0 "$T" dial 0:1 5551234 --duration 0.5 --reason 7 --json || return 1
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["state"] == "idle" and r["origin"] == "application", r
+assert r["app_reason"] == 7 and r["called"] == "5551234", r
+assert r["channel"] == 1 and r["direction"] == "out", r
+assert r["rx_bytes"] > 2000 and r["dma_bytes"] > 0, r
+' "$tmp/out" || return 1
+	stderr_has "deallocated call"
+}
+dial_record_file() {
+	status 0 "$T" dial tel0:2 5551234 --duration 0.5 --record "$tmp/rx" || return 1
+	python3 -c '
+import sys
+d = open(sys.argv[1], "rb").read()
+assert len(d) > 3000, len(d)
+assert all((d[i] + 1) & 255 == d[i + 1] for i in range(len(d) - 1)), "not the pattern"
+' "$tmp/rx"
+}
+dial_play_file() {
+	head -c 4000 /dev/urandom >"$tmp/play" &&
+	emu "audio 0 3 echo" || return 1
+	status 0 "$T" dial 0:3 5551234 --duration 1 --play "$tmp/play" --record "$tmp/echo" || return 1
+	emu "audio 0 3 pattern" || return 1
+	# the far end echoes what we sent: our bytes come back in order
+	python3 -c '
+import sys
+p = open(sys.argv[1], "rb").read()
+e = open(sys.argv[2], "rb").read().replace(b"\xff" * 8, b"")
+assert p[:1000] in e, "the played audio did not come back"
+' "$tmp/play" "$tmp/echo"
+}
+dial_far_busy() {
+	emu "far 0 4 busy" || return 1
+	status 3 "$T" dial 0:4 5551234 --duration 1
+	local rc=$?
+	emu "far 0 4 answer" || return 1
+	[ $rc = 0 ] && grep -q "ended by      remote, busy" "$tmp/out"
+}
+chan_connected() {
+	local s
+	read -r s <"/sys/class/tel/tel0/ch$1/state" 2>/dev/null
+	[ "$s" = connected ]
+}
+dial_far_hangup() {
+	"$T" dial 0:5 5551234 --duration 20 >"$tmp/h.out" 2>&1 &
+	local pid=$! i
+	for i in $(seq 200); do
+		chan_connected 5 && break
+		sleep 0.05
+	done
+	emu "hangup 0 5 congestion" || return 1
+	wait $pid || { cat "$tmp/h.out"; return 1; }
+	grep -q "the far end hung up: congestion" "$tmp/h.out"
+}
+dial_busy_channel() {
+	"$T" dial 0:3 5551234 --duration 20 >/dev/null 2>&1 &
+	local pid=$! i rc
+	for i in $(seq 100); do
+		[ "$(cat /sys/class/tel/tel0/calls)" != 0 ] && break
+		sleep 0.05
+	done
+	status 1 "$T" dial 0:3 5550000
+	rc=$?
+	kill -INT $pid
+	wait $pid
+	[ $rc = 0 ] && stderr_has "tel0: channel 3 is busy"
+}
+dial_errors() {
+	status 1 "$T" dial 7:1 123 || return 1
+	stderr_has "tel7: no such card" || return 1
+	status 1 "$T" dial 0:8 123 || return 1
+	stderr_has "tel0: no channel 8" || return 1
+	status 1 "$T" dial 0 12ab || return 1
+	stderr_has "cannot dial '12ab'"
+}
+dial_keep() {
+	"$T" dial 0:6 5551234 --duration 0.3 --keep >"$tmp/k.out" 2>&1 &
+	local pid=$! i
+	for i in $(seq 200); do
+		grep -q "keeping call" "$tmp/k.out" && break
+		sleep 0.05
+	done
+	[ "$(cat /sys/class/tel/tel0/dma_bytes)" -gt 0 ] || return 1
+	grep -q " idle " /proc/driver/tel/calls || return 1
+	kill -TERM $pid
+	wait $pid || return 1
+	[ "$(cat /sys/class/tel/tel0/dma_bytes)" = 0 ]
+}
+answer_calls() {
+	"$T" answer 0 --count 2 --duration 0.3 --timeout 20 --json >"$tmp/a.out" 2>"$tmp/a.err" &
+	local pid=$! i
+	wait_card_open $pid || return 1
+	emu "offer 0 6 5559876" || return 1
+	for i in $(seq 100); do
+		emu "offer 0 7 5559877" && break
+		sleep 0.05
+	done
+	wait $pid || { cat "$tmp/a.out" "$tmp/a.err"; return 1; }
+	[ "$(wc -l <"$tmp/a.out")" = 2 ] || return 1
+	while read -r line; do
+		echo "$line" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["direction"] == "in" and r["origin"] == "local", r
+assert r["calling"] in ("5559876", "5559877"), r
+' || return 1
+	done <"$tmp/a.out"
+}
+answer_timeout() {
+	status 3 "$T" answer 0 --timeout 0.3 || return 1
+	stderr_has "no call offered within"
+}
+monitor_events() {
+	"$T" monitor 0 --count 2 --timeout 20 --json >"$tmp/m.out" 2>&1 &
+	local pid=$!
+	wait_card_open $pid || return 1
+	emu "offer 0 2 5551111" || return 1
+	emu "cancel 0 2" || return 1
+	wait $pid || { cat "$tmp/m.out"; return 1; }
+	python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+assert ev[0]["type"] == "offer" and ev[0]["number"] == "5551111", ev
+assert ev[1]["type"] == "state" and ev[1]["handle"] == 0, ev
+assert ev[1]["disconnect_mode"] == "cancelled", ev
+' "$tmp/m.out" || return 1
+	status 3 "$T" monitor 0 --timeout 0.2 || return 1
+	grep -q "monitoring" "$tmp/out"
+}
+valgrind_dial() {
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--error-exitcode=9 "$T" dial 0:1 5551234 --duration 0.5 \
+		--record "$tmp/v" >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	[ $rc = 0 ] || { echo "valgrind exit $rc"; cat "$tmp/err"; return 1; }
+}
+pkgconfig_example() {
+	local d=$tmp/inst
+	make -s -C "$top/userspace" install DESTDIR="$d" PREFIX=/usr >/dev/null || return 1
+	[ -f "$d/usr/include/libtel.h" ] && [ -f "$d/usr/lib/pkgconfig/libtel.pc" ] &&
+	[ -L "$d/usr/lib/libtel.so.1" ] && [ -x "$d/usr/bin/telctl" ] || return 1
+	export PKG_CONFIG_PATH=$d/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$d
+	cc -Wall -Werror -o "$tmp/call-demo" "$top/userspace/examples/call-demo.c" \
+		$(pkg-config --cflags --libs libtel) || return 1
+	LD_LIBRARY_PATH=$d/usr/lib "$tmp/call-demo" 0 5551234 >"$tmp/out" || return 1
+	cat "$tmp/out"
+	grep -q "ended by local" "$tmp/out"
+}
+
+echo "TAP version 13"
+echo "1..19"
+t help_on_every_command help_all
+t usage_errors_exit_2 usage_errors
+t cards_table cards_table
+t cards_json cards_json
+t channels_table_and_json channels_views
+t calls_table_and_json calls_views
+t dial_json_record_with_reason dial_json_record
+t dial_records_the_far_end dial_record_file
+t dial_plays_a_file dial_play_file
+t dial_far_end_busy_exit_3 dial_far_busy
+t dial_far_end_hangup_cause dial_far_hangup
+t dial_busy_channel_message dial_busy_channel
+t dial_error_messages dial_errors
+t dial_keep_holds_buffers dial_keep
+t answer_count_json answer_calls
+t answer_timeout_exit_3 answer_timeout
+t monitor_events monitor_events
+if command -v valgrind >/dev/null; then
+	t valgrind_dial_no_leaks valgrind_dial
+else
+	skipped valgrind_dial_no_leaks "no valgrind"
+fi
+if command -v pkg-config >/dev/null; then
+	t pkgconfig_example pkgconfig_example
+else
+	skipped pkgconfig_example "no pkg-config"
+fi
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+[ $fail = 0 ]
