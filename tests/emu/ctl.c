@@ -366,6 +366,12 @@ static void cmd_fault(struct req *r)
 
 	if (r->argc != 4)
 		goto usage;
+	if (!strcmp(what, "die") && !strcmp(r->argv[3], "now")) {
+		/* the emulator killed outright: every card stops at once */
+		ctl_reply(r->cc, "ok");
+		emu_err("ctl: told to die: exiting");
+		_exit(0);
+	}
 	if (!strcmp(what, "evq-flood")) {
 		if (parse_index(r->argv[3], CTL_MAX_FLOOD + 1, &n))
 			goto usage;

@@ -249,4 +249,35 @@ TEST(other_card_unharmed)
 	close(fd);
 }
 
+/*
+ * The emulator killed outright (last: nothing answers afterwards): the
+ * cards' clocks stop, the watchdog fails them, every live call ends with
+ * HARDWARE/OUTOFORDER.
+ */
+TEST(emulator_killed_outright)
+{
+	struct tel_call_info info;
+	struct tel_event ev;
+	char buf[32];
+	int fd = tel_open_card(0);
+	uint32_t h;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, tel_alloc(fd, 1, "100", &h));
+	ASSERT_EQ(0, tel_wait_state(fd, h, TEL_CALL_CONNECTED, TEL_WAIT_MS));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "fault 0 die now"));
+	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_CARD_GONE, &ev,
+				    TEL_WAIT_MS * 2));
+	EXPECT_STREQ("failed", card_state(0, buf, sizeof(buf)));
+	ASSERT_EQ(0, tel_info(fd, h, &info));
+	EXPECT_EQ(TEL_CALL_DISCONNECTED, info.state);
+	EXPECT_EQ(TEL_ORIGIN_HARDWARE, info.origin);
+	EXPECT_EQ(TEL_DISC_OUTOFORDER, info.disconnect_mode);
+	EXPECT_EQ(0, tel_drop(fd, h, 0));
+	EXPECT_EQ(0, tel_dealloc(fd, h));
+	close(fd);
+	EXPECT_EQ(0, tel_sysfs_num(0, "calls"));
+	EXPECT_EQ(0, tel_sysfs_num(0, "dma_bytes"));
+}
+
 TEST_HARNESS_MAIN
