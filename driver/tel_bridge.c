@@ -69,8 +69,12 @@ static void tel_bridge_attach(struct tel_card *card,
 	spin_lock_irq(&card->bridge_lock);
 	card->bridge_priv = priv;
 	card->bridge_ops = ops;
-	if (!card->gone)
+	if (!card->gone) {
 		card->bridge_ticks = tel_win_read(card, TEL_STATUS_TICKS);
+		/* DAHDI's clock must run on an idle span too */
+		tel_win_write(card, TEL_CTRL,
+			      TEL_CTRL_ENABLE | TEL_CTRL_TICK_ALWAYS);
+	}
 	spin_unlock_irq(&card->bridge_lock);
 	mutex_unlock(&card->lock);
 }
@@ -94,6 +98,8 @@ static void tel_bridge_detach(struct tel_card *card)
 	card->bridge_ops = NULL;
 	card->bridge_priv = NULL;
 	spin_unlock_irq(&card->bridge_lock);
+	if (ops && !card->gone)
+		tel_win_write(card, TEL_CTRL, TEL_CTRL_ENABLE);
 	mutex_unlock(&card->lock);
 	if (!ops)
 		return;

@@ -64,6 +64,7 @@
 #define TEL_CTRL_TICK_IRQ	0x0204	/* u32, ticks per tick irq, 0 = none */
 #define TEL_CTRL_EVQ_TAIL	0x0208	/* u32, event queue consumer index */
 #define TEL_CTRL_ENABLE		0x1	/* driver takes events and irqs */
+#define TEL_CTRL_TICK_ALWAYS	0x2	/* tick irqs with no call connected */
 /*
  * While TEL_CTRL_ENABLE is clear the card does no DMA and raises no
  * interrupt: clearing it is how the driver cuts a card off from memory

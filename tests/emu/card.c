@@ -439,7 +439,8 @@ void card_tick(struct emu_card *c)
 		if (enabled)
 			far_audio(c, ch);
 	}
-	if (every && live && ++c->tick_irq_count >= every) {
+	if (every && (live || (win_load(c, TEL_CTRL) & TEL_CTRL_TICK_ALWAYS)) &&
+	    ++c->tick_irq_count >= every) {
 		c->tick_irq_count = 0;
 		card_raise(c, TEL_IRQ_TICK);
 	}
