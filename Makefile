@@ -7,13 +7,17 @@ TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
 
 # Kernels under test: series names, each resolved to the newest installed
-# Debian kernel of that series (the same rule as tests/vm/run --kernel).
-KERNELS ?= 6.1 6.12
+# Debian kernel of that series (the same rule as tests/vm/run --kernel);
+# 6.12-rt: Debian's PREEMPT_RT 6.12; debug: the debug kernel built from
+# linux-source-6.1 (tests/debugkernel, built once per machine).
+KERNELS ?= 6.1 6.12 6.12-rt debug
 kver_of = $(lastword $(sort $(filter-out %-rt-amd64 %-cloud-amd64,\
 	$(notdir $(wildcard /lib/modules/$(1).*-amd64)))))
 KVER ?= $(call kver_of,6.1)
 
-KDIR = /lib/modules/$(KVER)/build
+# The tree tel.ko is built against: the installed headers of KVER, or another
+# tree (the debug kernel's: tests/vm/run passes KDIR=build/debug-kernel/.../src).
+KDIR ?= /lib/modules/$(KVER)/build
 KSRC_FILES := Kbuild $(wildcard driver/*.c driver/*.h uapi/linux/*.h)
 
 .PHONY: all deps modules emu selftests check run lint clean
