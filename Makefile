@@ -20,9 +20,9 @@ KVER ?= $(call kver_of,6.1)
 KDIR ?= /lib/modules/$(KVER)/build
 KSRC_FILES := Kbuild $(wildcard driver/*.c driver/*.h uapi/linux/*.h)
 
-.PHONY: all deps modules emu selftests check run lint clean
+.PHONY: all deps modules emu selftests userspace install check run lint clean
 
-all: modules emu selftests
+all: modules emu selftests userspace
 
 deps:
 	@$(TOP)/tests/vm/deps
@@ -33,6 +33,7 @@ modules:
 	@mkdir -p $(BUILD)/$(KVER)/driver $(BUILD)/$(KVER)/uapi/linux
 	@for f in $(KSRC_FILES); do cmp -s $$f $(BUILD)/$(KVER)/$$f || cp -p $$f $(BUILD)/$(KVER)/$$f; done
 	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER) W=1 modules
+	@$(MAKE) -s -C $(TOP)/dahdi KVER=$(KVER)
 
 emu:
 	$(MAKE) -C $(TOP)/tests/emu
@@ -40,6 +41,15 @@ emu:
 selftests:
 	$(MAKE) -C $(TOP)/tests/selftests
 	$(MAKE) -C $(TOP)/tests/stress
+	$(MAKE) -C $(TOP)/tests/dahdi
+	$(MAKE) -C $(TOP)/tests/libtel
+
+# libtel and telctl; make install PREFIX=... DESTDIR=...
+userspace:
+	$(MAKE) -C $(TOP)/userspace
+
+install:
+	$(MAKE) -C $(TOP)/userspace install
 
 check: deps
 	@$(TOP)/tests/check $(KERNELS)
@@ -48,12 +58,16 @@ run: deps
 	@$(TOP)/tests/demo
 
 # The kernel's own reviewers: checkpatch --strict (from linux-source-6.1),
-# sparse (C=2: every file) and W=1, on every kernel under test.
+# sparse (C=1, every file rebuilt) and W=1 on every Debian kernel under
+# test; cppcheck and -Wall -Wextra -Werror on the userspace C.
 lint: deps
-	@$(TOP)/tests/lint $(KERNELS)
+	@$(TOP)/tests/lint $(filter-out debug,$(KERNELS))
 
 clean:
 	rm -rf $(BUILD)
 	-$(MAKE) -C $(TOP)/tests/emu clean
 	-$(MAKE) -C $(TOP)/tests/selftests clean
 	-$(MAKE) -C $(TOP)/tests/stress clean
+	-$(MAKE) -C $(TOP)/tests/dahdi clean
+	-$(MAKE) -C $(TOP)/tests/libtel clean
+	-$(MAKE) -C $(TOP)/userspace clean
