@@ -184,7 +184,7 @@ struct req {
 static const char *const far_names[] = {
 	[FAR_ANSWER] = "answer", [FAR_BUSY] = "busy",
 	[FAR_REJECT] = "reject", [FAR_NOANSWER] = "noanswer",
-	[FAR_UNREACHABLE] = "unreachable",
+	[FAR_UNREACHABLE] = "unreachable", [FAR_SILENT] = "silent",
 };
 
 static const char *const audio_names[] = {
@@ -204,7 +204,8 @@ static int name_index(const char *s, const char *const *names, int n)
 
 static void cmd_far(struct req *r)
 {
-	int mode = name_index(r->argv[3], far_names, 5);
+	int mode = name_index(r->argv[3], far_names,
+			      sizeof(far_names) / sizeof(far_names[0]));
 	unsigned int delay;
 
 	if (mode < 0 || r->argc > 5 ||

@@ -144,6 +144,9 @@ clear:
 		ch->step = STEP_CLEAR;
 		ch->step_ticks = ch->far_delay ? ch->far_delay : 1;
 		break;
+	case FAR_SILENT:
+		ch->step = STEP_NONE;	/* digits out, nothing comes back */
+		break;
 	}
 }
 

@@ -46,6 +46,7 @@ enum far_mode {
 	FAR_REJECT,
 	FAR_NOANSWER,
 	FAR_UNREACHABLE,
+	FAR_SILENT,	/* nothing after the DIAL: the call stays DIALING */
 };
 
 /* What the far end sends into the host's rx ring (control: audio). */

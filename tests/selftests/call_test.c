@@ -881,7 +881,7 @@ TEST_F(call, close_with_100_calls_frees_all_dma)
 		EXPECT_EQ(0, emu_stat(i, "hook")) TH_LOG("channel %d", i);
 }
 
-TEST(sigkill_leaks_nothing)
+TEST(sigkill_in_every_state_leaks_nothing)
 {
 	int pipefd[2];
 	pid_t pid;
@@ -892,27 +892,45 @@ TEST(sigkill_leaks_nothing)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
+		/* one call in each state, then wait to be killed */
+		struct tel_call_answer acc = { .channel = 6,
+					       .flags = TEL_ANSWER_F_ACCEPT };
 		int fd = tel_open_card(CARD);
-		uint32_t h;
+		struct tel_event ev;
+		uint32_t h = 0;
 
-		tel_alloc(fd, 0, "100", &h);
+		emu_cmd(NULL, 0, "far %d 3 silent", CARD);
+		emu_cmd(NULL, 0, "far %d 4 noanswer", CARD);
+		tel_alloc(fd, 0, "100", &h);				/* CONNECTED */
 		tel_wait_state(fd, h, TEL_CALL_CONNECTED, TEL_WAIT_MS);
-		tel_alloc(fd, 1, "100", &h);
+		tel_alloc(fd, 1, "100", &h);				/* IDLE */
 		tel_drop(fd, h, 0);
-		tel_alloc(fd, 2, "100", NULL);
+		tel_alloc(fd, 3, "100", NULL);				/* DIALING */
+		tel_alloc(fd, 4, "100", &h);				/* RINGBACK */
+		tel_wait_state(fd, h, TEL_CALL_RINGBACK, TEL_WAIT_MS);
+		tel_alloc(fd, 5, "100", &h);			/* DISCONNECTED */
+		tel_wait_state(fd, h, TEL_CALL_CONNECTED, TEL_WAIT_MS);
+		emu_cmd(NULL, 0, "hangup %d 5 busy", CARD);
+		tel_wait_state(fd, h, TEL_CALL_DISCONNECTED, TEL_WAIT_MS);
+		emu_cmd(NULL, 0, "offer %d 6 123", CARD);		/* OFFERING */
+		tel_wait_event(fd, TEL_EVENT_OFFER, &ev, TEL_WAIT_MS);
+		ioctl(fd, TEL_IOC_CALL_ANSWER, &acc);
 		if (write(pipefd[1], "x", 1) != 1)
 			_exit(1);
 		pause();
 		_exit(0);
 	}
 	ASSERT_EQ(1, read(pipefd[0], &c, 1));
-	EXPECT_EQ(3, tel_sysfs_num(CARD, "calls"));
+	EXPECT_EQ(6, tel_sysfs_num(CARD, "calls"));
+	EXPECT_EQ(5, tel_sysfs_num(CARD, "active_calls"));
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	EXPECT_EQ(0, tel_sysfs_num(CARD, "calls"));
 	EXPECT_EQ(0, tel_sysfs_num(CARD, "dma_bytes"));
-	EXPECT_EQ(0, emu_stat(0, "hook"));
-	EXPECT_EQ(0, emu_stat(2, "hook"));
+	for (int ch = 0; ch < 7; ch++) {
+		EXPECT_EQ(0, emu_stat(ch, "hook")) TH_LOG("channel %d", ch);
+		EXPECT_EQ(0, emu_stat(ch, "state")) TH_LOG("channel %d", ch);
+	}
 }
 
 TEST_F(call, events_poll_wakes)

@@ -50,7 +50,9 @@ TEST(removal_with_live_calls)
 	struct tel_call_answer ans = { .channel = 3 };
 	struct tel_call_info info;
 	struct tel_card_info cinfo = { };
-	uint32_t connected, ringing, dropped, answered, cleared;
+	uint32_t connected, ringing, dropped, answered, cleared, dialing;
+	struct tel_call_answer acc = { .channel = 6,
+				       .flags = TEL_ANSWER_F_ACCEPT };
 	struct blocked reader = { }, evreader = { };
 	pthread_t t_audio, t_event;
 	int evfd;
@@ -82,12 +84,20 @@ TEST(removal_with_live_calls)
 	ASSERT_EQ(0, emu_cmd(NULL, 0, "hangup %d 4 normal", CARD));
 	ASSERT_EQ(0, tel_wait_state(fd, cleared, TEL_CALL_DISCONNECTED,
 				    TEL_WAIT_MS));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "far %d 5 silent", CARD));
+	ASSERT_EQ(0, tel_alloc(fd, 5, "105", &dialing));
+	usleep(50 * 1000);
+	ASSERT_EQ(0, tel_info(fd, dialing, &info));
+	ASSERT_EQ(TEL_CALL_DIALING, info.state);
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer %d 6 4712", CARD));
+	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_OFFER, &ev, TEL_WAIT_MS));
+	ASSERT_EQ(0, ioctl(fd, TEL_IOC_CALL_ANSWER, &acc));	/* OFFERING */
 	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer %d 3 4711", CARD));
 	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_OFFER, &ev, TEL_WAIT_MS));
 	ASSERT_EQ(0, ioctl(fd, TEL_IOC_CALL_ANSWER, &ans));
 	answered = ans.handle;
 	usleep(100 * 1000);
-	ASSERT_EQ(5 * 4096, tel_sysfs_num(CARD, "dma_bytes"));
+	ASSERT_EQ(7 * 4096, tel_sysfs_num(CARD, "dma_bytes"));
 
 	/* in the middle of ioctls: a waiting audio read, a blocking read() */
 	reader.fd = fd;
@@ -129,6 +139,15 @@ TEST(removal_with_live_calls)
 	ASSERT_EQ(0, tel_info(fd, answered, &info));
 	EXPECT_EQ(TEL_CALL_DISCONNECTED, info.state);
 	EXPECT_EQ(TEL_ORIGIN_HARDWARE, info.origin);
+	/* a call still dialling and an accepted offer end the same way */
+	ASSERT_EQ(0, tel_info(fd, dialing, &info));
+	EXPECT_EQ(TEL_CALL_DISCONNECTED, info.state);
+	EXPECT_EQ(TEL_ORIGIN_HARDWARE, info.origin);
+	ASSERT_EQ(0, tel_info(fd, acc.handle, &info));
+	EXPECT_EQ(TEL_CALL_DISCONNECTED, info.state);
+	EXPECT_EQ(TEL_ORIGIN_HARDWARE, info.origin);
+	EXPECT_EQ(TEL_DISC_OUTOFORDER, info.disconnect_mode);
+
 	/* the call the far end had cleared keeps its cause */
 	ASSERT_EQ(0, tel_info(fd, cleared, &info));
 	EXPECT_EQ(TEL_CALL_DISCONNECTED, info.state);
