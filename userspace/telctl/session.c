@@ -261,6 +261,21 @@ static void close_session(struct session *s)
 		fclose(s->record);
 }
 
+/* Common start of dial and answer: signals, files, the card. */
+static int start_session(struct session *s, const char *cmd, bool append)
+{
+	install_stop_handlers();
+	if (open_files(s, cmd, append) < 0)
+		goto fail;
+	s->card = open_card(s->index);
+	if (!s->card)
+		goto fail;
+	return 0;
+fail:
+	close_session(s);
+	return -1;
+}
+
 static const struct option call_opts[] = {
 	{ "duration", required_argument, NULL, 'd' },
 	{ "play", required_argument, NULL, 'p' },
@@ -424,17 +439,8 @@ int cmd_dial(int argc, char **argv)
 		return usage_error("dial", "bad CARD[:CHANNEL] '%s'",
 				   a.args[0]);
 	number = a.args[1];
-	install_stop_handlers();
-
-	if (open_files(&s, "dial", false) < 0) {
-		close_session(&s);
+	if (start_session(&s, "dial", false) < 0)
 		return EXIT_ERROR;
-	}
-	s.card = open_card(s.index);
-	if (!s.card) {
-		close_session(&s);
-		return EXIT_ERROR;
-	}
 	if (s.channel != TEL_CHANNEL_ANY &&
 	    s.channel >= tel_card_channel_count(s.card)) {
 		errmsg("tel%u: no channel %u (channels 0-%u)", s.index,
@@ -541,16 +547,8 @@ int cmd_answer(int argc, char **argv)
 		return usage_error("answer", "expected CARD");
 	if (parse_card(a.args[0], &s.index, NULL, false))
 		return usage_error("answer", "bad CARD '%s'", a.args[0]);
-	install_stop_handlers();
-	if (open_files(&s, "answer", true) < 0) {
-		close_session(&s);
+	if (start_session(&s, "answer", true) < 0)
 		return EXIT_ERROR;
-	}
-	s.card = open_card(s.index);
-	if (!s.card) {
-		close_session(&s);
-		return EXIT_ERROR;
-	}
 	if (!s.json)
 		say("tel%u: waiting for %lu call%s", s.index, a.count,
 		    a.count == 1 ? "" : "s");
