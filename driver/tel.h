@@ -88,6 +88,53 @@ struct tel_channel {
 	struct tel_call *audio;
 };
 
+/* Audio-path accounting, per card: see tel_perf.c. */
+#define TEL_PERF_STAMPS		8
+#define TEL_PERF_BUCKETS	80		/* 0..4 ms */
+#define TEL_PERF_BUCKET_NS	50000
+
+struct tel_perf_stamp {
+	int gen;
+	u64 ns;
+};
+
+/**
+ * struct tel_perf - running totals of the audio path's cost
+ * @tick_irqs: tick interrupts handled
+ * @tick_frames: frame ticks they covered (TEL_STATUS_TICKS)
+ * @tick_ns: time spent in the tick interrupt handler
+ * @tick_max_ns: the longest run of it
+ * @last_ticks: TEL_STATUS_TICKS at the last tick interrupt
+ * @stamp: entry time of the last TEL_PERF_STAMPS tick interrupts, by
+ *	audio_gen
+ * @wake_samples: audio reads that slept and were timed
+ * @wake_stale: ones whose tick stamp was overwritten before they ran
+ * @wake_ns: their total tick-to-data time
+ * @wake_hist: the same in TEL_PERF_BUCKET_NS steps, the last open ended
+ * @cmds: mailbox commands completed or timed out (under cmd_lock)
+ * @cmd_ns: their total time from the doorbell to the completion seen
+ *	(under cmd_lock)
+ * @dir: debugfs tel/telN
+ *
+ * The tick fields are written by the tick interrupt only (one CPU at a
+ * time) and read without a lock.
+ */
+struct tel_perf {
+	u64 tick_irqs;
+	u64 tick_frames;
+	u64 tick_ns;
+	u64 tick_max_ns;
+	u32 last_ticks;
+	struct tel_perf_stamp stamp[TEL_PERF_STAMPS];
+	atomic64_t wake_samples;
+	atomic64_t wake_stale;
+	atomic64_t wake_ns;
+	atomic_t wake_hist[TEL_PERF_BUCKETS + 1];
+	u64 cmds;
+	u64 cmd_ns;
+	struct dentry *dir;
+};
+
 /**
  * struct tel_card - a bound card, alive until its last file closes
  * @dev: class device /sys/class/tel/telN; its refcount is the card's
@@ -135,6 +182,9 @@ struct tel_channel {
  * @bridge_ticks: TEL_STATUS_TICKS at the last tick interrupt (bridge_lock)
  * @bridge_removed: the card is being removed: attach no bridge (under
  *	tel_bridge_mutex)
+ * @slab_bytes: slab memory held by its calls and their ring copies, as
+ *	kmalloc() rounds it (under lock)
+ * @perf: audio-path accounting (tel_perf.c)
  */
 struct tel_card {
 	struct device dev;
@@ -187,6 +237,9 @@ struct tel_card {
 	void *bridge_priv;
 	u32 bridge_ticks;
 	bool bridge_removed;
+
+	unsigned long slab_bytes;
+	struct tel_perf perf;
 };
 
 /**
@@ -331,6 +384,15 @@ const char *tel_state_name(u32 state);
 bool tel_should_fail(void);
 void tel_fault_init(void);
 void tel_fault_exit(void);
+struct dentry *tel_debugfs_root(void);
+
+/* tel_perf.c: debugfs tel/telN/perf */
+u64 tel_perf_tick_begin(struct tel_card *card, int gen);
+void tel_perf_tick_end(struct tel_card *card, u64 begin);
+void tel_perf_wake(struct tel_card *card, int gen);
+long tel_perf_slab_size(size_t size);
+void tel_perf_card_add(struct tel_card *card);
+void tel_perf_card_remove(struct tel_card *card);
 
 /* tel_events.c: per-file event queues */
 void tel_file_event(struct tel_file *file, const struct tel_event *ev);

@@ -86,6 +86,7 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 	list_add_tail(&call->node, &card->calls);
 	card->nr_calls++;
 	card->dma_bytes += TEL_CALL_DMA_BYTES;
+	card->slab_bytes += tel_perf_slab_size(sizeof(*call));
 	mutex_unlock(&card->lock);
 	return call;
 }
@@ -104,6 +105,7 @@ void tel_call_release_ring(struct tel_call *call)
 		card->dma_bytes -= TEL_CALL_DMA_BYTES;
 	} else {
 		kfree(call->ring);
+		card->slab_bytes -= tel_perf_slab_size(TEL_CALL_DMA_BYTES);
 	}
 	call->ring = NULL;
 	call->ring_is_dma = false;
@@ -122,6 +124,7 @@ static void tel_call_release(struct kref *ref)
 	mutex_lock(&card->lock);
 	list_del(&call->node);
 	card->nr_calls--;
+	card->slab_bytes -= tel_perf_slab_size(sizeof(*call));
 	tel_call_release_ring(call);
 	mutex_unlock(&card->lock);
 	put_pid(call->owner_pid);

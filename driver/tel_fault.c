@@ -29,6 +29,12 @@ void tel_fault_init(void)
 				&tel_fail_alloc);
 }
 
+/* debugfs tel/: fail_alloc here, telN/ from tel_perf.c */
+struct dentry *tel_debugfs_root(void)
+{
+	return tel_debugfs;
+}
+
 void tel_fault_exit(void)
 {
 	debugfs_remove_recursive(tel_debugfs);

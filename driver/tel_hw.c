@@ -51,6 +51,7 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 {
 	char buf[TEL_DIGITS_LEN] = { };
 	long left;
+	u64 begin;
 	u32 seq;
 	int ret;
 
@@ -77,6 +78,7 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 
 	seq = ++card->cmd_seq;
 	tel_win_write(card, TEL_CMD_SEQ, seq);
+	begin = ktime_get_ns();
 	iowrite32(card->doorbell_peer << 16 | TEL_DB_COMMAND,
 		  card->regs + TEL_BAR0_DOORBELL);
 
@@ -94,6 +96,9 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 	} else {
 		ret = tel_cmd_errno(tel_win_read(card, TEL_CMD_STATUS));
 	}
+	/* under cmd_lock: one command at a time */
+	card->perf.cmds++;
+	card->perf.cmd_ns += ktime_get_ns() - begin;
 	mutex_unlock(&card->cmd_lock);
 	return ret;
 }
@@ -285,7 +290,9 @@ static void tel_call_migrate_ring(struct tel_call *call)
 			 call->handle);
 	tel_call_release_ring(call);
 	call->ring = copy;
-	if (!copy)
+	if (copy)
+		card->slab_bytes += tel_perf_slab_size(TEL_CALL_DMA_BYTES);
+	else
 		call->pos.rx_tail = call->pos.rx_head;
 }
 

@@ -607,7 +607,8 @@ static int tel_call_audio(struct tel_file *tf, void __user *uarg, bool write)
 	struct tel_card *card = tf->card;
 	struct tel_call_audio req;
 	struct tel_call *call;
-	int ret, gen;
+	int ret, gen, slept_gen = 0;
+	bool slept = false;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
@@ -625,8 +626,12 @@ static int tel_call_audio(struct tel_file *tf, void __user *uarg, bool write)
 		ret = req.len ? tel_audio_once(call, &req, write) : 0;
 		mutex_unlock(&call->op_lock);
 		up_read(&card->hw_rwsem);
+		if (ret > 0 && slept && !write)
+			tel_perf_wake(card, slept_gen);
 		if (ret != -EAGAIN || !(req.flags & TEL_AUDIO_F_WAIT))
 			break;
+		slept = true;
+		slept_gen = gen;
 		/* woken by the next tick or state change; re-check each 100 ms */
 		ret = wait_event_interruptible_timeout(card->audio_wq,
 						       atomic_read(&card->audio_gen) != gen,

@@ -53,11 +53,15 @@ static irqreturn_t tel_irq_tick(int irq, void *data)
 {
 	struct tel_card *card = data;
 
+	int gen = atomic_read(&card->audio_gen) + 1;
+	u64 begin = tel_perf_tick_begin(card, gen);
+
 	atomic_long_inc(&card->irqs);
 	/* DAHDI's clock runs here, in hard interrupt context, as its drivers' */
 	tel_bridge_tick(card);
 	atomic_inc(&card->audio_gen);
 	wake_up_interruptible(&card->audio_wq);
+	tel_perf_tick_end(card, begin);
 	return IRQ_HANDLED;
 }
 
@@ -276,6 +280,7 @@ static int tel_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_stop;
 
 	pci_set_drvdata(pdev, card);
+	tel_perf_card_add(card);
 	dev_info(&card->dev, "%s firmware %s serial %s, %u channels\n",
 		 card->model, card->firmware, card->serial, card->nr_channels);
 	tel_bridge_card_added(card);
@@ -311,6 +316,7 @@ static void tel_pci_remove(struct pci_dev *pdev)
 
 	/* the bridge hangs up its channels while the card still answers */
 	tel_bridge_card_removed(card);
+	tel_perf_card_remove(card);
 	tel_card_unregister(card);
 	tel_card_shutdown(card, TEL_GONE_REMOVED);
 	tel_card_stop(card);

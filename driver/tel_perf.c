@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tel_perf.c - what the audio path costs, for benchmarks and operators
+ *
+ * /sys/kernel/debug/tel/telN/perf (root only) counts, per card:
+ *   - the tick interrupt: how many ran, how many frame ticks they
+ *     covered, and the time spent in the handler (total and worst), with
+ *     ktime_get_ns() at its entry and exit;
+ *   - the latency the driver adds to received audio: for an audio read
+ *     that had to sleep, the time from the entry of the tick interrupt
+ *     that published the frame it was waiting for to the moment the data
+ *     has been copied out, as a histogram in 50 us steps;
+ *   - mailbox commands: how many, and the time from the doorbell to the
+ *     completion the driver saw (the card's share of a control call);
+ *   - slab bytes held by call objects and by rings copied out of DMA
+ *     memory, next to dma_bytes (also in sysfs).
+ * Everything is a running total: readers take the difference of two
+ * snapshots, nothing resets.  The figures and how they are used are in
+ * Documentation/performance.rst.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "tel.h"
+
+/* Called at the entry of the tick interrupt, before readers are woken. */
+u64 tel_perf_tick_begin(struct tel_card *card, int gen)
+{
+	struct tel_perf_stamp *s = &card->perf.stamp[gen % TEL_PERF_STAMPS];
+	u64 now = ktime_get_ns();
+
+	/* a reader that sees the same gen before and after has a valid ns */
+	WRITE_ONCE(s->gen, gen - TEL_PERF_STAMPS);
+	smp_wmb();	/* slot marked stale before ns changes; pairs with tel_perf_wake() */
+	WRITE_ONCE(s->ns, now);
+	smp_wmb();	/* ns written before the slot is marked valid for gen */
+	WRITE_ONCE(s->gen, gen);
+	return now;
+}
+
+/* Called at the exit of the tick interrupt.  One CPU at a time. */
+void tel_perf_tick_end(struct tel_card *card, u64 begin)
+{
+	struct tel_perf *p = &card->perf;
+	u32 ticks = tel_win_read(card, TEL_STATUS_TICKS);
+	u64 ns = ktime_get_ns() - begin;
+
+	WRITE_ONCE(p->tick_irqs, p->tick_irqs + 1);
+	WRITE_ONCE(p->tick_frames, p->tick_frames + (u32)(ticks - p->last_ticks));
+	p->last_ticks = ticks;
+	WRITE_ONCE(p->tick_ns, p->tick_ns + ns);
+	if (ns > p->tick_max_ns)
+		WRITE_ONCE(p->tick_max_ns, ns);
+}
+
+/*
+ * An audio read that slept from generation @gen got data: the data came
+ * with tick @gen + 1.  Counts how long it took from that tick's interrupt
+ * to here, unless eight more ticks overwrote its stamp meanwhile (then
+ * the sample is dropped, and counted as such).
+ */
+void tel_perf_wake(struct tel_card *card, int gen)
+{
+	struct tel_perf *p = &card->perf;
+	struct tel_perf_stamp *s;
+	int want = gen + 1;
+	u64 ns, now;
+	int g;
+
+	s = &p->stamp[want % TEL_PERF_STAMPS];
+	g = READ_ONCE(s->gen);
+	smp_rmb();	/* gen before ns; pairs with tel_perf_tick_begin() */
+	ns = READ_ONCE(s->ns);
+	smp_rmb();	/* ns before gen is checked again */
+	now = ktime_get_ns();
+	if (g != want || READ_ONCE(s->gen) != want || now < ns) {
+		atomic64_inc(&p->wake_stale);
+		return;
+	}
+	ns = now - ns;
+	atomic64_inc(&p->wake_samples);
+	atomic64_add(ns, &p->wake_ns);
+	atomic_inc(&p->wake_hist[min_t(u64, div_u64(ns, TEL_PERF_BUCKET_NS),
+				       TEL_PERF_BUCKETS)]);
+}
+
+/* Slab bytes of an object of @size, as kmalloc() rounds it. */
+long tel_perf_slab_size(size_t size)
+{
+	return kmalloc_size_roundup(size);
+}
+
+static int tel_perf_show(struct seq_file *m, void *unused)
+{
+	struct tel_card *card = m->private;
+	struct tel_perf *p = &card->perf;
+	int i;
+
+	seq_printf(m, "tick_irqs %llu\n", READ_ONCE(p->tick_irqs));
+	seq_printf(m, "tick_frames %llu\n", READ_ONCE(p->tick_frames));
+	seq_printf(m, "tick_ns %llu\n", READ_ONCE(p->tick_ns));
+	seq_printf(m, "tick_max_ns %llu\n", READ_ONCE(p->tick_max_ns));
+	seq_printf(m, "wake_samples %lld\n",
+		   (long long)atomic64_read(&p->wake_samples));
+	seq_printf(m, "wake_stale %lld\n",
+		   (long long)atomic64_read(&p->wake_stale));
+	seq_printf(m, "wake_ns %lld\n", (long long)atomic64_read(&p->wake_ns));
+	seq_printf(m, "wake_hist_step_ns %u\n", TEL_PERF_BUCKET_NS);
+	seq_puts(m, "wake_hist");
+	for (i = 0; i <= TEL_PERF_BUCKETS; i++)
+		seq_printf(m, " %d", atomic_read(&p->wake_hist[i]));
+	seq_putc(m, '\n');
+	mutex_lock(&card->cmd_lock);
+	seq_printf(m, "cmds %llu\n", p->cmds);
+	seq_printf(m, "cmd_ns %llu\n", p->cmd_ns);
+	mutex_unlock(&card->cmd_lock);
+	mutex_lock(&card->lock);
+	seq_printf(m, "calls %u\n", card->nr_calls);
+	seq_printf(m, "dma_bytes %lu\n", card->dma_bytes);
+	seq_printf(m, "slab_bytes %lu\n", card->slab_bytes);
+	mutex_unlock(&card->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tel_perf);
+
+void tel_perf_card_add(struct tel_card *card)
+{
+	card->perf.last_ticks = tel_win_read(card, TEL_STATUS_TICKS);
+	card->perf.dir = debugfs_create_dir(dev_name(&card->dev),
+					    tel_debugfs_root());
+	debugfs_create_file("perf", 0400, card->perf.dir, card,
+			    &tel_perf_fops);
+}
+
+/* Before the card's name can be given to another card. */
+void tel_perf_card_remove(struct tel_card *card)
+{
+	debugfs_remove_recursive(card->perf.dir);
+	card->perf.dir = NULL;
+}
