@@ -20,7 +20,7 @@ KVER ?= $(call kver_of,6.1)
 KDIR ?= /lib/modules/$(KVER)/build
 KSRC_FILES := Kbuild $(wildcard driver/*.c driver/*.h uapi/linux/*.h)
 
-.PHONY: all deps modules emu selftests userspace install check run lint clean
+.PHONY: all deps modules emu selftests userspace install check run bench lint clean
 
 all: modules emu selftests userspace
 
@@ -57,6 +57,12 @@ check: deps
 run: deps
 	@$(TOP)/tests/demo
 
+# tel against DAHDI in the same VM kernel: one table, a plot, in build/bench
+# (Documentation/performance.rst).  ~40 min with the defaults; BENCH_ARGS=
+# --quick is a 3-minute smoke run.  Needs an otherwise idle machine.
+bench: deps
+	@$(TOP)/tests/bench/run $(BENCH_ARGS)
+
 # The kernel's own reviewers: checkpatch --strict (from linux-source-6.1),
 # sparse (C=1, every file rebuilt) and W=1 on every Debian kernel under
 # test; cppcheck and -Wall -Wextra -Werror on the userspace C.
@@ -70,4 +76,5 @@ clean:
 	-$(MAKE) -C $(TOP)/tests/stress clean
 	-$(MAKE) -C $(TOP)/tests/dahdi clean
 	-$(MAKE) -C $(TOP)/tests/libtel clean
+	-$(MAKE) -C $(TOP)/tests/bench clean
 	-$(MAKE) -C $(TOP)/userspace clean

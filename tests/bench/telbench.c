@@ -1,0 +1,962 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * telbench - the tel half of `make bench` (run in the VM by tests/bench/run)
+ *
+ *   telbench ctl    [--card C] [--channel CH] [--cycles K]
+ *   telbench audio  --calls N [--seconds S] [--ptime MS] [--threads T]
+ *                   [--prefix P]
+ *   telbench mem    --calls N
+ *   telbench cycles [--count K] [--threads T]
+ *
+ * Every figure is printed as "result KEY VALUE"; tests/bench/run collects
+ * them over several runs.  Documentation/performance.rst says what each
+ * one means and how it is measured.  Any unexpected error exits 1.
+ *
+ * The far end is set through the emulator's control port ($TEL_EMU_CTL):
+ * it answers at once ("far C CH answer 0") and, for audio, echoes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/tel.h>
+
+#include "libtel.h"
+#include "tel_test.h"
+
+#define MAX_CARDS	8
+#define FRAME		8		/* bytes per 1 ms tick */
+#define RING		2048		/* TEL_RING_BYTES */
+#define NOOP_IOCTL	_IO('T', 0xff)	/* no such command: ENOTTY */
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("telbench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void result(const char *key, double v)
+{
+	printf("result %s %.6g\n", key, v);
+	fflush(stdout);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The @q quantile (0..1) of @n values; sorts them. */
+static double quantile(uint64_t *v, size_t n, double q)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_u64);
+	return v[(size_t)(q * (n - 1) + 0.5)];
+}
+
+/* ---- the card, sysfs, debugfs -------------------------------------- */
+
+static int nr_cards(void)
+{
+	int n = 0;
+	char path[64];
+
+	for (;;) {
+		snprintf(path, sizeof(path), "/sys/class/tel/tel%d", n);
+		if (access(path, F_OK))
+			return n;
+		n++;
+	}
+}
+
+static long card_channels(int card)
+{
+	return tel_sysfs_num(card, "channels");
+}
+
+/* A numeric field of debugfs tel/telN/perf. */
+static long long perf_num(int card, const char *key)
+{
+	char path[96], line[2048];
+	size_t klen = strlen(key);
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/tel/tel%d/perf", card);
+	f = fopen(path, "r");
+	if (!f)
+		die("%s: %m (debugfs mounted?)", path);
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ' ') {
+			v = strtoll(line + klen + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	if (v < 0)
+		die("%s: no %s", path, key);
+	return v;
+}
+
+#define HIST 81
+static void perf_hist(int card, uint64_t *hist)
+{
+	char path[96], line[2048], *p;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/tel/tel%d/perf", card);
+	f = fopen(path, "r");
+	if (!f)
+		die("%s: %m", path);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "wake_hist ", 10))
+			continue;
+		p = line + 10;
+		for (i = 0; i < HIST; i++)
+			hist[i] = strtoull(p, &p, 10);
+	}
+	fclose(f);
+}
+
+static long meminfo_kb(const char *key)
+{
+	char line[256];
+	size_t klen = strlen(key);
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		die("/proc/meminfo: %m");
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ':')
+			v = strtol(line + klen + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+static void emu(const char *fmt, int card, int ch, const char *arg)
+{
+	char reply[256];
+
+	if (emu_cmd(reply, sizeof(reply), fmt, card, ch, arg))
+		die("emulator: \"%s\" for %d/%d: %s", fmt, card, ch, reply);
+}
+
+/* Far end of card/channel: answers at once; audio @mode. */
+static void far_setup(int card, int ch, const char *audio)
+{
+	emu("far %d %d %s 0", card, ch, "answer");
+	emu("audio %d %d %s", card, ch, audio);
+}
+
+/* Read events until @handle is CONNECTED; counts the read() calls. */
+static void wait_connected(int fd, uint32_t handle, unsigned int *reads)
+{
+	struct tel_event ev[8];
+	ssize_t n;
+	int i;
+
+	for (;;) {
+		n = read(fd, ev, sizeof(ev));
+		if (reads)
+			(*reads)++;
+		if (n < 0)
+			die("read events: %m");
+		for (i = 0; i < n / (ssize_t)sizeof(ev[0]); i++) {
+			if (ev[i].type != TEL_EVENT_STATE || ev[i].handle != handle)
+				continue;
+			if (ev[i].state == TEL_CALL_CONNECTED)
+				return;
+			if (ev[i].state == TEL_CALL_DISCONNECTED ||
+			    ev[i].state == TEL_CALL_IDLE)
+				die("call %u ended before it connected", handle);
+		}
+	}
+}
+
+/* ---- ctl: one call cycle, raw and through libtel, against the floor - */
+
+#define BATCH 100
+
+static void ctl(int card, int ch, int cycles)
+{
+	int fd = tel_open_card(card), batches = cycles / BATCH, b, i;
+	uint64_t *raw = calloc(batches, sizeof(*raw));
+	uint64_t *lib = calloc(batches, sizeof(*lib));
+	uint64_t *floor_ns = calloc(batches, sizeof(*floor_ns));
+	uint64_t wait_ns = 0, calls_ns = 0, step[4] = { 0 }, t0, t1, cmd0, cmdns0;
+	unsigned int reads = 0;
+	struct tel_card *lc;
+	struct tel_call_record rec;
+	struct tel_call_info info;
+
+	if (fd < 0 || !raw || !lib || !floor_ns || batches < 1)
+		die("ctl set-up: %m");
+	far_setup(card, ch, "silence");
+
+	/* the floor: the cheapest round trip into the driver */
+	for (b = 0; b < batches; b++) {
+		t0 = now_ns();
+		for (i = 0; i < BATCH; i++)
+			if (ioctl(fd, NOOP_IOCTL) != -1 || errno != ENOTTY)
+				die("no-op ioctl did not fail with ENOTTY");
+		floor_ns[b] = (now_ns() - t0) / BATCH;
+	}
+
+	/* raw ioctls: ALLOC, read() until CONNECTED, DROP, INFO, DEALLOC */
+	cmd0 = perf_num(card, "cmds");
+	cmdns0 = perf_num(card, "cmd_ns");
+	for (b = -1; b < batches; b++) {	/* batch -1 warms up */
+		t0 = now_ns();
+		for (i = 0; i < BATCH; i++) {
+			uint64_t t_alloc, t_wait, t_drop, t_info, t_dealloc, t_end;
+			uint32_t h;
+
+			t_alloc = now_ns();
+			if (tel_alloc(fd, ch, "100", &h))
+				die("ALLOC: %m");
+			t_wait = now_ns();
+			wait_connected(fd, h, b >= 0 ? &reads : NULL);
+			t_drop = now_ns();
+			if (tel_drop(fd, h, 0))
+				die("DROP: %m");
+			t_info = now_ns();
+			if (tel_info(fd, h, &info))
+				die("INFO: %m");
+			t_dealloc = now_ns();
+			if (tel_dealloc(fd, h))
+				die("DEALLOC: %m");
+			t_end = now_ns();
+			if (b >= 0) {
+				wait_ns += t_drop - t_wait;
+				calls_ns += (t_wait - t_alloc) + (t_end - t_drop);
+				step[0] += t_wait - t_alloc;
+				step[1] += t_info - t_drop;
+				step[2] += t_dealloc - t_info;
+				step[3] += t_end - t_dealloc;
+			}
+		}
+		t1 = now_ns();
+		if (b >= 0)
+			raw[b] = (t1 - t0) / BATCH;
+	}
+	/* the events DROP queued (IDLE) are read by the next wait; drain */
+	while (tel_wait_event(fd, 0xffff, (struct tel_event[1]){}, 50) == 0)
+		;
+	close(fd);
+	result("ctl.raw.cycle_ns", quantile(raw, batches, 0.5));
+	result("ctl.raw.syscalls", 4.0 + (double)reads / (batches * BATCH));
+	result("ctl.raw.wait_connected_ns",
+	       (double)wait_ns / (batches * BATCH));
+	/* ALLOC, DROP, INFO, DEALLOC: the ioctls that do not wait for the far end */
+	result("ctl.raw.ioctls_ns", (double)calls_ns / (batches * BATCH));
+	result("ctl.raw.alloc_ns", (double)step[0] / (batches * BATCH));
+	result("ctl.raw.drop_ns", (double)step[1] / (batches * BATCH));
+	result("ctl.raw.info_ns", (double)step[2] / (batches * BATCH));
+	result("ctl.raw.dealloc_ns", (double)step[3] / (batches * BATCH));
+	result("ctl.card_cmds_per_cycle",
+	       (double)(perf_num(card, "cmds") - cmd0) / ((batches + 1) * BATCH));
+	result("ctl.card_cmd_ns",
+	       (double)(perf_num(card, "cmd_ns") - cmdns0) /
+	       (perf_num(card, "cmds") - cmd0));
+	result("ctl.floor.noop_ns", quantile(floor_ns, batches, 0.5));
+
+	/* the same cycle through libtel */
+	lc = tel_card_open(card);
+	if (!lc)
+		die("tel_card_open: %m");
+	for (b = -1; b < batches; b++) {
+		t0 = now_ns();
+		for (i = 0; i < BATCH; i++) {
+			struct tel_call *c = tel_call_dial(lc, ch, "100");
+
+			if (!c)
+				die("tel_call_dial: %m");
+			if (tel_call_wait_state(c, TEL_CALL_CONNECTED, 5000) ||
+			    tel_call_drop(c, 0) || tel_call_get_record(c, &rec) ||
+			    tel_call_dealloc(c))
+				die("libtel cycle: %m");
+		}
+		t1 = now_ns();
+		if (b >= 0)
+			lib[b] = (t1 - t0) / BATCH;
+	}
+	tel_card_close(lc);
+	result("ctl.libtel.cycle_ns", quantile(lib, batches, 0.5));
+	free(raw);
+	free(lib);
+	free(floor_ns);
+}
+
+/* ---- audio: N calls carrying audio both ways ----------------------- */
+
+struct bcall {
+	int fd, card, ch;
+	uint32_t handle;
+	uint64_t tx_pos;	/* pattern bytes written */
+	uint64_t rx_pos;	/* pattern bytes seen back */
+	uint64_t t_start;	/* first pattern byte written */
+	uint64_t seq_errors;
+};
+
+static uint8_t pat(uint64_t pos)
+{
+	return pos % 255;	/* never 0xff, the silence of the echo */
+}
+
+/* Write the pattern up to @want bytes ahead of time; false if the call ended */
+static bool feed(struct bcall *c, uint64_t want, uint64_t *sys_ns)
+{
+	uint8_t buf[RING];
+	uint32_t n = want > c->tx_pos ? want - c->tx_pos : 0;
+	uint64_t t;
+	int got;
+	uint32_t i;
+
+	if (n > RING)
+		n = RING;
+	if (!n)
+		return true;
+	for (i = 0; i < n; i++)
+		buf[i] = pat(c->tx_pos + i);
+	t = now_ns();
+	got = tel_audio(c->fd, TEL_IOC_CALL_WRITE, c->handle, buf, n, 0);
+	*sys_ns += now_ns() - t;
+	if (got < 0)
+		return errno == EAGAIN;
+	c->tx_pos += got;
+	return true;
+}
+
+/*
+ * The echo of the pattern must come back whole and in order; silence
+ * (0xff: before the first frame, or the echo of an underrun) is skipped.
+ * A gap is counted and skipped over (modulo the pattern's period).
+ */
+static void check_rx(struct bcall *c, const uint8_t *buf, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (buf[i] == 0xff)
+			continue;
+		if (buf[i] != pat(c->rx_pos)) {
+			c->seq_errors++;
+			c->rx_pos += (buf[i] + 255 - pat(c->rx_pos)) % 255;
+		}
+		c->rx_pos++;
+	}
+}
+
+static int drain(struct bcall *c, uint64_t *sys_ns, uint32_t flags)
+{
+	uint8_t buf[RING];
+	uint64_t t = now_ns();
+	int n = tel_audio(c->fd, TEL_IOC_CALL_READ, c->handle, buf, sizeof(buf),
+			  flags);
+
+	if (sys_ns)
+		*sys_ns += now_ns() - t;
+	if (n > 0)
+		check_rx(c, buf, n);
+	return n;
+}
+
+/*
+ * The application: each worker serves its share of the calls every ptime
+ * ms, as a media server would: what the clock says is due is written
+ * (primed three periods ahead), everything received is read.  No read
+ * waits: the CPU phase has no sleeping reader for the tick to wake.
+ */
+struct worker {
+	pthread_t tid;
+	struct bcall *calls;
+	int n;
+	int ptime_ms;
+	uint64_t start_ns, end_ns, prime;
+	uint64_t sys_ns;	/* inside CALL_READ/CALL_WRITE, until the window ends */
+	uint64_t late;		/* periods started more than one period late */
+	atomic_bool *handover;	/* calls[0] is to go to the probe */
+	atomic_bool handed;	/* it went */
+	uint64_t window_end_ns;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	uint64_t period = (uint64_t)w->ptime_ms * 1000000, next = w->start_ns;
+	uint64_t dummy = 0;
+	int i;
+
+	while (now_ns() < w->end_ns) {
+		uint64_t t = now_ns();
+
+		if (t < next) {
+			struct timespec ts = {
+				.tv_sec = (next - t) / 1000000000,
+				.tv_nsec = (next - t) % 1000000000,
+			};
+			nanosleep(&ts, NULL);
+		} else if (t > next + period && t < w->window_end_ns) {
+			w->late++;
+		}
+		next += period;
+		t = now_ns();
+		for (i = 0; i < w->n; i++) {
+			struct bcall *c = &w->calls[i];
+			uint64_t *sys = t < w->window_end_ns ? &w->sys_ns : &dummy;
+
+			if (i == 0 && w->handover && atomic_load(w->handover)) {
+				atomic_store(&w->handed, true);
+				continue;
+			}
+			if (!feed(c, (t - c->t_start) / 1000000 * FRAME + w->prime,
+				  sys))
+				die("WRITE on call %u: %m", c->handle);
+			if (drain(c, sys, 0) < 0 && errno != EAGAIN)
+				die("READ on call %u: %m", c->handle);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The probe, after the CPU window: call 0 read with F_WAIT, which returns
+ * as soon as the tick brings a frame, and fed as it drains.  Its sleeps
+ * are what the driver's wake-up latency histogram counts.
+ */
+struct probe {
+	pthread_t tid;
+	struct bcall *c;
+	atomic_bool stop;
+	uint64_t prime;
+};
+
+static void *probe_main(void *arg)
+{
+	struct probe *p = arg;
+	uint64_t dummy = 0;
+	int n;
+
+	while (!atomic_load(&p->stop)) {
+		n = drain(p->c, NULL, TEL_AUDIO_F_WAIT);
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			die("probe READ: %m");
+		if (!feed(p->c, p->c->rx_pos + p->prime, &dummy))
+			die("probe WRITE: %m");
+	}
+	return NULL;
+}
+
+struct snap {
+	long long tick_ns, tick_frames, tick_irqs, missed;
+};
+
+static void snap(int cards, struct snap *s)
+{
+	int c;
+
+	for (c = 0; c < cards; c++) {
+		s[c].tick_ns = perf_num(c, "tick_ns");
+		s[c].tick_frames = perf_num(c, "tick_frames");
+		s[c].tick_irqs = perf_num(c, "tick_irqs");
+		s[c].missed = tel_sysfs_num(c, "missed_ticks");
+	}
+}
+
+static void hist_snap(int cards, uint64_t *hist)
+{
+	uint64_t h[HIST];
+	int c, i;
+
+	memset(hist, 0, HIST * sizeof(*hist));
+	for (c = 0; c < cards; c++) {
+		perf_hist(c, h);
+		for (i = 0; i < HIST; i++)
+			hist[i] += h[i];
+	}
+}
+
+/* Frames the card could not move for these calls: overruns + underruns. */
+static uint64_t calls_lost(struct bcall *calls, int n)
+{
+	struct tel_call_info info;
+	uint64_t lost = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (tel_info(calls[i].fd, calls[i].handle, &info))
+			die("INFO: %m");
+		lost += info.rx_overruns + info.tx_underruns;
+	}
+	return lost;
+}
+
+static char pfx[32] = "audio";
+
+static void res(const char *name, double v)
+{
+	char key[96];
+
+	snprintf(key, sizeof(key), "%s.%s", pfx, name);
+	result(key, v);
+}
+
+static void audio(int ncalls, int seconds, int ptime, int nthreads)
+{
+	int cards = nr_cards(), fds[MAX_CARDS], per_card[MAX_CARDS] = { 0 };
+	struct bcall *calls = calloc(ncalls, sizeof(*calls));
+	struct worker w[16];
+	struct probe probe = { 0 };
+	struct snap s0[MAX_CARDS], s1[MAX_CARDS];
+	uint64_t prime = 3 * ptime * FRAME, t0, t1, sys = 0, late = 0, errs = 0;
+	uint64_t h0[HIST], h1[HIST], hist_n = 0, lost0, lost1, *lat;
+	double chan_ticks = 0, tick_ns = 0, missed = 0, ticks = 0, irqs = 0;
+	double window_ms;
+	atomic_bool handover = false;
+	int i, c, total = 0, nlat = 0;
+
+	if (!calls || cards < 1 || cards > MAX_CARDS)
+		die("audio set-up");
+	if (nthreads < 1 || nthreads > 16)
+		die("--threads 1..16");
+	if (nthreads > ncalls)
+		nthreads = ncalls;
+	for (c = 0; c < cards; c++) {
+		fds[c] = tel_open_card(c);
+		if (fds[c] < 0)
+			die("open tel%d: %m", c);
+		total += card_channels(c);
+	}
+	if (ncalls > total)
+		die("%d calls, only %d channels", ncalls, total);
+
+	/* calls spread round-robin over the cards */
+	for (i = 0; i < ncalls; i++) {
+		struct bcall *b = &calls[i];
+
+		b->card = i % cards;
+		b->ch = per_card[b->card]++;
+		b->fd = fds[b->card];
+		far_setup(b->card, b->ch, "echo");
+		if (tel_alloc(b->fd, b->ch, "100", &b->handle))
+			die("ALLOC %d/%d: %m", b->card, b->ch);
+	}
+	for (i = 0; i < ncalls; i++)
+		if (tel_wait_state(calls[i].fd, calls[i].handle,
+				   TEL_CALL_CONNECTED, TEL_WAIT_MS))
+			die("call %d did not connect", i);
+	/* what arrived while the others were set up is not part of it */
+	for (i = 0; i < ncalls; i++) {
+		while (drain(&calls[i], NULL, 0) > 0)
+			;
+		calls[i].rx_pos = 0;
+		calls[i].seq_errors = 0;
+	}
+
+	/* ---- the window: CPU, lost frames, the application's syscalls ---- */
+	snap(cards, s0);
+	lost0 = calls_lost(calls, ncalls);
+	/* no underrun counts before a call's first write: prime each, then feed */
+	for (i = 0; i < ncalls; i++) {
+		calls[i].t_start = now_ns();
+		if (!feed(&calls[i], prime, &sys))
+			die("prime: %m");
+	}
+	sys = 0;
+	t0 = now_ns();
+	for (i = 0; i < nthreads; i++) {
+		int lo = ncalls * i / nthreads, hi = ncalls * (i + 1) / nthreads;
+
+		w[i] = (struct worker){
+			.calls = calls + lo, .n = hi - lo, .ptime_ms = ptime,
+			.start_ns = t0, .prime = prime,
+			.window_end_ns = t0 + seconds * 1000000000ull,
+			.end_ns = t0 + (seconds + 5) * 1000000000ull,
+			.handover = i == 0 ? &handover : NULL,
+		};
+		if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]))
+			die("pthread_create");
+	}
+	usleep(seconds * 1000000);
+	t1 = now_ns();
+	snap(cards, s1);
+	lost1 = calls_lost(calls, ncalls);
+	window_ms = (t1 - t0) / 1e6;
+
+	/* ---- 4 s more: the probe takes call 0, the others go on ---- */
+	atomic_store(&handover, true);
+	while (!atomic_load(&w[0].handed))
+		usleep(1000);
+	hist_snap(cards, h0);
+	probe.c = &calls[0];
+	probe.prime = prime;
+	if (pthread_create(&probe.tid, NULL, probe_main, &probe))
+		die("pthread_create");
+	sleep(4);
+	hist_snap(cards, h1);
+	atomic_store(&probe.stop, true);
+	pthread_join(probe.tid, NULL);
+	for (i = 0; i < nthreads; i++) {
+		pthread_join(w[i].tid, NULL);
+		sys += w[i].sys_ns;
+		late += w[i].late;
+	}
+
+	for (c = 0; c < cards; c++) {
+		int on_card = (ncalls - c + cards - 1) / cards;
+
+		tick_ns += s1[c].tick_ns - s0[c].tick_ns;
+		chan_ticks += (double)on_card * (s1[c].tick_frames - s0[c].tick_frames);
+		ticks += s1[c].tick_frames - s0[c].tick_frames;
+		irqs += s1[c].tick_irqs - s0[c].tick_irqs;
+		missed += s1[c].missed - s0[c].missed;
+	}
+	for (i = 0; i < ncalls; i++)
+		errs += calls[i].seq_errors;
+	for (i = 0; i < HIST; i++)
+		hist_n += h1[i] - h0[i];
+	/* median and p99 of the driver-added latency: bucket upper edges */
+	if (hist_n) {
+		uint64_t acc = 0;
+		double p50 = -1, p99 = -1;
+
+		for (i = 0; i < HIST; i++) {
+			acc += h1[i] - h0[i];
+			if (p50 < 0 && acc * 2 >= hist_n)
+				p50 = (i + 1) * 0.05;
+			if (p99 < 0 && acc * 100 >= hist_n * 99)
+				p99 = (i + 1) * 0.05;
+		}
+		res("driver_latency_ms_p50", p50);
+		res("driver_latency_ms_p99", p99);
+	}
+	res("calls", ncalls);
+	res("window_ms", window_ms);
+	res("frames_expected", ncalls * window_ms);
+	res("lost_frames", (double)(lost1 - lost0));
+	res("seq_errors", (double)errs);
+	res("card_late_ticks", missed);
+	res("app_late_periods", (double)late);
+	res("tick_irqs_per_s", irqs / (window_ms / 1000) / cards);
+	res("tick_ns_per_chan_tick", chan_ticks ? tick_ns / chan_ticks : 0);
+	res("tick_ns_per_tick", ticks ? tick_ns / ticks : 0);
+	res("syscall_ns_per_chan_tick", sys / (ncalls * window_ms));
+	res("latency_samples", (double)hist_n);
+
+	/*
+	 * Write-to-read loop latency on call 0 alone: one frame into an
+	 * empty tx ring, the time until its echo is read back.
+	 */
+	lat = calloc(200, sizeof(*lat));
+	while (drain(&calls[0], NULL, 0) > 0)
+		;
+	usleep(prime / FRAME * 1000 + 5000);	/* its tx ring runs empty */
+	while (drain(&calls[0], NULL, 0) > 0)
+		;
+	for (i = 0; i < 200; i++) {
+		uint8_t f[FRAME], buf[RING];
+		uint64_t ts;
+		bool seen = false;
+		int n, j;
+
+		for (j = 0; j < FRAME; j++)
+			f[j] = 0x10 + (i % 8) * 8 + j;	/* no 0xff */
+		ts = now_ns();
+		if (tel_audio(calls[0].fd, TEL_IOC_CALL_WRITE, calls[0].handle,
+			      f, FRAME, 0) != FRAME)
+			die("loop WRITE: %m");
+		while (!seen) {
+			n = tel_audio(calls[0].fd, TEL_IOC_CALL_READ,
+				      calls[0].handle, buf, sizeof(buf),
+				      TEL_AUDIO_F_WAIT);
+			if (n < 0)
+				die("loop READ: %m");
+			for (j = 0; j + FRAME <= n; j++)
+				if (!memcmp(buf + j, f, FRAME))
+					seen = true;
+			if (now_ns() - ts > 1000000000ull)
+				die("loop: frame not echoed in 1 s");
+		}
+		lat[nlat++] = now_ns() - ts;
+		usleep(1000 + rand() % 3000);
+	}
+	res("loop_ms_p50", quantile(lat, nlat, 0.5) / 1e6);
+	res("loop_ms_p99", quantile(lat, nlat, 0.99) / 1e6);
+
+	for (c = 0; c < cards; c++)
+		close(fds[c]);	/* drops and deallocates every call */
+	free(lat);
+	free(calls);
+}
+
+/* ---- memory --------------------------------------------------------- */
+
+struct mem {
+	long long calls, dma, slab;
+	long sunreclaim_kb;
+};
+
+static void mem_snap(struct mem *m)
+{
+	int c, cards = nr_cards();
+
+	memset(m, 0, sizeof(*m));
+	for (c = 0; c < cards; c++) {
+		m->calls += perf_num(c, "calls");
+		m->dma += perf_num(c, "dma_bytes");
+		m->slab += perf_num(c, "slab_bytes");
+	}
+	m->sunreclaim_kb = meminfo_kb("SUnreclaim");
+}
+
+static void mem_result(const char *what, const struct mem *a,
+		       const struct mem *b, int n)
+{
+	char key[96];
+
+	snprintf(key, sizeof(key), "mem.%s.dma_bytes", what);
+	result(key, (double)(b->dma - a->dma) / n);
+	snprintf(key, sizeof(key), "mem.%s.driver_slab_bytes", what);
+	result(key, (double)(b->slab - a->slab) / n);
+	snprintf(key, sizeof(key), "mem.%s.kernel_slab_bytes", what);
+	result(key, (double)(b->sunreclaim_kb - a->sunreclaim_kb) * 1024 / n);
+}
+
+static void write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, s, strlen(s)) < 0)
+		die("%s: %m", path);
+	close(fd);
+}
+
+static void mem(int ncalls)
+{
+	int cards = nr_cards(), fds[MAX_CARDS], per_card[MAX_CARDS] = { 0 };
+	uint32_t *h = calloc(ncalls, sizeof(*h));
+	int *fdof = calloc(ncalls, sizeof(*fdof));
+	char addr[MAX_CARDS][64];
+	struct mem m0, m1, m2, m3, m4;
+	long total = 0;
+	int i, c;
+
+	if (!h || !fdof)
+		die("mem set-up");
+	for (c = 0; c < cards; c++) {
+		fds[c] = tel_open_card(c);
+		if (fds[c] < 0)
+			die("open: %m");
+		total += card_channels(c);
+	}
+	if (ncalls > total)
+		die("too many calls");
+	sleep(1);
+	mem_snap(&m0);
+	for (i = 0; i < ncalls; i++) {
+		c = i % cards;
+		far_setup(c, per_card[c], "silence");
+		fdof[i] = fds[c];
+		if (tel_alloc(fds[c], per_card[c]++, "100", &h[i]))
+			die("ALLOC: %m");
+	}
+	for (i = 0; i < ncalls; i++)
+		if (tel_wait_state(fdof[i], h[i], TEL_CALL_CONNECTED,
+				   TEL_WAIT_MS))
+			die("no connect");
+	sleep(1);
+	mem_snap(&m1);
+	for (i = 0; i < ncalls; i++)
+		if (tel_drop(fdof[i], h[i], 0))
+			die("DROP: %m");
+	sleep(1);
+	mem_snap(&m2);
+	for (i = 0; i < ncalls; i++)
+		if (tel_dealloc(fdof[i], h[i]))
+			die("DEALLOC: %m");
+	for (c = 0; c < cards; c++)
+		close(fds[c]);
+	sleep(1);
+	mem_snap(&m3);
+	mem_result("active", &m0, &m1, ncalls);
+	mem_result("dropped", &m0, &m2, ncalls);
+	result("mem.after_dealloc.calls", m3.calls - m0.calls);
+	result("mem.after_dealloc.dma_bytes", m3.dma - m0.dma);
+	result("mem.after_dealloc.driver_slab_bytes", m3.slab - m0.slab);
+
+	/* an idle channel: what a bound card holds, per channel */
+	for (c = 0; c < cards; c++) {
+		char link[128], target[256];
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/sys/class/tel/tel%d/device", c);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			die("%s: %m", link);
+		target[n] = '\0';
+		snprintf(addr[c], sizeof(addr[c]), "%s", strrchr(target, '/') + 1);
+	}
+	m3.dma = m3.slab = 0;
+	for (c = 0; c < cards; c++) {
+		m3.dma += perf_num(c, "dma_bytes");
+	}
+	for (c = 0; c < cards; c++)
+		write_file("/sys/bus/pci/drivers/tel/unbind", addr[c]);
+	sleep(1);
+	mem_snap(&m4);
+	for (c = 0; c < cards; c++)
+		write_file("/sys/bus/pci/drivers/tel/bind", addr[c]);
+	sleep(1);
+	mem_snap(&m3);
+	result("mem.idle_channel.dma_bytes", (double)m3.dma / total);
+	result("mem.idle_channel.kernel_slab_bytes",
+	       (double)(m3.sunreclaim_kb - m4.sunreclaim_kb) * 1024 / total);
+	free(h);
+	free(fdof);
+}
+
+/* ---- cycles: many call cycles, then back to the baseline ----------- */
+
+struct cyc {
+	pthread_t tid;
+	int card, ch, count;
+};
+
+static void *cyc_main(void *arg)
+{
+	struct cyc *y = arg;
+	int fd = tel_open_card(y->card), i;
+	struct tel_call_info info;
+
+	if (fd < 0)
+		die("open: %m");
+	for (i = 0; i < y->count; i++) {
+		uint32_t h;
+
+		if (tel_alloc(fd, y->ch, "100", &h))
+			die("ALLOC %d/%d: %m", y->card, y->ch);
+		wait_connected(fd, h, NULL);
+		if (tel_drop(fd, h, 0) || tel_info(fd, h, &info) ||
+		    tel_dealloc(fd, h))
+			die("cycle: %m");
+	}
+	close(fd);
+	return NULL;
+}
+
+static void cycles(int count, int nthreads)
+{
+	int cards = nr_cards(), i;
+	struct cyc *y = calloc(nthreads, sizeof(*y));
+	struct mem m0, m1;
+	uint64_t t0;
+
+	if (!y)
+		die("calloc");
+	for (i = 0; i < nthreads; i++) {
+		y[i].card = i % cards;
+		y[i].ch = i / cards;
+		y[i].count = count / nthreads + (i < count % nthreads);
+		far_setup(y[i].card, y[i].ch, "silence");
+	}
+	sleep(1);
+	mem_snap(&m0);
+	t0 = now_ns();
+	for (i = 0; i < nthreads; i++)
+		if (pthread_create(&y[i].tid, NULL, cyc_main, &y[i]))
+			die("pthread_create");
+	for (i = 0; i < nthreads; i++)
+		pthread_join(y[i].tid, NULL);
+	result("cycles.count", count);
+	result("cycles.per_s", count / ((now_ns() - t0) / 1e9));
+	sleep(1);
+	mem_snap(&m1);
+	result("cycles.before.calls", m0.calls);
+	result("cycles.after.calls", m1.calls);
+	result("cycles.before.dma_bytes", m0.dma);
+	result("cycles.after.dma_bytes", m1.dma);
+	result("cycles.before.driver_slab_bytes", m0.slab);
+	result("cycles.after.driver_slab_bytes", m1.slab);
+	result("cycles.kernel_slab_delta_bytes",
+	       (double)(m1.sunreclaim_kb - m0.sunreclaim_kb) * 1024);
+	free(y);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "card", required_argument, NULL, 'C' },
+		{ "channel", required_argument, NULL, 'h' },
+		{ "cycles", required_argument, NULL, 'k' },
+		{ "calls", required_argument, NULL, 'n' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "ptime", required_argument, NULL, 'p' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "prefix", required_argument, NULL, 'P' },
+		{ }
+	};
+	int card = 0, ch = 0, k = 2000, n = 1, secs = 30, ptime = 20;
+	int threads = 2, count = 100000, o;
+	const char *cmd;
+
+	if (argc < 2)
+		die("usage: telbench ctl|audio|mem|cycles [options]");
+	cmd = argv[1];
+	optind = 2;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'C': card = atoi(optarg); break;
+		case 'h': ch = atoi(optarg); break;
+		case 'k': k = atoi(optarg); break;
+		case 'n': n = atoi(optarg); break;
+		case 's': secs = atoi(optarg); break;
+		case 'p': ptime = atoi(optarg); break;
+		case 't': threads = atoi(optarg); break;
+		case 'c': count = atoi(optarg); break;
+		case 'P': snprintf(pfx, sizeof(pfx), "%s", optarg); break;
+		default: die("bad option");
+		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(cmd, "ctl"))
+		ctl(card, ch, k);
+	else if (!strcmp(cmd, "audio"))
+		audio(n, secs, ptime, threads);
+	else if (!strcmp(cmd, "mem"))
+		mem(n);
+	else if (!strcmp(cmd, "cycles"))
+		cycles(count, threads);
+	else
+		die("unknown command %s", cmd);
+	return 0;
+}
