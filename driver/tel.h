@@ -94,7 +94,7 @@ struct tel_channel {
 #define TEL_PERF_BUCKET_NS	50000
 
 struct tel_perf_stamp {
-	int gen;
+	u32 gen;
 	u64 ns;
 };
 
@@ -387,9 +387,9 @@ void tel_fault_exit(void);
 struct dentry *tel_debugfs_root(void);
 
 /* tel_perf.c: debugfs tel/telN/perf */
-u64 tel_perf_tick_begin(struct tel_card *card, int gen);
+u64 tel_perf_tick_begin(struct tel_card *card, u32 gen);
 void tel_perf_tick_end(struct tel_card *card, u64 begin);
-void tel_perf_wake(struct tel_card *card, int gen);
+void tel_perf_wake(struct tel_card *card, u32 gen);
 long tel_perf_slab_size(size_t size);
 void tel_perf_card_add(struct tel_card *card);
 void tel_perf_card_remove(struct tel_card *card);

@@ -209,6 +209,34 @@ static void tel_state_drop_without_connect(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, tel_state_name(99), "unknown");
 }
 
+/* The latency stamps are indexed the same on both sides of the wrap. */
+static void tel_perf_stamps_wrap(struct kunit *test)
+{
+	struct tel_card *card = kunit_kzalloc(test, sizeof(*card), GFP_KERNEL);
+	u32 gens[] = { 0, 7, 8, 0x7fffffff, 0x80000000, 0xffffffff };
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, card);
+	for (i = 0; i < ARRAY_SIZE(gens); i++) {
+		u32 gen = gens[i];
+		long long samples = atomic64_read(&card->perf.wake_samples);
+
+		tel_perf_tick_begin(card, gen);
+		KUNIT_EXPECT_EQ(test, card->perf.stamp[gen % TEL_PERF_STAMPS].gen,
+				gen);
+		/* a reader that slept from gen - 1 is timed from this stamp */
+		tel_perf_wake(card, gen - 1);
+		KUNIT_EXPECT_EQ(test, atomic64_read(&card->perf.wake_samples),
+				samples + 1);
+	}
+	/* eight ticks later the stamp is gone: counted stale, not timed */
+	tel_perf_tick_begin(card, 0xffffffff + 8);
+	tel_perf_wake(card, 0xffffffff - 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&card->perf.wake_stale), 1LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&card->perf.wake_samples),
+			(long long)ARRAY_SIZE(gens));
+}
+
 static struct kunit_case tel_kunit_cases[] = {
 	KUNIT_CASE(tel_ring_first_piece),
 	KUNIT_CASE(tel_ring_indices_wrap),
@@ -219,6 +247,7 @@ static struct kunit_case tel_kunit_cases[] = {
 	KUNIT_CASE(tel_state_first_cause_wins),
 	KUNIT_CASE(tel_state_same_state_changes_nothing),
 	KUNIT_CASE(tel_state_drop_without_connect),
+	KUNIT_CASE(tel_perf_stamps_wrap),
 	{}
 };
 

@@ -52,9 +52,8 @@ static irqreturn_t tel_irq_event_thread(int irq, void *data)
 static irqreturn_t tel_irq_tick(int irq, void *data)
 {
 	struct tel_card *card = data;
-
-	int gen = atomic_read(&card->audio_gen) + 1;
-	u64 begin = tel_perf_tick_begin(card, gen);
+	u64 begin = tel_perf_tick_begin(card,
+					(u32)atomic_read(&card->audio_gen) + 1);
 
 	atomic_long_inc(&card->irqs);
 	/* DAHDI's clock runs here, in hard interrupt context, as its drivers' */

@@ -25,8 +25,13 @@
 
 #include "tel.h"
 
-/* Called at the entry of the tick interrupt, before readers are woken. */
-u64 tel_perf_tick_begin(struct tel_card *card, int gen)
+/*
+ * Called at the entry of the tick interrupt, before readers are woken;
+ * @gen is the value audio_gen will have.  Generations are taken as u32:
+ * audio_gen wraps (after about 25 days at 1000 ticks a second) and must
+ * index the ring the same way on both sides of the wrap.
+ */
+u64 tel_perf_tick_begin(struct tel_card *card, u32 gen)
 {
 	struct tel_perf_stamp *s = &card->perf.stamp[gen % TEL_PERF_STAMPS];
 	u64 now = ktime_get_ns();
@@ -61,13 +66,12 @@ void tel_perf_tick_end(struct tel_card *card, u64 begin)
  * to here, unless eight more ticks overwrote its stamp meanwhile (then
  * the sample is dropped, and counted as such).
  */
-void tel_perf_wake(struct tel_card *card, int gen)
+void tel_perf_wake(struct tel_card *card, u32 gen)
 {
 	struct tel_perf *p = &card->perf;
 	struct tel_perf_stamp *s;
-	int want = gen + 1;
+	u32 want = gen + 1, g;
 	u64 ns, now;
-	int g;
 
 	s = &p->stamp[want % TEL_PERF_STAMPS];
 	g = READ_ONCE(s->gen);
