@@ -85,6 +85,8 @@
 
 #include <dahdi/user.h>
 
+#include "tel_test.h"
+
 #define FRAME		8	/* bytes per channel per 1 ms tick */
 #define MARK_EVERY	100	/* frames between latency markers (100 ms) */
 #define PH_WARM		1
@@ -226,65 +228,6 @@ static int cmd_ctl(int argc, char **argv)
 	return 0;
 }
 
-/* ---- the emulator's control port (from tests/selftests/tel_test.h) ---- */
-
-/* Send one command line to the emulator; 0 if the reply starts "ok". */
-static int emu_cmd(const char *fmt, ...)
-{
-	const char *path = getenv("TEL_EMU_CTL");
-	char line[256], reply[256];
-	size_t got = 0;
-	va_list ap;
-	int fd, n, tries;
-
-	if (!path || !*path)
-		die("--emu-setup: TEL_EMU_CTL is not set (not in tests/vm/run?)");
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
-	va_end(ap);
-	line[n++] = '\n';
-	/* a virtio console port takes one opener at a time: wait our turn */
-	for (tries = 0; (fd = open(path, O_RDWR | O_NOCTTY)) < 0; tries++) {
-		if (errno != EBUSY || tries >= 2000)
-			die("open %s: %m", path);
-		usleep(1000);
-	}
-	if (write(fd, line, (size_t)n) != n)
-		die("write %s: %m", path);
-	while (got < sizeof(reply) - 1) {
-		ssize_t r = read(fd, reply + got, 1);
-
-		if (r <= 0 || reply[got] == '\n')
-			break;
-		got++;
-	}
-	reply[got] = '\0';
-	close(fd);
-	if (strncmp(reply, "ok", 2)) {
-		line[n - 1] = '\0';
-		fprintf(stderr, "dahdibench: emulator: '%s' -> '%s'\n", line, reply);
-		return -1;
-	}
-	return 0;
-}
-
-static int read_sysfs(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	while (n && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return 0;
-}
-
 /* The tel card and channel behind DAHDI channel @channo (span "TEL/<card>"). */
 static int tel_of_chan(int channo, int *card, int *ch)
 {
@@ -294,17 +237,17 @@ static int tel_of_chan(int channo, int *card, int *ch)
 		int base, nch;
 
 		snprintf(path, sizeof(path), "/sys/bus/dahdi_spans/devices/span-%d/basechan", s);
-		if (read_sysfs(path, buf, sizeof(buf)))
+		if (tel_read_sysfs(path, buf, sizeof(buf)))
 			continue;
 		base = atoi(buf);
 		snprintf(path, sizeof(path), "/sys/bus/dahdi_spans/devices/span-%d/channels", s);
-		if (read_sysfs(path, buf, sizeof(buf)))
+		if (tel_read_sysfs(path, buf, sizeof(buf)))
 			continue;
 		nch = atoi(buf);
 		if (channo < base || channo >= base + nch)
 			continue;
 		snprintf(path, sizeof(path), "/sys/bus/dahdi_spans/devices/span-%d/name", s);
-		if (read_sysfs(path, buf, sizeof(buf)) ||
+		if (tel_read_sysfs(path, buf, sizeof(buf)) ||
 		    sscanf(buf, "TEL/%d", card) != 1)
 			return -1;
 		*ch = channo - base;
@@ -749,14 +692,19 @@ static int cmd_audio(int argc, char **argv)
 	fflush(stdout);
 
 	if (emu_setup) {
+		char reply[256];
+
+		if (!getenv("TEL_EMU_CTL"))
+			die("--emu-setup: TEL_EMU_CTL is not set (not in tests/vm/run?)");
 		for (i = 0; i < n; i++) {
 			int card, ch;
 
 			if (tel_of_chan((int)(tx + i), &card, &ch))
 				die("--emu-setup: DAHDI channel %ld is not on a TEL span", tx + i);
-			if (emu_cmd("far %d %d answer", card, ch) ||
-			    emu_cmd("audio %d %d echo", card, ch))
-				die("--emu-setup: the emulator refused card %d channel %d", card, ch);
+			if (emu_cmd(reply, sizeof(reply), "far %d %d answer", card, ch) ||
+			    emu_cmd(reply, sizeof(reply), "audio %d %d echo", card, ch))
+				die("--emu-setup: the emulator refused card %d channel %d: '%s'",
+				    card, ch, reply);
 		}
 	}
 

@@ -102,26 +102,13 @@ static long card_channels(int card)
 	return tel_sysfs_num(card, "channels");
 }
 
-/* A numeric field of debugfs tel/telN/perf. */
+/* A numeric field of debugfs tel/telN/perf; it must be there. */
 static long long perf_num(int card, const char *key)
 {
-	char path[96], line[2048];
-	size_t klen = strlen(key);
-	long long v = -1;
-	FILE *f;
+	long long v = tel_perf_num(card, key);
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/tel/tel%d/perf", card);
-	f = fopen(path, "r");
-	if (!f)
-		die("%s: %m (debugfs mounted?)", path);
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, klen) && line[klen] == ' ') {
-			v = strtoll(line + klen + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
 	if (v < 0)
-		die("%s: no %s", path, key);
+		die("debugfs tel/tel%d/perf: no %s (debugfs mounted?)", card, key);
 	return v;
 }
 
@@ -824,10 +811,6 @@ static void mem(int ncalls)
 			die("%s: %m", link);
 		target[n] = '\0';
 		snprintf(addr[c], sizeof(addr[c]), "%s", strrchr(target, '/') + 1);
-	}
-	m3.dma = m3.slab = 0;
-	for (c = 0; c < cards; c++) {
-		m3.dma += perf_num(c, "dma_bytes");
 	}
 	for (c = 0; c < cards; c++)
 		write_file("/sys/bus/pci/drivers/tel/unbind", addr[c]);

@@ -50,23 +50,6 @@ static void result(bool ok, const char *name, const char *why)
 	}								\
 } while (0)
 
-static int read_sysfs(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	while (n && (buf[n - 1] == '\n'))
-		buf[--n] = '\0';
-	return 0;
-}
-
 /* DAHDI's first channel number of card @card's span, -1 if none. */
 static int basechan(int card)
 {
@@ -76,11 +59,11 @@ static int basechan(int card)
 	for (int s = 1; s < 64; s++) {
 		snprintf(path, sizeof(path),
 			 "/sys/bus/dahdi_spans/devices/span-%d/name", s);
-		if (read_sysfs(path, buf, sizeof(buf)) || strcmp(buf, want))
+		if (tel_read_sysfs(path, buf, sizeof(buf)) || strcmp(buf, want))
 			continue;
 		snprintf(path, sizeof(path),
 			 "/sys/bus/dahdi_spans/devices/span-%d/basechan", s);
-		if (read_sysfs(path, buf, sizeof(buf)))
+		if (tel_read_sysfs(path, buf, sizeof(buf)))
 			return -1;
 		return atoi(buf);
 	}
@@ -197,7 +180,7 @@ static bool sysfs_is(int card, int ch, const char *attr, const char *want)
 
 	snprintf(path, sizeof(path), "/sys/class/tel/tel%d/ch%d/%s", card, ch,
 		 attr);
-	if (read_sysfs(path, buf, sizeof(buf)))
+	if (tel_read_sysfs(path, buf, sizeof(buf)))
 		return false;
 	if (strcmp(buf, want))
 		printf("#   %s is \"%s\", not \"%s\"\n", path, buf, want);

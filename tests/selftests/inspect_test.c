@@ -287,25 +287,6 @@ TEST_F(inspect, after_close_everything_returns_to_zero)
 	check_channel(_metadata, 0, 5, "idle", "on", 0, -1);
 }
 
-/* A field of debugfs tel/tel<card>/perf; -1 if absent. */
-static long long perf_num(int card, const char *key)
-{
-	char path[64], line[1024];
-	size_t klen = strlen(key);
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/tel/tel%d/perf", card);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, klen) && line[klen] == ' ')
-			v = strtoll(line + klen + 1, NULL, 10);
-	fclose(f);
-	return v;
-}
-
 /* The sum of the wake-up latency histogram's buckets. */
 static long long perf_hist_sum(int card)
 {
@@ -341,28 +322,28 @@ TEST_F(inspect, perf_accounting)
 	uint32_t h;
 	int n, tries;
 
-	irqs = perf_num(0, "tick_irqs");
-	frames = perf_num(0, "tick_frames");
-	ns = perf_num(0, "tick_ns");
-	cmds = perf_num(0, "cmds");
-	calls = perf_num(0, "calls");
-	dma = perf_num(0, "dma_bytes");
-	slab = perf_num(0, "slab_bytes");
+	irqs = tel_perf_num(0, "tick_irqs");
+	frames = tel_perf_num(0, "tick_frames");
+	ns = tel_perf_num(0, "tick_ns");
+	cmds = tel_perf_num(0, "cmds");
+	calls = tel_perf_num(0, "calls");
+	dma = tel_perf_num(0, "dma_bytes");
+	slab = tel_perf_num(0, "slab_bytes");
 	ASSERT_LE(0, irqs);
 	ASSERT_LE(0, slab);
-	EXPECT_EQ(perf_num(0, "wake_samples"), perf_hist_sum(0));
-	EXPECT_EQ(50000, perf_num(0, "wake_hist_step_ns"));
+	EXPECT_EQ(tel_perf_num(0, "wake_samples"), perf_hist_sum(0));
+	EXPECT_EQ(50000, tel_perf_num(0, "wake_hist_step_ns"));
 
 	ASSERT_EQ(0, tel_alloc(self->fd, 0, "5550100", &h));
 	ASSERT_EQ(0, tel_wait_state(self->fd, h, TEL_CALL_CONNECTED,
 				    TEL_WAIT_MS));
-	EXPECT_EQ(calls + 1, perf_num(0, "calls"));
-	EXPECT_EQ(dma + 4096, perf_num(0, "dma_bytes"));
-	EXPECT_LT(slab, perf_num(0, "slab_bytes"));
-	EXPECT_LE(cmds + 1, perf_num(0, "cmds"));	/* DIAL */
+	EXPECT_EQ(calls + 1, tel_perf_num(0, "calls"));
+	EXPECT_EQ(dma + 4096, tel_perf_num(0, "dma_bytes"));
+	EXPECT_LT(slab, tel_perf_num(0, "slab_bytes"));
+	EXPECT_LE(cmds + 1, tel_perf_num(0, "cmds"));	/* DIAL */
 
 	/* an audio read that sleeps until the next tick is timed */
-	woken = perf_num(0, "wake_samples") + perf_num(0, "wake_stale");
+	woken = tel_perf_num(0, "wake_samples") + tel_perf_num(0, "wake_stale");
 	for (tries = 0; tries < 100; tries++) {	/* a tick may come first */
 		while (tel_audio(self->fd, TEL_IOC_CALL_READ, h, buf,
 				 sizeof(buf), 0) > 0)
@@ -370,25 +351,25 @@ TEST_F(inspect, perf_accounting)
 		n = tel_audio(self->fd, TEL_IOC_CALL_READ, h, buf, sizeof(buf),
 			      TEL_AUDIO_F_WAIT);
 		ASSERT_LT(0, n);
-		if (perf_num(0, "wake_samples") + perf_num(0, "wake_stale") > woken)
+		if (tel_perf_num(0, "wake_samples") + tel_perf_num(0, "wake_stale") > woken)
 			break;
 	}
 	EXPECT_GT(100, tries);
-	EXPECT_EQ(perf_num(0, "wake_samples"), perf_hist_sum(0));
+	EXPECT_EQ(tel_perf_num(0, "wake_samples"), perf_hist_sum(0));
 
 	usleep(100 * 1000);
-	EXPECT_LT(irqs, perf_num(0, "tick_irqs"));
-	EXPECT_LE(perf_num(0, "tick_irqs") - irqs,
-		  perf_num(0, "tick_frames") - frames);
-	EXPECT_LT(ns, perf_num(0, "tick_ns"));
-	EXPECT_LT(0, perf_num(0, "tick_max_ns"));
+	EXPECT_LT(irqs, tel_perf_num(0, "tick_irqs"));
+	EXPECT_LE(tel_perf_num(0, "tick_irqs") - irqs,
+		  tel_perf_num(0, "tick_frames") - frames);
+	EXPECT_LT(ns, tel_perf_num(0, "tick_ns"));
+	EXPECT_LT(0, tel_perf_num(0, "tick_max_ns"));
 
 	ASSERT_EQ(0, tel_drop(self->fd, h, 0));
-	EXPECT_EQ(dma + 4096, perf_num(0, "dma_bytes"));	/* until DEALLOC */
+	EXPECT_EQ(dma + 4096, tel_perf_num(0, "dma_bytes"));	/* until DEALLOC */
 	ASSERT_EQ(0, tel_dealloc(self->fd, h));
-	EXPECT_EQ(calls, perf_num(0, "calls"));
-	EXPECT_EQ(dma, perf_num(0, "dma_bytes"));
-	EXPECT_EQ(slab, perf_num(0, "slab_bytes"));
+	EXPECT_EQ(calls, tel_perf_num(0, "calls"));
+	EXPECT_EQ(dma, tel_perf_num(0, "dma_bytes"));
+	EXPECT_EQ(slab, tel_perf_num(0, "slab_bytes"));
 }
 
 /* Card totals = what they were + the final counts of the calls since. */

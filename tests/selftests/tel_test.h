@@ -252,23 +252,52 @@ static inline int tel_audio(int fd, unsigned long cmd, uint32_t handle,
 	return (int)req.len;
 }
 
+/* A sysfs file's text, trailing newlines cut; 0, or -1 if unreadable. */
+static inline int tel_read_sysfs(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return 0;
+}
+
 /* A sysfs attribute of /sys/class/tel/telN as a number, -1 if absent. */
 static inline long tel_sysfs_num(int card, const char *attr)
 {
 	char path[128], buf[64];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/sys/class/tel/tel%d/%s", card, attr);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
+	if (tel_read_sysfs(path, buf, sizeof(buf)) || !buf[0])
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	return strtol(buf, NULL, 0);
+}
+
+/* A "key value" line of debugfs tel/telN/perf as a number, -1 if absent. */
+static inline long long tel_perf_num(int card, const char *key)
+{
+	char path[64], line[1024];
+	size_t klen = strlen(key);
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/tel/tel%d/perf", card);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ' ')
+			v = strtoll(line + klen + 1, NULL, 10);
+	fclose(f);
+	return v;
 }
 
 #endif /* TEL_TEST_H */
