@@ -58,6 +58,7 @@
 #define TEL_CALL_DMA_BYTES	(2 * TEL_RING_BYTES)
 #define TEL_FILE_EVENTS		256	/* events queued per open file */
 #define TEL_FRAME_BYTES		8	/* one 1 ms frame of 8 kHz G.711 */
+#define TEL_FEATURES		0	/* TEL_FEAT_* this driver offers */
 
 struct pci_dev;
 struct tel_bridge_ops;

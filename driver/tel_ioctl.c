@@ -24,6 +24,7 @@ static_assert(sizeof(struct tel_call_dealloc) == 16);
 static_assert(sizeof(struct tel_call_info) == 216);
 static_assert(sizeof(struct tel_call_audio) == 32);
 static_assert(sizeof(struct tel_event) == 80);
+static_assert(offsetof(struct tel_card_info, features) == 120);
 
 static bool tel_is_zero(const void *p, size_t len)
 {
@@ -50,12 +51,11 @@ static int tel_card_info(struct tel_file *tf, void __user *uarg)
 
 	if (copy_from_user(&info, uarg, sizeof(info)))
 		return -EFAULT;
-	if (!tel_is_zero(info.reserved, sizeof(info.reserved)))
+	/* every field is output */
+	if (!tel_is_zero(&info, sizeof(info)))
 		return -EINVAL;
-	if (READ_ONCE(card->gone))
-		return -ENODEV;
 
-	memset(&info, 0, sizeof(info));
+	/* the identity is immutable after probe: also after removal */
 	strscpy(info.model, card->model, sizeof(info.model));
 	strscpy(info.firmware, card->firmware, sizeof(info.firmware));
 	strscpy(info.serial, card->serial, sizeof(info.serial));
@@ -63,6 +63,9 @@ static int tel_card_info(struct tel_file *tf, void __user *uarg)
 	info.channels = card->nr_channels;
 	info.frame_samples = TEL_FRAME_BYTES;
 	info.sample_rate = 8000;
+	info.flags = READ_ONCE(card->gone) ? TEL_CARD_F_GONE : 0;
+	info.abi_version = TEL_ABI_VERSION;
+	info.features = TEL_FEATURES;
 	if (copy_to_user(uarg, &info, sizeof(info)))
 		return -EFAULT;
 	return 0;

@@ -5,8 +5,14 @@
  * See Documentation/userspace-api.rst for the call-session contract, the
  * state diagram and every errno.  Rules (botching-up-ioctls.rst): fixed
  * size types, pointers in __u64, every struct a multiple of 8 bytes,
- * reserved fields and padding must be zero (else EINVAL), extension by
- * appending fields or adding commands only.
+ * reserved fields, padding and output fields must be zero on input (else
+ * EINVAL).
+ *
+ * Extension: a struct never changes size (the size is part of the command
+ * number, so a changed size would be another command: ENOTTY).  New
+ * behaviour comes as a reserved field given a meaning (zero meaning the old
+ * behaviour), a new flag bit, a new command, event type or state, each
+ * announced by a TEL_FEAT_* bit in tel_card_info.features.
  */
 #ifndef _UAPI_LINUX_TEL_H
 #define _UAPI_LINUX_TEL_H
@@ -27,7 +33,13 @@
  * @frame_samples: samples per frame (one frame per 1 ms tick)
  * @sample_rate: samples per second
  * @flags: TEL_CARD_F_*
- * @reserved: must be zero on entry, zero on return
+ * @abi_version: TEL_ABI_VERSION of the driver
+ * @features: TEL_FEAT_*: what this driver and card can do beyond the
+ *	commands of ABI version @abi_version
+ * @reserved: zero
+ *
+ * Every field is output: all must be zero on entry.  Works after the card
+ * was removed or failed (the identity is kept), with TEL_CARD_F_GONE set.
  */
 struct tel_card_info {
 	char model[TEL_STR_LEN];
@@ -38,10 +50,18 @@ struct tel_card_info {
 	__u32 frame_samples;
 	__u32 sample_rate;
 	__u32 flags;
-	__u32 reserved[7];
+	__u32 abi_version;
+	__u64 features;
+	__u32 reserved[4];
 };
 
 #define TEL_CARD_F_GONE		0x1	/* card removed or failed */
+
+/*
+ * ABI version: 2 since the ioctl magic moved to 0xB9.  A driver reporting a
+ * higher version still answers every command of the lower ones.
+ */
+#define TEL_ABI_VERSION		2
 
 /**
  * enum tel_call_state - call states; see the diagram in
@@ -167,7 +187,8 @@ struct tel_call_dealloc {
 
 /**
  * struct tel_call_info - TEL_IOC_CALL_INFO: the call's record
- * @handle: in: the call
+ * @handle: in: the call; every other field is output and must be zero on
+ *	entry
  * @state: enum tel_call_state
  * @direction: TEL_DIR_OUTBOUND or TEL_DIR_INBOUND
  * @card: N of /dev/telN
@@ -281,7 +302,11 @@ struct tel_event {
 #define TEL_EVENT_CARD_GONE	3	/* card removed or stopped answering */
 #define TEL_EVENT_OVERFLOW	4	/* this file's queue was full */
 
-#define TEL_IOC_MAGIC		0xB7
+/*
+ * 0xB9: free in Documentation/userspace-api/ioctl/ioctl-number.rst of both
+ * 6.1 and 6.12 (0xB7, used before, belongs to nsfs and remoteproc).
+ */
+#define TEL_IOC_MAGIC		0xB9
 
 #define TEL_IOC_CARD_INFO	_IOWR(TEL_IOC_MAGIC, 0x00, struct tel_card_info)
 #define TEL_IOC_CALL_ALLOC	_IOWR(TEL_IOC_MAGIC, 0x01, struct tel_call_alloc)
