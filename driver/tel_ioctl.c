@@ -72,6 +72,19 @@ static int tel_card_info(struct tel_file *tf, void __user *uarg)
 }
 
 /*
+ * An ioctl that acts and then copies its result back must not act when
+ * the copy-back is bound to fail: write the caller's own struct back
+ * first (the same bytes, so nothing changes), which faults on memory that
+ * is readable but not writable.  Only a struct unmapped by another thread
+ * between this and the copy-back gets past it; each caller says what
+ * happens then.
+ */
+static int tel_user_writable(void __user *uarg, const void *req, size_t len)
+{
+	return copy_to_user(uarg, req, len) ? -EFAULT : 0;
+}
+
+/*
  * Reserve a handle for a call being built: events may name it before it
  * is published, lookups do not find it yet (DRM GEM's rule: the object
  * is complete before userspace can reach it).
@@ -188,6 +201,8 @@ static int tel_call_alloc(struct tel_file *tf, void __user *uarg)
 	    !tel_is_zero(req.reserved, sizeof(req.reserved)) ||
 	    !tel_number_valid(req.number))
 		return -EINVAL;
+	if (tel_user_writable(uarg, &req, sizeof(req)))
+		return -EFAULT;
 
 	down_read(&card->hw_rwsem);
 	ret = -ENODEV;
@@ -295,6 +310,8 @@ static int tel_call_answer(struct tel_file *tf, void __user *uarg)
 	if ((req.flags & ~TEL_ANSWER_F_ACCEPT) || req.handle ||
 	    !tel_is_zero(req.reserved, sizeof(req.reserved)))
 		return -EINVAL;
+	if (tel_user_writable(uarg, &req, sizeof(req)))
+		return -EFAULT;
 
 	down_read(&card->hw_rwsem);
 	ret = -ENODEV;
@@ -510,11 +527,14 @@ static int tel_call_info(struct tel_file *tf, void __user *uarg)
 	struct tel_card *card = tf->card;
 	struct tel_call_info info;
 	struct tel_call *call;
-	u32 handle;
 
-	if (get_user(handle, (u32 __user *)uarg))
+	if (copy_from_user(&info, uarg, sizeof(info)))
 		return -EFAULT;
-	call = tel_file_lookup(tf, handle);
+	/* only the handle is input */
+	if (!tel_is_zero((u8 *)&info + sizeof(info.handle),
+			 sizeof(info) - sizeof(info.handle)))
+		return -EINVAL;
+	call = tel_file_lookup(tf, info.handle);
 	if (!call)
 		return -ENOENT;
 	mutex_lock(&card->lock);
@@ -550,11 +570,13 @@ static int tel_ring_copy(void *ring, u32 pos, u8 __user *ubuf, u32 len,
 }
 
 /*
- * One attempt at moving audio.  Returns bytes moved, 0 at end of stream
- * (READ only), -EAGAIN when nothing can move now.  Caller holds
- * call->op_lock and hw_rwsem (read).
+ * One attempt at moving audio: the bytes are copied, but the ring index
+ * is not moved yet, so the caller can still back out (see
+ * tel_call_audio()).  Returns the bytes copied, 0 at end of stream (READ
+ * only), -EAGAIN when nothing can move now.  Caller holds call->op_lock
+ * and hw_rwsem (read).
  */
-static int tel_audio_once(struct tel_call *call, struct tel_call_audio *req,
+static int tel_audio_copy(struct tel_call *call, struct tel_call_audio *req,
 			  bool write)
 {
 	struct tel_card *card = call->card;
@@ -563,6 +585,7 @@ static int tel_audio_once(struct tel_call *call, struct tel_call_audio *req,
 	void *ring;
 	int ret;
 
+	lockdep_assert_held(&call->op_lock);
 	mutex_lock(&card->lock);
 	state = call->info.state;
 	tel_hw_read_ring(card, call);
@@ -590,9 +613,15 @@ static int tel_audio_once(struct tel_call *call, struct tel_call_audio *req,
 
 	ret = tel_ring_copy(ring, write ? call->pos.tx_head : call->pos.rx_tail,
 			    ubuf, n, !write);
-	if (ret)
-		return ret;
+	return ret ? ret : n;
+}
 
+/* The copied bytes are the caller's now: move the ring index. */
+static void tel_audio_commit(struct tel_call *call, u32 n, bool write)
+{
+	struct tel_card *card = call->card;
+
+	lockdep_assert_held(&call->op_lock);
 	mutex_lock(&card->lock);
 	if (write) {
 		call->pos.tx_head += n;
@@ -602,12 +631,19 @@ static int tel_audio_once(struct tel_call *call, struct tel_call_audio *req,
 		tel_hw_write_rx_tail(card, call);
 	}
 	mutex_unlock(&card->lock);
-	return n;
 }
 
+/*
+ * READ and WRITE.  A failed call changes nothing, also when the result
+ * cannot be copied back: the length is written to the caller's struct
+ * before the ring index moves, so an EFAULT there leaves the audio
+ * unread (READ) or unqueued (WRITE).  op_lock keeps every other reader
+ * and writer of the call out in between.
+ */
 static int tel_call_audio(struct tel_file *tf, void __user *uarg, bool write)
 {
 	struct tel_card *card = tf->card;
+	u32 __user *ulen = uarg + offsetof(struct tel_call_audio, len);
 	struct tel_call_audio req;
 	struct tel_call *call;
 	int ret, gen, slept_gen = 0;
@@ -626,7 +662,13 @@ static int tel_call_audio(struct tel_file *tf, void __user *uarg, bool write)
 		gen = atomic_read(&card->audio_gen);
 		down_read(&card->hw_rwsem);
 		mutex_lock(&call->op_lock);
-		ret = req.len ? tel_audio_once(call, &req, write) : 0;
+		ret = req.len ? tel_audio_copy(call, &req, write) : 0;
+		if (ret > 0) {
+			if (put_user(ret, ulen))
+				ret = -EFAULT;
+			else
+				tel_audio_commit(call, ret, write);
+		}
 		mutex_unlock(&call->op_lock);
 		up_read(&card->hw_rwsem);
 		if (ret > 0 && slept && !write)
@@ -645,9 +687,8 @@ static int tel_call_audio(struct tel_file *tf, void __user *uarg, bool write)
 	tel_call_put(call);
 	if (ret < 0)
 		return ret;
-	req.len = ret;
-	if (put_user(req.len, (u32 __user *)(uarg +
-					     offsetof(struct tel_call_audio, len))))
+	/* nothing moved (end of stream, or len 0): report 0 */
+	if (!ret && put_user(0, ulen))
 		return -EFAULT;
 	return 0;
 }

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * abi_test.c - the Common rules of Documentation/userspace-api.rst, for
+ * every ioctl: output and reserved fields must come in zero, and a failed
+ * ioctl changes nothing, also when its result cannot be copied back (the
+ * struct is readable but not writable).
+ *
+ * Card 0 of the VM, driven from the far end by the emulator.
+ */
+#include <sys/mman.h>
+
+#include "tel_test.h"
+#include "kselftest_harness.h"
+
+#define CARD	0
+
+/* A copy of @src in a page that can be read but not written. */
+static void *readonly_copy(const void *src, size_t len)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memcpy(p, src, len);
+	if (mprotect(p, 4096, PROT_READ)) {
+		munmap(p, 4096);
+		return NULL;
+	}
+	return p;
+}
+
+FIXTURE(abi) {
+	int fd;
+};
+
+FIXTURE_SETUP(abi)
+{
+	emu_cmd(NULL, 0, "far %d 0 answer 20", CARD);
+	emu_cmd(NULL, 0, "audio %d 0 pattern", CARD);
+	self->fd = tel_open_card(CARD);
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(abi)
+{
+	close(self->fd);
+}
+
+static uint32_t connect_call(struct __test_metadata *_metadata, int fd)
+{
+	uint32_t h = 0;
+
+	EXPECT_EQ(0, tel_alloc(fd, 0, "5551234", &h));
+	EXPECT_EQ(0, tel_wait_state(fd, h, TEL_CALL_CONNECTED, TEL_WAIT_MS));
+	return h;
+}
+
+TEST_F(abi, ioctl_magic_is_0xb9_and_old_one_is_enotty)
+{
+	struct tel_card_info info = { };
+	unsigned long old = _IOC(_IOC_READ | _IOC_WRITE, 0xB7, 0,
+				 sizeof(info));
+
+	EXPECT_EQ(0xB9, _IOC_TYPE(TEL_IOC_CARD_INFO));
+	EXPECT_EQ(-1, ioctl(self->fd, old, &info));
+	EXPECT_EQ(ENOTTY, errno);
+}
+
+TEST_F(abi, card_info_reports_abi_version_and_features)
+{
+	struct tel_card_info info = { };
+
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CARD_INFO, &info));
+	EXPECT_EQ(TEL_ABI_VERSION, info.abi_version);
+	EXPECT_EQ(0, info.flags);	/* not gone */
+	ksft_print_msg("abi_version %u features 0x%llx\n", info.abi_version,
+		       (unsigned long long)info.features);
+}
+
+/* Every field of tel_card_info is output: one byte set anywhere: EINVAL. */
+TEST_F(abi, card_info_any_input_byte_is_einval)
+{
+	struct tel_card_info info;
+	size_t i;
+
+	for (i = 0; i < sizeof(info); i++) {
+		memset(&info, 0, sizeof(info));
+		((uint8_t *)&info)[i] = 1;
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CARD_INFO, &info))
+			TH_LOG("byte %zu", i);
+		EXPECT_EQ(EINVAL, errno);
+		/* and nothing was written back */
+		EXPECT_EQ(1, ((uint8_t *)&info)[i]);
+	}
+}
+
+/* Only the handle of tel_call_info is input. */
+TEST_F(abi, call_info_any_input_byte_but_handle_is_einval)
+{
+	struct tel_call_info info;
+	uint32_t h;
+	size_t i;
+
+	ASSERT_EQ(0, tel_alloc(self->fd, 0, "100", &h));
+	for (i = sizeof(info.handle); i < sizeof(info); i++) {
+		memset(&info, 0, sizeof(info));
+		info.handle = h;
+		((uint8_t *)&info)[i] = 0x80;
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_INFO, &info))
+			TH_LOG("byte %zu", i);
+		EXPECT_EQ(EINVAL, errno);
+	}
+	EXPECT_EQ(0, tel_info(self->fd, h, &info));
+	EXPECT_EQ(h, info.handle);
+}
+
+/* ALLOC with a struct it cannot write back: the card is never told. */
+TEST_F(abi, alloc_readonly_struct_is_efault_and_card_never_told)
+{
+	struct tel_call_alloc req = { .channel = 0 }, *ro;
+	long dials = emu_num_stat(CARD, 0, "dials");
+
+	strcpy(req.number, "100");
+	ro = readonly_copy(&req, sizeof(req));
+	ASSERT_NE(NULL, ro);
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ALLOC, ro));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(dials, emu_num_stat(CARD, 0, "dials"));
+	EXPECT_EQ(0, emu_num_stat(CARD, 0, "hook"));
+	EXPECT_EQ(0, tel_sysfs_num(CARD, "calls"));
+	EXPECT_EQ(0, tel_sysfs_num(CARD, "dma_bytes"));
+	munmap(ro, 4096);
+}
+
+/* ANSWER with a struct it cannot write back: the offer stays offered. */
+TEST_F(abi, answer_readonly_struct_is_efault_and_offer_kept)
+{
+	struct tel_call_answer req = { .channel = 3 }, *ro;
+	struct tel_event ev;
+	long answers;
+
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer %d 3 4711", CARD));
+	ASSERT_EQ(0, tel_wait_event(self->fd, TEL_EVENT_OFFER, &ev,
+				    TEL_WAIT_MS));
+	answers = emu_num_stat(CARD, 3, "answers");
+	ro = readonly_copy(&req, sizeof(req));
+	ASSERT_NE(NULL, ro);
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ANSWER, ro));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(answers, emu_num_stat(CARD, 3, "answers"));
+	EXPECT_EQ(4, emu_num_stat(CARD, 3, "state"));	/* still offering */
+	EXPECT_EQ(0, tel_sysfs_num(CARD, "calls"));
+	/* the offer is still there for a good ANSWER */
+	EXPECT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_ANSWER, &req));
+	EXPECT_NE(0, req.handle);
+	munmap(ro, 4096);
+}
+
+/*
+ * READ with a struct it cannot write back: the bytes reach the buffer,
+ * but they are not consumed: the next READ returns the same bytes.
+ */
+TEST_F(abi, read_readonly_struct_is_efault_and_consumes_nothing)
+{
+	uint8_t failed[64], again[64];
+	struct tel_call_audio req, *ro;
+	struct tel_call_info info;
+	uint32_t h = connect_call(_metadata, self->fd);
+	uint64_t end = tel_test_now_ms() + TEL_WAIT_MS;
+
+	do {
+		ASSERT_EQ(0, tel_info(self->fd, h, &info));
+	} while (info.rx_pending < sizeof(failed) && tel_test_now_ms() < end);
+	ASSERT_LE(sizeof(failed), info.rx_pending);
+
+	memset(failed, 0, sizeof(failed));
+	req = (struct tel_call_audio){
+		.handle = h, .buf = (uintptr_t)failed, .len = sizeof(failed),
+	};
+	ro = readonly_copy(&req, sizeof(req));
+	ASSERT_NE(NULL, ro);
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_READ, ro));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(sizeof(failed), ro->len);	/* not written */
+
+	EXPECT_EQ((int)sizeof(again), tel_audio(self->fd, TEL_IOC_CALL_READ,
+						h, again, sizeof(again), 0));
+	EXPECT_EQ(0, memcmp(failed, again, sizeof(again)));
+	munmap(ro, 4096);
+}
+
+/* WRITE with a struct it cannot write back: nothing is queued. */
+TEST_F(abi, write_readonly_struct_is_efault_and_queues_nothing)
+{
+	struct tel_call_audio req, *ro;
+	struct tel_call_info info;
+	uint32_t h = connect_call(_metadata, self->fd);
+	uint8_t buf[256];
+
+	memset(buf, 0x55, sizeof(buf));
+	req = (struct tel_call_audio){
+		.handle = h, .buf = (uintptr_t)buf, .len = sizeof(buf),
+	};
+	ro = readonly_copy(&req, sizeof(req));
+	ASSERT_NE(NULL, ro);
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_WRITE, ro));
+	EXPECT_EQ(EFAULT, errno);
+	usleep(100 * 1000);	/* 100 frame ticks: room to send it */
+	EXPECT_EQ(0, emu_num_stat(CARD, 0, "far_rx_bytes"));
+	ASSERT_EQ(0, tel_info(self->fd, h, &info));
+	EXPECT_EQ(0, info.tx_frames);
+	/* a retry sends it exactly once */
+	EXPECT_EQ((int)sizeof(buf), tel_audio(self->fd, TEL_IOC_CALL_WRITE,
+					      h, buf, sizeof(buf), 0));
+	{
+		uint64_t end = tel_test_now_ms() + TEL_WAIT_MS;
+
+		while (emu_num_stat(CARD, 0, "far_rx_bytes") < (long)sizeof(buf) &&
+		       tel_test_now_ms() < end)
+			usleep(10 * 1000);
+	}
+	EXPECT_EQ((long)sizeof(buf), emu_num_stat(CARD, 0, "far_rx_bytes"));
+	munmap(ro, 4096);
+}
+
+TEST_HARNESS_MAIN
