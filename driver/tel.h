@@ -186,6 +186,7 @@ struct tel_perf {
  * @slab_bytes: slab memory held by its calls and their ring copies, as
  *	kmalloc() rounds it (under lock)
  * @perf: audio-path accounting (tel_perf.c)
+ * @card_errors: impossible values the card reported (tel_card_error())
  */
 struct tel_card {
 	struct device dev;
@@ -241,6 +242,7 @@ struct tel_card {
 
 	unsigned long slab_bytes;
 	struct tel_perf perf;
+	atomic_long_t card_errors;
 };
 
 /**
@@ -273,7 +275,9 @@ struct tel_ring_state {
  * @ring_is_dma: @ring came from dma_alloc_coherent
  * @pos: ring indices; rx_tail and tx_head are ours, the card's are
  *	copied here when the rings are unbound (under card->lock)
- * @hw: frame counters copied from the channel block when unbound
+ * @hw: the card's frame counters of this call, as last read and checked
+ *	(tel_call_sync_counters()); final once unbound
+ * @hw_ticks: TEL_STATUS_TICKS when @hw was last read
  * @info: the record returned by TEL_IOC_CALL_INFO (under card->lock);
  *	counters in it are filled at read time while bound
  * @owner_pid: the process that created the call (for /proc)
@@ -297,6 +301,7 @@ struct tel_call {
 	struct {
 		u32 rx_frames, tx_frames, rx_overruns, tx_underruns;
 	} hw;
+	u32 hw_ticks;
 	struct tel_call_info info;
 	struct pid *owner_pid;
 	kuid_t owner_uid;
@@ -355,11 +360,26 @@ void tel_card_unregister(struct tel_card *card);
 int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 		   struct tel_call *call, const char *digits);
 void tel_hw_events(struct tel_card *card);
-void tel_hw_read_ring(struct tel_card *card, struct tel_call *call);
-void tel_hw_write_rx_tail(struct tel_card *card, struct tel_call *call);
-void tel_hw_write_tx_head(struct tel_card *card, struct tel_call *call);
+__printf(3, 4)
+void tel_card_error(struct tel_card *card, bool fatal, const char *fmt, ...);
 void tel_card_shutdown(struct tel_card *card, enum tel_gone_reason why);
 void tel_card_fail(struct tel_card *card);
+
+/* tel_ring.c: a call's audio rings and the card's indices into them */
+bool tel_ring_rx_head_ok(const struct tel_ring_state *pos, u32 head);
+bool tel_ring_tx_tail_ok(const struct tel_ring_state *pos, u32 tail);
+int tel_ring_sync(struct tel_card *card, struct tel_call *call, bool rx,
+		  bool tx);
+u32 tel_ring_rx_fill(const struct tel_call *call);
+u32 tel_ring_tx_room(const struct tel_call *call);
+void tel_ring_read(const struct tel_call *call, void *dst, u32 len);
+int tel_ring_read_user(const struct tel_call *call, u8 __user *dst, u32 len);
+void tel_ring_write(struct tel_call *call, const void *src, u32 len);
+int tel_ring_write_user(struct tel_call *call, const u8 __user *src, u32 len);
+void tel_ring_rx_consume(struct tel_card *card, struct tel_call *call,
+			 u32 len, bool tell_card);
+void tel_ring_tx_commit(struct tel_card *card, struct tel_call *call, u32 len,
+			bool tell_card);
 
 /* tel_call.c: the call object and its state machine */
 struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
@@ -367,6 +387,8 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 void tel_call_put(struct tel_call *call);
 void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 			u32 mode);
+void tel_call_bind(struct tel_call *call);
+bool tel_call_on_card(const struct tel_call *call);
 void tel_call_unbind(struct tel_call *call);
 void tel_call_release_ring(struct tel_call *call);
 void tel_call_fill_info(struct tel_call *call, struct tel_call_info *info);
@@ -403,9 +425,6 @@ void tel_card_broadcast(struct tel_card *card, const struct tel_event *ev);
 long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
 int tel_file_drop(struct tel_file *tf, struct tel_call *call, u32 reason);
 
-/* Handles: cyclic ids from 1, never 0 (DRM GEM's rule). */
-#define TEL_HANDLE_LIMIT	XA_LIMIT(1, INT_MAX)
-
 /*
  * Ring arithmetic.  Indices run free (mod 2^32) and rings are a power of
  * two long, so fill = head - tail always, and a transfer of @len bytes at
@@ -415,6 +434,9 @@ static inline u32 tel_ring_first(u32 pos, u32 len)
 {
 	return min(len, TEL_RING_BYTES - (pos & (TEL_RING_BYTES - 1)));
 }
+
+/* Handles: cyclic ids from 1, never 0 (DRM GEM's rule). */
+#define TEL_HANDLE_LIMIT	XA_LIMIT(1, INT_MAX)
 
 static inline struct tel_card *to_tel_card(struct device *dev)
 {

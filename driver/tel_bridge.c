@@ -203,21 +203,20 @@ static bool tel_bridge_audio_on(struct tel_call *call)
 {
 	struct tel_card *card = call->card;
 	struct tel_channel *chan = &card->channels[call->channel];
-	void *tx = call->ring + TEL_RING_BYTES;
-	u32 prime = TEL_BRIDGE_PRIME_FRAMES * TEL_FRAME_BYTES;
+	u8 prime[TEL_BRIDGE_PRIME_FRAMES * TEL_FRAME_BYTES];
 
 	lockdep_assert_held(&card->lock);
-	if (chan->audio || !call->bound || !call->ring_is_dma || card->gone ||
-	    call->info.state != TEL_CALL_CONNECTED)
+	if (chan->audio || !call->ring_is_dma ||
+	    !tel_call_on_card(call) || call->info.state != TEL_CALL_CONNECTED)
 		return false;
 	/*
 	 * The card takes a frame every tick and we give one per tick from
 	 * the interrupt: a little silence ahead absorbs interrupt latency.
+	 * The tx ring is empty: this is the call's first audio.
 	 */
-	memset(tx + (call->pos.tx_head & (TEL_RING_BYTES - 1)),
-	       TEL_ULAW_SILENCE, prime);
-	call->pos.tx_head += prime;
-	tel_hw_write_tx_head(card, call);
+	memset(prime, TEL_ULAW_SILENCE, sizeof(prime));
+	tel_ring_write(call, prime, sizeof(prime));
+	tel_ring_tx_commit(card, call, sizeof(prime), true);
 	spin_lock_irq(&card->bridge_lock);
 	chan->audio = call;
 	spin_unlock_irq(&card->bridge_lock);
@@ -277,23 +276,14 @@ void tel_bridge_tick(struct tel_card *card)
 bool tel_bridge_rx(struct tel_card *card, u32 ch, u8 *frame)
 {
 	struct tel_call *call;
-	u32 head;
 
 	lockdep_assert_held(&card->bridge_lock);
 	call = card->channels[ch].audio;
-	if (!call)
+	if (!call || tel_ring_sync(card, call, true, false) ||
+	    tel_ring_rx_fill(call) < TEL_FRAME_BYTES)
 		return false;
-	head = tel_win_read(card, tel_ch_off(ch, TEL_CH_RX_HEAD));
-	rmb();	/* the frame was written before the index */
-	if (head - call->pos.rx_tail < TEL_FRAME_BYTES ||
-	    head - call->pos.rx_tail > TEL_RING_BYTES)
-		return false;
-	/* indices move by whole frames: a frame never wraps */
-	memcpy(frame, call->ring + (call->pos.rx_tail & (TEL_RING_BYTES - 1)),
-	       TEL_FRAME_BYTES);
-	call->pos.rx_tail += TEL_FRAME_BYTES;
-	mb();	/* done with the bytes before the card may reuse them */
-	tel_win_write(card, tel_ch_off(ch, TEL_CH_RX_TAIL), call->pos.rx_tail);
+	tel_ring_read(call, frame, TEL_FRAME_BYTES);
+	tel_ring_rx_consume(card, call, TEL_FRAME_BYTES, true);
 	return true;
 }
 EXPORT_SYMBOL_GPL(tel_bridge_rx);
@@ -310,21 +300,14 @@ EXPORT_SYMBOL_GPL(tel_bridge_rx);
 bool tel_bridge_tx(struct tel_card *card, u32 ch, const u8 *frame)
 {
 	struct tel_call *call;
-	u32 tail;
 
 	lockdep_assert_held(&card->bridge_lock);
 	call = card->channels[ch].audio;
-	if (!call)
+	if (!call || tel_ring_sync(card, call, false, true) ||
+	    tel_ring_tx_room(call) < TEL_FRAME_BYTES)
 		return false;
-	tail = tel_win_read(card, tel_ch_off(ch, TEL_CH_TX_TAIL));
-	if (call->pos.tx_head - tail > TEL_RING_BYTES - TEL_FRAME_BYTES)
-		return false;
-	memcpy(call->ring + TEL_RING_BYTES +
-	       (call->pos.tx_head & (TEL_RING_BYTES - 1)),
-	       frame, TEL_FRAME_BYTES);
-	call->pos.tx_head += TEL_FRAME_BYTES;
-	/* iowrite32 orders the frame before the index */
-	tel_win_write(card, tel_ch_off(ch, TEL_CH_TX_HEAD), call->pos.tx_head);
+	tel_ring_write(call, frame, TEL_FRAME_BYTES);
+	tel_ring_tx_commit(card, call, TEL_FRAME_BYTES, true);
 	return true;
 }
 EXPORT_SYMBOL_GPL(tel_bridge_tx);
@@ -611,14 +594,14 @@ int tel_bridge_offhook(struct tel_card *card, u32 ch, const char *number)
 		ret = -EALREADY;
 	} else if (call->info.state == TEL_CALL_OFFERING) {
 		op = TEL_OP_ANSWER;
-		call->bound = true;
+		tel_call_bind(call);
 	} else {
 		tel_bridge_recycle(call, TEL_DIR_OUTBOUND);
 		strscpy(call->info.called, number, sizeof(call->info.called));
 		call->info.state = TEL_CALL_DIALING;
 		op = TEL_OP_DIAL;
 		/* the card may write the rings as soon as it reads the command */
-		call->bound = true;
+		tel_call_bind(call);
 	}
 	mutex_unlock(&card->lock);
 

@@ -188,31 +188,86 @@ void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 }
 
 /**
+ * tel_call_bind() - the card may take the call's rings from now on
+ * @call: the call; the caller holds card->lock and is about to send the
+ *	DIAL or ANSWER that hands the rings over
+ *
+ * That command zeroes the card's indices and counters of the channel:
+ * ours start from zero with them.
+ */
+void tel_call_bind(struct tel_call *call)
+{
+	struct tel_card *card = call->card;
+
+	lockdep_assert_held(&card->lock);
+	memset(&call->pos, 0, sizeof(call->pos));
+	memset(&call->hw, 0, sizeof(call->hw));
+	call->hw_ticks = tel_win_read(card, TEL_STATUS_TICKS);
+	call->bound = true;
+}
+
+/* The card holds the call's rings: its indices and counters are live. */
+bool tel_call_on_card(const struct tel_call *call)
+{
+	lockdep_assert_held(&call->card->lock);
+	return call->bound && call->card->gone == TEL_ALIVE;
+}
+
+/*
+ * Read the card's frame counters of a bound call, checked: each only grows,
+ * by at most one per frame tick since the last good read (the card moves
+ * one frame each way per tick; the one more allows for the tick that had
+ * counted itself in TEL_STATUS_TICKS but not yet its frames then).  A
+ * counter that ran backwards or jumped keeps its last good value, and the
+ * ticks are counted from that read.  Caller holds card->lock.
+ */
+static void tel_call_sync_counters(struct tel_call *call)
+{
+	struct tel_card *card = call->card;
+	u32 *cnt[] = { &call->hw.rx_frames, &call->hw.tx_frames,
+		       &call->hw.rx_overruns, &call->hw.tx_underruns };
+	static const u32 reg[] = { TEL_CH_RX_FRAMES, TEL_CH_TX_FRAMES,
+				   TEL_CH_RX_OVERRUNS, TEL_CH_TX_UNDERRUNS };
+	u32 before = tel_win_read(card, TEL_STATUS_TICKS), v[4], ticks;
+	bool good = true;
+	int i;
+
+	lockdep_assert_held(&card->lock);
+	for (i = 0; i < ARRAY_SIZE(reg); i++)
+		v[i] = tel_win_read(card, tel_ch_off(call->channel, reg[i]));
+	/* read after the counters: bounds the ticks they may have seen */
+	ticks = tel_win_read(card, TEL_STATUS_TICKS) - call->hw_ticks;
+	for (i = 0; i < ARRAY_SIZE(reg); i++) {
+		if (v[i] - *cnt[i] <= ticks + 1) {
+			*cnt[i] = v[i];
+			continue;
+		}
+		tel_card_error(card, false, "counter %#x of channel %u: %u after %u in %u ticks",
+			       reg[i], call->channel, v[i], *cnt[i], ticks);
+		good = false;
+	}
+	if (good)
+		call->hw_ticks = before;
+}
+
+/**
  * tel_call_unbind() - the card no longer touches the call's rings
  * @call: the call; the caller holds card->lock and the card's window is
  *	still mapped
  *
- * Copies the card's side of the ring indices and the frame counters into
- * the call, where they stay for INFO and READ after the drop.
+ * Takes the card's last indices and counters (checked; after an
+ * impossible value the last good ones), where they stay for INFO and READ
+ * after the drop.
  */
 void tel_call_unbind(struct tel_call *call)
 {
 	struct tel_card *card = call->card;
-	u32 ch = call->channel;
 
 	lockdep_assert_held(&card->lock);
 	if (!call->bound)
 		return;
-	call->pos.rx_head = tel_win_read(card, tel_ch_off(ch, TEL_CH_RX_HEAD));
-	call->pos.tx_tail = tel_win_read(card, tel_ch_off(ch, TEL_CH_TX_TAIL));
-	call->hw.rx_frames = tel_win_read(card,
-					  tel_ch_off(ch, TEL_CH_RX_FRAMES));
-	call->hw.tx_frames = tel_win_read(card,
-					  tel_ch_off(ch, TEL_CH_TX_FRAMES));
-	call->hw.rx_overruns = tel_win_read(card,
-					    tel_ch_off(ch, TEL_CH_RX_OVERRUNS));
-	call->hw.tx_underruns = tel_win_read(card,
-					     tel_ch_off(ch, TEL_CH_TX_UNDERRUNS));
+	tel_ring_sync(card, call, true, true);
+	tel_call_sync_counters(call);
 	call->bound = false;
 	card->done.rx_frames += call->hw.rx_frames;
 	card->done.tx_frames += call->hw.tx_frames;
@@ -228,36 +283,26 @@ void tel_call_unbind(struct tel_call *call)
 void tel_call_fill_info(struct tel_call *call, struct tel_call_info *info)
 {
 	struct tel_card *card = call->card;
-	u32 rx_frames, tx_frames, rx_over, tx_under, rx_head;
+	/* the bridge's tick owns the indices of a call it moves audio for */
+	bool ticked = card->channels[call->channel].audio == call;
 	u64 end;
 
 	lockdep_assert_held(&card->lock);
-	*info = call->info;
-	if (call->bound && card->gone == TEL_ALIVE) {
-		u32 ch = call->channel;
-
-		rx_frames = tel_win_read(card, tel_ch_off(ch, TEL_CH_RX_FRAMES));
-		tx_frames = tel_win_read(card, tel_ch_off(ch, TEL_CH_TX_FRAMES));
-		rx_over = tel_win_read(card, tel_ch_off(ch, TEL_CH_RX_OVERRUNS));
-		tx_under = tel_win_read(card,
-					tel_ch_off(ch, TEL_CH_TX_UNDERRUNS));
-		rx_head = tel_win_read(card, tel_ch_off(ch, TEL_CH_RX_HEAD));
-	} else {
-		rx_frames = call->hw.rx_frames;
-		tx_frames = call->hw.tx_frames;
-		rx_over = call->hw.rx_overruns;
-		tx_under = call->hw.tx_underruns;
-		rx_head = call->pos.rx_head;
+	if (tel_call_on_card(call)) {
+		if (!ticked)
+			tel_ring_sync(card, call, true, false);
+		tel_call_sync_counters(call);
 	}
+	*info = call->info;
 	info->handle = call->handle;
-	info->rx_frames = rx_frames;
-	info->tx_frames = tx_frames;
-	info->rx_bytes = (u64)rx_frames * TEL_FRAME_BYTES;
-	info->tx_bytes = (u64)tx_frames * TEL_FRAME_BYTES;
-	info->rx_overruns = rx_over;
-	info->tx_underruns = tx_under;
+	info->rx_frames = call->hw.rx_frames;
+	info->tx_frames = call->hw.tx_frames;
+	info->rx_bytes = (u64)call->hw.rx_frames * TEL_FRAME_BYTES;
+	info->tx_bytes = (u64)call->hw.tx_frames * TEL_FRAME_BYTES;
+	info->rx_overruns = call->hw.rx_overruns;
+	info->tx_underruns = call->hw.tx_underruns;
 	info->dma_bytes = call->ring_is_dma ? TEL_CALL_DMA_BYTES : 0;
-	info->rx_pending = call->ring ? rx_head - call->pos.rx_tail : 0;
+	info->rx_pending = ticked ? 0 : tel_ring_rx_fill(call);
 
 	if (info->connect_ns) {
 		end = info->disconnect_ns ? info->disconnect_ns : tel_now_ns();

@@ -5,6 +5,7 @@
  *
  * The programming interface is in tel_regs.h and Documentation/card.rst.
  */
+#include <linux/ctype.h>
 #include <linux/dma-mapping.h>
 #include <linux/jiffies.h>
 #include <linux/pci.h>
@@ -19,7 +20,40 @@ module_param_named(cmd_timeout_ms, tel_cmd_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(cmd_timeout_ms,
 		 "ms to wait for the card to complete a command before it is declared failed (default 2000)");
 
-static int tel_cmd_errno(u32 status)
+static unsigned int tel_card_error_limit = 16;
+module_param_named(card_error_limit, tel_card_error_limit, uint, 0644);
+MODULE_PARM_DESC(card_error_limit,
+		 "impossible values a card may report before it is declared failed (default 16)");
+
+/**
+ * tel_card_error() - the card reported something impossible
+ * @card: the card
+ * @fatal: the driver can no longer trust what the card says about memory
+ *	(a ring or queue index): fail it now
+ * @fmt: what it was, for the log
+ *
+ * The value is never used: the caller drops it.  Every such value is
+ * counted in sysfs card_errors; the card is failed (every call
+ * DISCONNECTED, origin HARDWARE) when @fatal, or once it has reported
+ * card_error_limit of them.  Any context.
+ */
+void tel_card_error(struct tel_card *card, bool fatal, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+	long n = atomic_long_inc_return(&card->card_errors);
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	dev_err_ratelimited(&card->dev, "card error %ld: impossible %pV\n", n,
+			    &vaf);
+	va_end(args);
+	if (fatal || n >= READ_ONCE(tel_card_error_limit))
+		tel_card_fail(card);
+}
+
+static int tel_cmd_errno(struct tel_card *card, u32 status)
 {
 	switch (status) {
 	case TEL_CMDST_OK:
@@ -29,7 +63,14 @@ static int tel_cmd_errno(u32 status)
 	case TEL_CMDST_BADCHAN:
 	case TEL_CMDST_INVAL:
 		return -EINVAL;
+	case TEL_CMDST_BADADDR:
+		return -EIO;
 	default:
+		/*
+		 * Did it take the rings or not?  Nobody knows: the card is
+		 * cut off from memory before the caller frees them.
+		 */
+		tel_card_error(card, true, "command status %u", status);
 		return -EIO;
 	}
 }
@@ -88,19 +129,36 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 	if (!left) {
 		dev_err(&card->dev, "command %u on channel %u timed out\n",
 			op, channel);
-		/* cut it off from memory now: its rings may be freed soon */
-		tel_win_write(card, TEL_CTRL, 0);
-		pci_clear_master(card->pdev);
 		tel_card_fail(card);
 		ret = -ETIMEDOUT;
 	} else {
-		ret = tel_cmd_errno(tel_win_read(card, TEL_CMD_STATUS));
+		ret = tel_cmd_errno(card, tel_win_read(card, TEL_CMD_STATUS));
 	}
 	/* under cmd_lock: one command at a time */
 	card->perf.cmds++;
 	card->perf.cmd_ns += ktime_get_ns() - begin;
 	mutex_unlock(&card->cmd_lock);
 	return ret;
+}
+
+/* A disconnect cause as the card reports it: a TEL_DISC_* value, or 0. */
+static u32 tel_hw_cause(struct tel_card *card, u32 ch, u32 cause)
+{
+	switch (cause) {
+	case 0:
+		return TEL_DISC_UNKNOWN;
+	case TEL_DISC_NORMAL: case TEL_DISC_UNKNOWN: case TEL_DISC_REJECT:
+	case TEL_DISC_BUSY: case TEL_DISC_NOANSWER: case TEL_DISC_BADADDRESS:
+	case TEL_DISC_UNREACHABLE: case TEL_DISC_CONGESTION:
+	case TEL_DISC_INCOMPATIBLE: case TEL_DISC_UNAVAIL:
+	case TEL_DISC_NODIALTONE: case TEL_DISC_NUMBERCHANGED:
+	case TEL_DISC_OUTOFORDER: case TEL_DISC_TEMPFAILURE:
+	case TEL_DISC_BLOCKED: case TEL_DISC_CANCELLED:
+		return cause;
+	default:
+		tel_card_error(card, false, "cause %#x on channel %u", cause, ch);
+		return TEL_DISC_UNKNOWN;
+	}
 }
 
 static u32 tel_call_state_of(u32 chst)
@@ -139,7 +197,7 @@ static void tel_hw_channel_state(struct tel_card *card, u32 ch, u32 chst,
 			chan->offered = false;
 			ev.state = TEL_CALL_IDLE;
 			ev.origin = TEL_ORIGIN_REMOTE;
-			ev.disconnect_mode = cause;
+			ev.disconnect_mode = tel_hw_cause(card, ch, cause);
 			ev.timestamp_ns = now;
 			tel_card_broadcast(card, &ev);
 		}
@@ -151,7 +209,7 @@ static void tel_hw_channel_state(struct tel_card *card, u32 ch, u32 chst,
 	state = tel_call_state_of(chst);
 	if (state == TEL_CALL_DISCONNECTED)
 		tel_call_set_state(call, state, TEL_ORIGIN_REMOTE,
-				   cause ? cause : TEL_DISC_UNKNOWN);
+				   tel_hw_cause(card, ch, cause));
 	else if (state != TEL_CALL_OFFERING && state != TEL_CALL_DIALING)
 		tel_call_set_state(call, state, TEL_ORIGIN_NONE, 0);
 	/* a bridge call has no file to tell: its bridge is told instead */
@@ -204,10 +262,70 @@ static void tel_hw_resync(struct tel_card *card, u32 lost, u64 now)
 		u32 cause = tel_win_read(card, tel_ch_off(ch, TEL_CH_CAUSE));
 		struct tel_channel *chan = &card->channels[ch];
 
+		if (chst > TEL_CHST_MAX) {
+			tel_card_error(card, false, "state %u of channel %u",
+				       chst, ch);
+			continue;
+		}
 		if (chst == TEL_CHST_OFFERING && !chan->call && !chan->offered)
 			tel_hw_offer(card, ch, "", now);
 		else
 			tel_hw_channel_state(card, ch, chst, cause, now);
+	}
+}
+
+/*
+ * A calling number as the card wrote it: NUL terminated, printable, no
+ * blank (it is shown in /proc's whitespace-separated columns).  Anything
+ * else is replaced by "".
+ */
+static void tel_hw_number(struct tel_card *card, u32 ch, u32 off,
+			  char *number)
+{
+	size_t i, len;
+
+	memcpy_fromio(number, card->win + off, TEL_NUMBER_LEN);
+	len = strnlen(number, TEL_NUMBER_LEN);
+	for (i = 0; i < len && isgraph(number[i]); i++)
+		;
+	if (len < TEL_NUMBER_LEN && i == len)
+		return;
+	tel_card_error(card, false, "calling number on channel %u", ch);
+	number[0] = '\0';
+}
+
+/* One entry of the card's event queue at @off, checked field by field. */
+static void tel_hw_event(struct tel_card *card, u32 off, u64 now)
+{
+	u32 type = tel_win_read(card, off + TEL_EV_TYPE);
+	u32 ch = tel_win_read(card, off + TEL_EV_CHANNEL);
+	char number[TEL_NUMBER_LEN];
+	u32 chst;
+
+	lockdep_assert_held(&card->lock);
+	if (ch >= card->nr_channels) {
+		tel_card_error(card, false, "event %u for channel %u", type, ch);
+		return;
+	}
+	switch (type) {
+	case TEL_HWEV_STATE:
+		chst = tel_win_read(card, off + TEL_EV_STATE);
+		if (chst > TEL_CHST_MAX) {
+			tel_card_error(card, false, "state %u of channel %u",
+				       chst, ch);
+			return;
+		}
+		tel_hw_channel_state(card, ch, chst,
+				     tel_win_read(card, off + TEL_EV_CAUSE),
+				     now);
+		break;
+	case TEL_HWEV_OFFER:
+		tel_hw_number(card, ch, off + TEL_EV_NUMBER, number);
+		tel_hw_offer(card, ch, number, now);
+		break;
+	default:
+		tel_card_error(card, false, "event type %u", type);
+		break;
 	}
 }
 
@@ -220,7 +338,6 @@ static void tel_hw_resync(struct tel_card *card, u32 lost, u64 now)
  */
 void tel_hw_events(struct tel_card *card)
 {
-	char number[TEL_NUMBER_LEN];
 	u64 now = tel_now_ns();
 	u32 head, lost;
 
@@ -231,36 +348,27 @@ void tel_hw_events(struct tel_card *card)
 
 	head = tel_win_read(card, TEL_EVQ_HEAD);
 	if (head - card->evq_tail > TEL_EVQ_ENTRIES) {
-		dev_warn_ratelimited(&card->dev, "event queue head %u out of range\n",
-				     head);
-		card->evq_tail = head;
+		/* ahead by more than the queue, or behind what we took */
+		tel_card_error(card, true, "event queue head %u (tail %u)", head,
+			       card->evq_tail);
+		goto out;
 	}
 	rmb();	/* entries were written before the head */
 	while (card->evq_tail != head) {
 		u32 off = TEL_EVQ_BASE +
 			(card->evq_tail % TEL_EVQ_ENTRIES) * TEL_EVQ_ENTRY_SIZE;
-		u32 type = tel_win_read(card, off + TEL_EV_TYPE);
-		u32 ch = tel_win_read(card, off + TEL_EV_CHANNEL);
 
 		card->evq_tail++;
-		if (ch >= card->nr_channels)
-			continue;
-		if (type == TEL_HWEV_STATE) {
-			tel_hw_channel_state(card, ch,
-					     tel_win_read(card, off + TEL_EV_STATE),
-					     tel_win_read(card, off + TEL_EV_CAUSE),
-					     now);
-		} else if (type == TEL_HWEV_OFFER) {
-			memcpy_fromio(number, card->win + off + TEL_EV_NUMBER,
-				      sizeof(number));
-			number[sizeof(number) - 1] = '\0';
-			tel_hw_offer(card, ch, number, now);
-		}
+		tel_hw_event(card, off, now);
 	}
 	tel_win_write(card, TEL_CTRL_EVQ_TAIL, card->evq_tail);
 
 	lost = tel_win_read(card, TEL_STATUS_EVQ_LOST);
-	if (lost != card->evq_lost) {
+	if (lost - card->evq_lost > S32_MAX) {
+		tel_card_error(card, false, "lost event count %u (was %u)",
+			       lost, card->evq_lost);
+		card->evq_lost = lost;
+	} else if (lost != card->evq_lost) {
 		tel_hw_resync(card, lost - card->evq_lost, now);
 		card->evq_lost = lost;
 	}
@@ -351,38 +459,15 @@ void tel_card_shutdown(struct tel_card *card, enum tel_gone_reason why)
 		 why == TEL_GONE_REMOVED ? "removed" : "failed");
 }
 
-/* From any context that may hold hw_rwsem: shut down from a work item. */
+/*
+ * The card stopped answering, or can no longer be trusted.  Any context
+ * (also the tick interrupt), while the card is bound: no DMA and no
+ * interrupt from it from now on (its rings may be freed soon, and what
+ * it says of them is not believed), then the shutdown, from a work item.
+ */
 void tel_card_fail(struct tel_card *card)
 {
+	tel_win_write(card, TEL_CTRL, 0);
+	pci_clear_master(card->pdev);
 	schedule_work(&card->fail_work);
-}
-
-/* Ring index helpers for READ and WRITE.  Caller holds card->lock. */
-void tel_hw_read_ring(struct tel_card *card, struct tel_call *call)
-{
-	lockdep_assert_held(&card->lock);
-	if (!call->bound || card->gone)
-		return;
-	call->pos.rx_head = tel_win_read(card,
-					 tel_ch_off(call->channel, TEL_CH_RX_HEAD));
-	call->pos.tx_tail = tel_win_read(card,
-					 tel_ch_off(call->channel, TEL_CH_TX_TAIL));
-	rmb();	/* ring contents were written before the indices */
-}
-
-void tel_hw_write_rx_tail(struct tel_card *card, struct tel_call *call)
-{
-	lockdep_assert_held(&card->lock);
-	if (call->bound && !card->gone)
-		tel_win_write(card, tel_ch_off(call->channel, TEL_CH_RX_TAIL),
-			      call->pos.rx_tail);
-}
-
-void tel_hw_write_tx_head(struct tel_card *card, struct tel_call *call)
-{
-	lockdep_assert_held(&card->lock);
-	/* iowrite32 orders the ring writes before the index */
-	if (call->bound && !card->gone)
-		tel_win_write(card, tel_ch_off(call->channel, TEL_CH_TX_HEAD),
-			      call->pos.tx_head);
 }

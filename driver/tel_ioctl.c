@@ -183,7 +183,7 @@ static int tel_claim_channel(struct tel_card *card, struct tel_call *call,
 	call->channel = ch;
 	call->info.channel = ch;
 	/* the card may write the rings as soon as it reads the command */
-	call->bound = true;
+	tel_call_bind(call);
 	call->info.state = TEL_CALL_DIALING;
 	return 0;
 }
@@ -264,7 +264,7 @@ static int tel_call_do_answer(struct tel_card *card, struct tel_call *call)
 		mutex_unlock(&card->lock);
 		return -EBUSY;	/* the far end gave up meanwhile */
 	}
-	call->bound = true;
+	tel_call_bind(call);
 	mutex_unlock(&card->lock);
 
 	ret = tel_hw_command(card, TEL_OP_ANSWER, call->channel, 0, call, NULL);
@@ -547,34 +547,12 @@ static int tel_call_info(struct tel_file *tf, void __user *uarg)
 }
 
 /*
- * Copy between a ring and userspace.  Rings are a power of two long and
- * the indices run free, so a transfer is at most two pieces.
- */
-static int tel_ring_copy(void *ring, u32 pos, u8 __user *ubuf, u32 len,
-			 bool to_user)
-{
-	u32 off = pos & (TEL_RING_BYTES - 1);
-	u32 first = tel_ring_first(pos, len);
-	unsigned long left;
-
-	if (to_user) {
-		left = copy_to_user(ubuf, ring + off, first);
-		if (!left && len > first)
-			left = copy_to_user(ubuf + first, ring, len - first);
-	} else {
-		left = copy_from_user(ring + off, ubuf, first);
-		if (!left && len > first)
-			left = copy_from_user(ring, ubuf + first, len - first);
-	}
-	return left ? -EFAULT : 0;
-}
-
-/*
  * One attempt at moving audio: the bytes are copied, but the ring index
  * is not moved yet, so the caller can still back out (see
  * tel_call_audio()).  Returns the bytes copied, 0 at end of stream (READ
- * only), -EAGAIN when nothing can move now.  Caller holds call->op_lock
- * and hw_rwsem (read).
+ * only), -EAGAIN when nothing can move now, -EIO if the card reported an
+ * impossible ring index (it is being failed).  Caller holds call->op_lock
+ * and hw_rwsem (read), which keep the rings where they are.
  */
 static int tel_audio_copy(struct tel_call *call, struct tel_call_audio *req,
 			  bool write)
@@ -582,25 +560,25 @@ static int tel_audio_copy(struct tel_call *call, struct tel_call_audio *req,
 	struct tel_card *card = call->card;
 	u8 __user *ubuf = u64_to_user_ptr(req->buf);
 	u32 avail, n, state;
-	void *ring;
-	int ret;
+	int ret = 0;
 
 	lockdep_assert_held(&call->op_lock);
 	mutex_lock(&card->lock);
 	state = call->info.state;
-	tel_hw_read_ring(card, call);
+	if (tel_call_on_card(call))
+		ret = tel_ring_sync(card, call, !write, write);
 	mutex_unlock(&card->lock);
+	if (ret)
+		return ret;
 
 	if (write) {
 		if (card->gone)
 			return -ENODEV;
 		if (state != TEL_CALL_CONNECTED)
 			return -EPIPE;
-		avail = TEL_RING_BYTES - (call->pos.tx_head - call->pos.tx_tail);
-		ring = call->ring + TEL_RING_BYTES;
+		avail = tel_ring_tx_room(call);
 	} else {
-		avail = call->ring ? call->pos.rx_head - call->pos.rx_tail : 0;
-		ring = call->ring;
+		avail = tel_ring_rx_fill(call);
 	}
 	n = min(avail, req->len);
 	if (!n) {
@@ -611,8 +589,8 @@ static int tel_audio_copy(struct tel_call *call, struct tel_call_audio *req,
 		return -EAGAIN;
 	}
 
-	ret = tel_ring_copy(ring, write ? call->pos.tx_head : call->pos.rx_tail,
-			    ubuf, n, !write);
+	ret = write ? tel_ring_write_user(call, ubuf, n) :
+		      tel_ring_read_user(call, ubuf, n);
 	return ret ? ret : n;
 }
 
@@ -623,13 +601,10 @@ static void tel_audio_commit(struct tel_call *call, u32 n, bool write)
 
 	lockdep_assert_held(&call->op_lock);
 	mutex_lock(&card->lock);
-	if (write) {
-		call->pos.tx_head += n;
-		tel_hw_write_tx_head(card, call);
-	} else {
-		call->pos.rx_tail += n;
-		tel_hw_write_rx_tail(card, call);
-	}
+	if (write)
+		tel_ring_tx_commit(card, call, n, tel_call_on_card(call));
+	else
+		tel_ring_rx_consume(card, call, n, tel_call_on_card(call));
 	mutex_unlock(&card->lock);
 }
 

@@ -38,6 +38,32 @@ static void tel_ring_indices_wrap(struct kunit *test)
 			TEL_RING_BYTES - (tail & (TEL_RING_BYTES - 1)));
 }
 
+/* What the card may say of its indices: forwards, whole frames, in range. */
+static void tel_ring_card_indices(struct kunit *test)
+{
+	struct tel_ring_state pos = {
+		.rx_head = 0xfffffff0U, .rx_tail = 0xffffffe0U,
+		.tx_head = 0x20, .tx_tail = 0xfffffff8U,
+	};
+	u32 full = pos.rx_tail + TEL_RING_BYTES;
+
+	/* rx: 16 queued across the wrap; up to a full ring is fine */
+	KUNIT_EXPECT_TRUE(test, tel_ring_rx_head_ok(&pos, 0xfffffff0U));
+	KUNIT_EXPECT_TRUE(test, tel_ring_rx_head_ok(&pos, 0x8));
+	KUNIT_EXPECT_TRUE(test, tel_ring_rx_head_ok(&pos, full));
+	/* beyond the ring, backwards, or not a whole frame */
+	KUNIT_EXPECT_FALSE(test, tel_ring_rx_head_ok(&pos, full + 8));
+	KUNIT_EXPECT_FALSE(test, tel_ring_rx_head_ok(&pos, 60000));
+	KUNIT_EXPECT_FALSE(test, tel_ring_rx_head_ok(&pos, 0xffffffe8U));
+	KUNIT_EXPECT_FALSE(test, tel_ring_rx_head_ok(&pos, 0xfffffff4U));
+	/* tx: the tail may reach our head, not pass it, not go back */
+	KUNIT_EXPECT_TRUE(test, tel_ring_tx_tail_ok(&pos, 0xfffffff8U));
+	KUNIT_EXPECT_TRUE(test, tel_ring_tx_tail_ok(&pos, 0x20));
+	KUNIT_EXPECT_FALSE(test, tel_ring_tx_tail_ok(&pos, 0x28));
+	KUNIT_EXPECT_FALSE(test, tel_ring_tx_tail_ok(&pos, 0xfffffff0U));
+	KUNIT_EXPECT_FALSE(test, tel_ring_tx_tail_ok(&pos, 0x4));
+}
+
 /* ---- numbers ---- */
 
 static void tel_numbers(struct kunit *test)
@@ -240,6 +266,7 @@ static void tel_perf_stamps_wrap(struct kunit *test)
 static struct kunit_case tel_kunit_cases[] = {
 	KUNIT_CASE(tel_ring_first_piece),
 	KUNIT_CASE(tel_ring_indices_wrap),
+	KUNIT_CASE(tel_ring_card_indices),
 	KUNIT_CASE(tel_numbers),
 	KUNIT_CASE(tel_handles_cyclic),
 	KUNIT_CASE(tel_events_overflow_counted),

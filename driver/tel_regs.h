@@ -164,6 +164,7 @@
 #define TEL_CHST_CONNECTED	3
 #define TEL_CHST_OFFERING	4	/* inbound call ringing us */
 #define TEL_CHST_DISCONNECTED	5	/* far end cleared; still off hook */
+#define TEL_CHST_MAX		TEL_CHST_DISCONNECTED
 
 /* Disconnect causes: the values of enum tel_disconnect_mode in tel.h */
 

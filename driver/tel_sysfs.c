@@ -146,6 +146,14 @@ static ssize_t interrupts_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(interrupts);
 
+static ssize_t card_errors_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%ld\n",
+			  atomic_long_read(&to_tel_card(dev)->card_errors));
+}
+static DEVICE_ATTR_RO(card_errors);
+
 static ssize_t missed_ticks_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
@@ -176,6 +184,7 @@ static struct attribute *tel_card_attrs[] = {
 	&dev_attr_tx_underruns.attr,
 	&dev_attr_interrupts.attr,
 	&dev_attr_missed_ticks.attr,
+	&dev_attr_card_errors.attr,
 	NULL,
 };
 
@@ -216,8 +225,10 @@ static const char *tel_chst_name(u32 chst)
 		return "ringing";
 	case TEL_CHST_CONNECTED:
 		return "connected";
-	default:
+	case TEL_CHST_DISCONNECTED:
 		return "disconnected";
+	default:
+		return "unknown";	/* not a state: the card is wrong */
 	}
 }
 
