@@ -178,8 +178,20 @@ void card_raise(struct emu_card *c, unsigned int vector)
  * Queue one event.  Returns false if it was not queued (disabled or
  * full); the caller raises TEL_IRQ_EVENT, so a burst costs one irq.
  */
+static bool evq_push_raw(struct emu_card *c, uint32_t type, uint32_t chan,
+			 uint32_t state, uint32_t cause, const char *number,
+			 const uint8_t *raw);
+
 static bool evq_push(struct emu_card *c, uint32_t type, uint32_t chan,
 		     uint32_t state, uint32_t cause, const char *number)
+{
+	return evq_push_raw(c, type, chan, state, cause, number, NULL);
+}
+
+/* @raw: a raw number field (control: lie number), NUL or not */
+static bool evq_push_raw(struct emu_card *c, uint32_t type, uint32_t chan,
+			 uint32_t state, uint32_t cause, const char *number,
+			 const uint8_t *raw)
 {
 	uint32_t tail = win_load(c, TEL_CTRL_EVQ_TAIL);
 	uint8_t *e;
@@ -200,6 +212,8 @@ static bool evq_push(struct emu_card *c, uint32_t type, uint32_t chan,
 	*(uint32_t *)(e + TEL_EV_CAUSE) = htole32(cause);
 	if (number)
 		str_field(e + TEL_EV_NUMBER, number);
+	if (raw)
+		memcpy(e + TEL_EV_NUMBER, raw, TEL_DIGITS_LEN);
 	c->evq_head++;
 	win_store(c, TEL_EVQ_HEAD, c->evq_head);
 	return true;
@@ -214,6 +228,27 @@ bool card_emit(struct emu_card *c, uint32_t type, struct emu_chan *ch,
 	if (queued)
 		card_raise(c, TEL_IRQ_EVENT);
 	return queued;
+}
+
+/*
+ * control: lie.  An event with whatever fields the test asks for, and a
+ * raw 32-byte number field (no NUL needed).
+ */
+bool card_emit_raw(struct emu_card *c, uint32_t type, uint32_t chan,
+		   uint32_t state, uint32_t cause, const uint8_t *number)
+{
+	if (!evq_push_raw(c, type, chan, state, cause, NULL, number))
+		return false;
+	card_raise(c, TEL_IRQ_EVENT);
+	return true;
+}
+
+/* control: lie evq-ahead.  The head jumps over @n entries never written. */
+void card_evq_skip(struct emu_card *c, uint32_t n)
+{
+	c->evq_head += n;
+	win_store(c, TEL_EVQ_HEAD, c->evq_head);
+	card_raise(c, TEL_IRQ_EVENT);
 }
 
 /* control: fault evq-flood; one irq for the whole burst */
@@ -291,6 +326,7 @@ static uint32_t chan_bind(struct emu_card *c, struct emu_chan *ch)
 	ch->tx_addr = tx;
 	ch->ring_bytes = bytes;
 	ch->pattern_k = 0;
+	ch->rx_frozen = false;
 	crc_reset(&ch->far_rx);
 	crc_reset(&ch->far_tx);
 	ch_store(c, ch, TEL_CH_RING_BYTES, bytes);
@@ -397,6 +433,10 @@ void card_poll_mailbox(struct emu_card *c)
 		return;
 	}
 	st = card_exec(c);
+	if (c->lie_cmd_status) {
+		st = c->lie_cmd_status;	/* control: lie cmd-status, once */
+		c->lie_cmd_status = 0;
+	}
 	emu_dbg("card%u: seq %u op %u ch %u -> %u", c->index, seq,
 		win_load(c, TEL_CMD_OP), win_load(c, TEL_CMD_CHANNEL), st);
 	win_store(c, TEL_CMD_STATUS, st);

@@ -396,6 +396,76 @@ usage:
 	ctl_reply(r->cc, "err usage");
 }
 
+/*
+ * lie CARD CH WHAT [N]: the card reports something impossible, once, so
+ * that the driver's checks of everything it reads from the window can be
+ * tried (Documentation/card.rst, "Fault modes").
+ */
+static void cmd_lie(struct req *r)
+{
+	struct emu_card *c = r->card;
+	struct emu_chan *ch = r->ch;
+	const char *what = r->argv[3];
+	uint8_t raw[TEL_DIGITS_LEN];
+	unsigned int n = 0;
+	bool ok = true;
+
+	if (r->argc > 5 ||
+	    (r->argc == 5 && parse_index(r->argv[4], UINT32_MAX, &n))) {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	if (!strcmp(what, "rx-ahead")) {	/* RX_HEAD = RX_TAIL + N */
+		ch_store(c, ch, TEL_CH_RX_HEAD,
+			 ch_load(c, ch, TEL_CH_RX_TAIL) + n);
+	} else if (!strcmp(what, "rx-back")) {	/* RX_HEAD runs back by N */
+		ch->rx_frozen = true;	/* and stays there: no frame heals it */
+		ch_store(c, ch, TEL_CH_RX_HEAD,
+			 ch_load(c, ch, TEL_CH_RX_HEAD) - n);
+	} else if (!strcmp(what, "tx-ahead")) {	/* TX_TAIL = TX_HEAD + N */
+		ch_store(c, ch, TEL_CH_TX_TAIL,
+			 ch_load(c, ch, TEL_CH_TX_HEAD) + n);
+	} else if (!strcmp(what, "tx-back")) {	/* TX_TAIL runs back by N */
+		ch_store(c, ch, TEL_CH_TX_TAIL,
+			 ch_load(c, ch, TEL_CH_TX_TAIL) - n);
+	} else if (!strcmp(what, "counter")) {	/* RX_OVERRUNS jumps by N */
+		ch_store(c, ch, TEL_CH_RX_OVERRUNS,
+			 ch_load(c, ch, TEL_CH_RX_OVERRUNS) + n);
+	} else if (!strcmp(what, "state")) {	/* a state that is none */
+		ch_store(c, ch, TEL_CH_STATE, n);
+		ok = card_emit_raw(c, TEL_HWEV_STATE, ch->index, n, 0, NULL);
+	} else if (!strcmp(what, "event-channel")) {	/* channel nch + N */
+		ok = card_emit_raw(c, TEL_HWEV_STATE, c->nch + n, ch->state, 0,
+				   NULL);
+	} else if (!strcmp(what, "event-type")) {
+		ok = card_emit_raw(c, n, ch->index, ch->state, 0, NULL);
+	} else if (!strcmp(what, "cause")) {	/* far end clears, cause N */
+		if (ch->state != TEL_CHST_CONNECTED) {
+			ctl_reply(r->cc, "err state");
+			return;
+		}
+		far_clear(c, ch, n);
+	} else if (!strcmp(what, "number")) {	/* an offer, number unended */
+		if (ch->state != TEL_CHST_IDLE) {
+			ctl_reply(r->cc, "err busy");
+			return;
+		}
+		memset(raw, '7', sizeof(raw));
+		raw[3] = '\n';
+		chan_set_state(c, ch, TEL_CHST_OFFERING);
+		ok = card_emit_raw(c, TEL_HWEV_OFFER, ch->index, ch->state, 0,
+				   raw);
+	} else if (!strcmp(what, "evq-ahead")) {	/* head skips N entries */
+		card_evq_skip(c, n);
+	} else if (!strcmp(what, "cmd-status")) {	/* next command's status */
+		c->lie_cmd_status = n;
+	} else {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	ctl_reply(r->cc, ok ? "ok" : "err queue");
+}
+
 static void cmd_unplug(struct req *r)
 {
 	int err;
@@ -427,6 +497,7 @@ static const struct ctl_cmd {
 	{ "hangup", 4, true, true, cmd_hangup },
 	{ "offer", 4, true, true, cmd_offer },
 	{ "cancel", 3, true, true, cmd_cancel },
+	{ "lie", 4, true, true, cmd_lie },
 };
 
 static void ctl_dispatch(struct req *r)

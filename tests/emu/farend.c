@@ -242,6 +242,8 @@ static void far_put_rx(struct emu_card *c, struct emu_chan *ch,
 	uint32_t tail = ch_load(c, ch, TEL_CH_RX_TAIL);
 	uint32_t used = head - tail;
 
+	if (ch->rx_frozen)
+		return;
 	if (used > ch->ring_bytes || ch->ring_bytes - used < EMU_FRAME) {
 		ch_inc(c, ch, TEL_CH_RX_OVERRUNS);
 		return;

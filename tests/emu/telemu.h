@@ -88,6 +88,7 @@ struct emu_chan {
 	uint64_t tx_addr;
 	uint32_t ring_bytes;
 	uint32_t pattern_k;	/* next pattern byte index since connect */
+	bool rx_frozen;		/* control: lie rx-back: rx stops, to the next bind */
 
 	/* statistics (control: stats) */
 	uint64_t dials;
@@ -126,6 +127,7 @@ struct emu_card {
 	bool f_badaddr;
 	bool f_cmd_timeout;
 	bool f_stall;
+	uint32_t lie_cmd_status;	/* next command's status, 0: none */
 
 	uint64_t commands;
 	uint64_t doorbells;
@@ -182,6 +184,9 @@ void card_raise(struct emu_card *c, unsigned int vector);
 bool card_emit(struct emu_card *c, uint32_t type, struct emu_chan *ch,
 	       uint32_t cause, const char *number);
 void card_flood(struct emu_card *c, unsigned long n);
+bool card_emit_raw(struct emu_card *c, uint32_t type, uint32_t chan,
+		   uint32_t state, uint32_t cause, const uint8_t *number);
+void card_evq_skip(struct emu_card *c, uint32_t n);
 void chan_set_state(struct emu_card *c, struct emu_chan *ch, uint32_t state);
 void chan_unbind(struct emu_card *c, struct emu_chan *ch);
 
