@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * untrusted_test.c - the card lies (the emulator's "lie" command): ring
+ * indices beyond the ring or running backwards, an event queue head beyond
+ * the queue, events for channels or of types that don't exist, states out
+ * of range, a counter that jumps, an undocumented cause, command status or
+ * calling number.  Nothing impossible may become a length, an index or a
+ * state: each is counted in sysfs card_errors, and a card that lied about
+ * memory is failed the documented way (calls DISCONNECTED, origin
+ * HARDWARE).  On the debug kernel KASAN and UBSAN watch the same runs.
+ *
+ * Card 1 is the liar; after a test that failed it, the card is unbound
+ * and bound again, which is a fresh card (the driver resets it at probe).
+ * Card 0 must stay unharmed.
+ */
+#include <limits.h>
+#include <sys/mman.h>
+
+#include "tel_test.h"
+#include "kselftest_harness.h"
+
+#define LIAR	1
+
+static void card_state(char *buf, size_t len)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/class/tel/tel%d/state", LIAR);
+	if (tel_read_sysfs(path, buf, len))
+		buf[0] = '\0';
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/* Unbind the card from tel and bind it again: a fresh card. */
+static int rebind(void)
+{
+	char link[PATH_MAX], path[64], state[32];
+	const char *bdf;
+	uint64_t end;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/tel/tel%d/device", LIAR);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -1;
+	link[n] = '\0';
+	bdf = strrchr(link, '/');
+	bdf = bdf ? bdf + 1 : link;
+	if (write_file("/sys/bus/pci/drivers/tel/unbind", bdf) ||
+	    write_file("/sys/bus/pci/drivers/tel/bind", bdf))
+		return -1;
+	end = tel_test_now_ms() + TEL_WAIT_MS;
+	while (tel_test_now_ms() < end) {
+		card_state(state, sizeof(state));
+		fd = tel_open_card(LIAR);
+		if (fd >= 0) {
+			close(fd);
+			if (!strcmp(state, "running"))
+				return 0;
+		}
+		usleep(10 * 1000);
+	}
+	return -1;
+}
+
+static int lie(int ch, const char *what, long n)
+{
+	if (n < 0)
+		return emu_cmd(NULL, 0, "lie %d %d %s", LIAR, ch, what);
+	return emu_cmd(NULL, 0, "lie %d %d %s %ld", LIAR, ch, what, n);
+}
+
+FIXTURE(liar) {
+	int fd;
+	uint32_t h;		/* a CONNECTED call on channel 0 */
+	long errors;		/* card_errors before the lie */
+};
+
+FIXTURE_SETUP(liar)
+{
+	emu_cmd(NULL, 0, "far %d 0 answer 20", LIAR);
+	emu_cmd(NULL, 0, "audio %d 0 pattern", LIAR);
+	self->fd = tel_open_card(LIAR);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, tel_alloc(self->fd, 0, "100", &self->h));
+	ASSERT_EQ(0, tel_wait_state(self->fd, self->h, TEL_CALL_CONNECTED,
+				    TEL_WAIT_MS));
+	self->errors = tel_sysfs_num(LIAR, "card_errors");
+	ASSERT_LE(0, self->errors);
+}
+
+FIXTURE_TEARDOWN(liar)
+{
+	char state[32];
+
+	close(self->fd);
+	card_state(state, sizeof(state));
+	if (strcmp(state, "running"))
+		EXPECT_EQ(0, rebind());
+}
+
+/* The card was failed the documented way, and nothing leaked. */
+static void expect_failed(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(liar) *self)
+{
+	struct tel_call_info info;
+	struct tel_event ev;
+	char state[32];
+
+	EXPECT_EQ(0, tel_wait_event(self->fd, TEL_EVENT_CARD_GONE, &ev,
+				    TEL_WAIT_MS));
+	card_state(state, sizeof(state));
+	EXPECT_STREQ("failed", state);
+	EXPECT_LT(self->errors, tel_sysfs_num(LIAR, "card_errors"));
+	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
+	EXPECT_EQ(TEL_CALL_DISCONNECTED, info.state);
+	EXPECT_EQ(TEL_ORIGIN_HARDWARE, info.origin);
+	EXPECT_EQ(TEL_DISC_OUTOFORDER, info.disconnect_mode);
+	EXPECT_GE(2048, info.rx_pending);
+	EXPECT_EQ(0, info.dma_bytes);
+	EXPECT_EQ(0, tel_sysfs_num(LIAR, "dma_bytes"));
+	EXPECT_EQ(0, tel_drop(self->fd, self->h, 0));
+	EXPECT_EQ(0, tel_dealloc(self->fd, self->h));
+	EXPECT_EQ(0, tel_sysfs_num(LIAR, "calls"));
+}
+
+/* The card kept working; the lie was counted and nothing else changed. */
+static void expect_counted(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(liar) *self, long lies)
+{
+	uint64_t end = tel_test_now_ms() + TEL_WAIT_MS;
+	char state[32];
+
+	while (tel_sysfs_num(LIAR, "card_errors") < self->errors + lies &&
+	       tel_test_now_ms() < end)
+		usleep(2000);
+	EXPECT_EQ(self->errors + lies, tel_sysfs_num(LIAR, "card_errors"));
+	card_state(state, sizeof(state));
+	EXPECT_STREQ("running", state);
+}
+
+static void wait_rx_pending(struct __test_metadata *_metadata, int fd,
+			    uint32_t h, uint32_t want)
+{
+	uint64_t end = tel_test_now_ms() + TEL_WAIT_MS;
+	struct tel_call_info info;
+
+	do {
+		ASSERT_EQ(0, tel_info(fd, h, &info));
+	} while (info.rx_pending < want && tel_test_now_ms() < end);
+	ASSERT_LE(want, info.rx_pending);
+}
+
+/*
+ * The report that started this: an rx head 60,000 bytes ahead once made
+ * one READ return 60,016 bytes from the 2,048-byte ring.
+ */
+TEST_F(liar, rx_head_beyond_the_ring_fails_the_card)
+{
+	static uint8_t buf[65536];
+
+	wait_rx_pending(_metadata, self->fd, self->h, 16);
+	ASSERT_EQ(0, lie(0, "rx-ahead", 60000));
+	EXPECT_EQ(-1, tel_audio(self->fd, TEL_IOC_CALL_READ, self->h, buf,
+				sizeof(buf), 0));
+	EXPECT_EQ(EIO, errno);
+	expect_failed(_metadata, self);
+}
+
+/* The ring is full (the head stands still), then the head runs back. */
+TEST_F(liar, rx_head_running_backwards_fails_the_card)
+{
+	wait_rx_pending(_metadata, self->fd, self->h, 2048);
+	ASSERT_EQ(0, lie(0, "rx-back", 64));
+	wait_rx_pending(_metadata, self->fd, self->h, 0);  /* INFO reads it */
+	expect_failed(_metadata, self);
+}
+
+TEST_F(liar, tx_tail_past_our_head_fails_the_card)
+{
+	uint8_t buf[8] = { };
+
+	ASSERT_EQ(0, lie(0, "tx-ahead", 64));
+	EXPECT_EQ(-1, tel_audio(self->fd, TEL_IOC_CALL_WRITE, self->h, buf,
+				sizeof(buf), 0));
+	EXPECT_EQ(EIO, errno);
+	expect_failed(_metadata, self);
+}
+
+TEST_F(liar, tx_tail_running_backwards_fails_the_card)
+{
+	uint64_t end = tel_test_now_ms() + TEL_WAIT_MS;
+	struct tel_call_info info;
+	uint8_t buf[512] = { };
+
+	ASSERT_EQ(512, tel_audio(self->fd, TEL_IOC_CALL_WRITE, self->h, buf,
+				 sizeof(buf), 0));
+	do {
+		ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
+	} while (info.tx_frames < 64 && tel_test_now_ms() < end);
+	ASSERT_EQ(64, info.tx_frames);
+	/* this WRITE reads the tail: 512 */
+	ASSERT_EQ(8, tel_audio(self->fd, TEL_IOC_CALL_WRITE, self->h, buf, 8,
+			       0));
+	ASSERT_EQ(0, lie(0, "tx-back", 64));
+	EXPECT_EQ(-1, tel_audio(self->fd, TEL_IOC_CALL_WRITE, self->h, buf, 8,
+				0));
+	EXPECT_EQ(EIO, errno);
+	expect_failed(_metadata, self);
+}
+
+TEST_F(liar, event_queue_head_beyond_the_queue_fails_the_card)
+{
+	ASSERT_EQ(0, lie(0, "evq-ahead", 1000));
+	expect_failed(_metadata, self);
+}
+
+TEST_F(liar, event_for_a_channel_that_does_not_exist_is_counted)
+{
+	ASSERT_EQ(0, lie(0, "event-channel", 5));
+	expect_counted(_metadata, self, 1);
+	EXPECT_EQ(0, tel_wait_state(self->fd, self->h, TEL_CALL_CONNECTED,
+				    TEL_WAIT_MS));
+}
+
+TEST_F(liar, event_of_an_unknown_type_is_counted)
+{
+	ASSERT_EQ(0, lie(0, "event-type", 99));
+	expect_counted(_metadata, self, 1);
+	EXPECT_EQ(0, tel_wait_state(self->fd, self->h, TEL_CALL_CONNECTED,
+				    TEL_WAIT_MS));
+}
+
+TEST_F(liar, state_out_of_range_is_counted_and_changes_nothing)
+{
+	char path[64], buf[32];
+	struct tel_call_info info;
+
+	ASSERT_EQ(0, lie(0, "state", 42));
+	expect_counted(_metadata, self, 1);
+	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	snprintf(path, sizeof(path), "/sys/class/tel/tel%d/ch0/state", LIAR);
+	ASSERT_EQ(0, tel_read_sysfs(path, buf, sizeof(buf)));
+	EXPECT_STREQ("unknown", buf);
+}
+
+TEST_F(liar, counter_jump_is_counted_and_not_reported)
+{
+	struct tel_call_info info;
+
+	ASSERT_EQ(0, lie(0, "counter", 1000000));
+	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
+	EXPECT_GT(1000000, info.rx_overruns);
+	expect_counted(_metadata, self, 1);
+}
+
+TEST_F(liar, undocumented_cause_is_counted_as_unknown)
+{
+	struct tel_call_info info;
+
+	ASSERT_EQ(0, lie(0, "cause", 0x12345));
+	ASSERT_EQ(0, tel_wait_state(self->fd, self->h, TEL_CALL_DISCONNECTED,
+				    TEL_WAIT_MS));
+	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
+	EXPECT_EQ(TEL_ORIGIN_REMOTE, info.origin);
+	EXPECT_EQ(TEL_DISC_UNKNOWN, info.disconnect_mode);
+	expect_counted(_metadata, self, 1);
+}
+
+/*
+ * Did the card take the rings of a DIAL it answered with a status that
+ * does not exist?  Nobody knows: it is failed (cut off from memory)
+ * before the rings are freed.
+ */
+TEST_F(liar, undocumented_command_status_is_eio_and_fails_the_card)
+{
+	long calls = tel_sysfs_num(LIAR, "calls");
+	uint32_t h;
+
+	ASSERT_EQ(0, lie(0, "cmd-status", 77));
+	EXPECT_EQ(-1, tel_alloc(self->fd, 1, "101", &h));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(calls, tel_sysfs_num(LIAR, "calls"));
+	EXPECT_EQ(0, tel_sysfs_num(LIAR, "ch1/held"));
+	expect_failed(_metadata, self);
+}
+
+TEST_F(liar, calling_number_without_end_is_counted_and_dropped)
+{
+	struct tel_event ev;
+
+	ASSERT_EQ(0, lie(2, "number", -1));
+	ASSERT_EQ(0, tel_wait_event(self->fd, TEL_EVENT_OFFER, &ev,
+				    TEL_WAIT_MS));
+	EXPECT_EQ(2, ev.channel);
+	EXPECT_STREQ("", ev.number);
+	expect_counted(_metadata, self, 1);
+	EXPECT_EQ(0, emu_cmd(NULL, 0, "cancel %d 2", LIAR));
+}
+
+/* Lies that are only counted fail the card at card_error_limit. */
+TEST_F(liar, card_error_limit_fails_the_card)
+{
+	const char *param = "/sys/module/tel/parameters/card_error_limit";
+	char limit[32];
+
+	snprintf(limit, sizeof(limit), "%ld", self->errors + 2);
+	ASSERT_EQ(0, write_file(param, limit));
+	ASSERT_EQ(0, lie(0, "event-type", 98));
+	ASSERT_EQ(0, lie(0, "event-type", 97));
+	expect_failed(_metadata, self);
+	EXPECT_EQ(0, write_file(param, "16"));
+}
+
+TEST(other_card_unharmed)
+{
+	int fd = tel_open_card(0);
+	uint32_t h;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, tel_sysfs_num(0, "card_errors"));
+	ASSERT_EQ(0, tel_alloc(fd, 0, "100", &h));
+	EXPECT_EQ(0, tel_wait_state(fd, h, TEL_CALL_CONNECTED, TEL_WAIT_MS));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
