@@ -44,7 +44,7 @@ static struct tel_call *tel_file_lookup(struct tel_file *tf, u32 handle)
 	return call;
 }
 
-static int tel_card_info(struct tel_file *tf, void __user *uarg)
+static int tel_ioctl_card_info(struct tel_file *tf, void __user *uarg)
 {
 	struct tel_card *card = tf->card;
 	struct tel_card_info info;
@@ -188,7 +188,7 @@ static int tel_claim_channel(struct tel_card *card, struct tel_call *call,
 	return 0;
 }
 
-static int tel_call_alloc(struct tel_file *tf, void __user *uarg)
+static int tel_ioctl_alloc(struct tel_file *tf, void __user *uarg)
 {
 	struct tel_card *card = tf->card;
 	struct tel_call_alloc req;
@@ -297,7 +297,7 @@ static int tel_call_answer_accepted(struct tel_file *tf,
 	return ret;
 }
 
-static int tel_call_answer(struct tel_file *tf, void __user *uarg)
+static int tel_ioctl_answer(struct tel_file *tf, void __user *uarg)
 {
 	struct tel_card *card = tf->card;
 	struct tel_call_answer req;
@@ -418,6 +418,7 @@ int tel_file_drop(struct tel_file *tf, struct tel_call *call, u32 reason)
 	u32 state, origin, mode;
 	int ret = 0;
 
+	lockdep_assert_held(&card->hw_rwsem);
 	lockdep_assert_held(&call->op_lock);
 	mutex_lock(&card->lock);
 	state = call->info.state;
@@ -455,7 +456,7 @@ int tel_file_drop(struct tel_file *tf, struct tel_call *call, u32 reason)
 	return 0;
 }
 
-static int tel_call_drop(struct tel_file *tf, void __user *uarg)
+static int tel_ioctl_drop(struct tel_file *tf, void __user *uarg)
 {
 	struct tel_card *card = tf->card;
 	struct tel_call_drop req;
@@ -479,7 +480,7 @@ static int tel_call_drop(struct tel_file *tf, void __user *uarg)
 	return ret;
 }
 
-static int tel_call_dealloc(struct tel_file *tf, void __user *uarg)
+static int tel_ioctl_dealloc(struct tel_file *tf, void __user *uarg)
 {
 	struct tel_card *card = tf->card;
 	struct tel_call_dealloc req;
@@ -522,7 +523,7 @@ static int tel_call_dealloc(struct tel_file *tf, void __user *uarg)
 	return ret;
 }
 
-static int tel_call_info(struct tel_file *tf, void __user *uarg)
+static int tel_ioctl_info(struct tel_file *tf, void __user *uarg)
 {
 	struct tel_card *card = tf->card;
 	struct tel_call_info info;
@@ -549,7 +550,7 @@ static int tel_call_info(struct tel_file *tf, void __user *uarg)
 /*
  * One attempt at moving audio: the bytes are copied, but the ring index
  * is not moved yet, so the caller can still back out (see
- * tel_call_audio()).  Returns the bytes copied, 0 at end of stream (READ
+ * tel_ioctl_audio()).  Returns the bytes copied, 0 at end of stream (READ
  * only), -EAGAIN when nothing can move now, -EIO if the card reported an
  * impossible ring index (it is being failed).  Caller holds call->op_lock
  * and hw_rwsem (read), which keep the rings where they are.
@@ -562,6 +563,7 @@ static int tel_audio_copy(struct tel_call *call, struct tel_call_audio *req,
 	u32 avail, n, state;
 	int ret = 0;
 
+	lockdep_assert_held(&card->hw_rwsem);
 	lockdep_assert_held(&call->op_lock);
 	mutex_lock(&card->lock);
 	state = call->info.state;
@@ -615,7 +617,7 @@ static void tel_audio_commit(struct tel_call *call, u32 n, bool write)
  * unread (READ) or unqueued (WRITE).  op_lock keeps every other reader
  * and writer of the call out in between.
  */
-static int tel_call_audio(struct tel_file *tf, void __user *uarg, bool write)
+static int tel_ioctl_audio(struct tel_file *tf, void __user *uarg, bool write)
 {
 	struct tel_card *card = tf->card;
 	u32 __user *ulen = uarg + offsetof(struct tel_call_audio, len);
@@ -675,21 +677,21 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 
 	switch (cmd) {
 	case TEL_IOC_CARD_INFO:
-		return tel_card_info(tf, uarg);
+		return tel_ioctl_card_info(tf, uarg);
 	case TEL_IOC_CALL_ALLOC:
-		return tel_call_alloc(tf, uarg);
+		return tel_ioctl_alloc(tf, uarg);
 	case TEL_IOC_CALL_ANSWER:
-		return tel_call_answer(tf, uarg);
+		return tel_ioctl_answer(tf, uarg);
 	case TEL_IOC_CALL_DROP:
-		return tel_call_drop(tf, uarg);
+		return tel_ioctl_drop(tf, uarg);
 	case TEL_IOC_CALL_DEALLOC:
-		return tel_call_dealloc(tf, uarg);
+		return tel_ioctl_dealloc(tf, uarg);
 	case TEL_IOC_CALL_INFO:
-		return tel_call_info(tf, uarg);
+		return tel_ioctl_info(tf, uarg);
 	case TEL_IOC_CALL_READ:
-		return tel_call_audio(tf, uarg, false);
+		return tel_ioctl_audio(tf, uarg, false);
 	case TEL_IOC_CALL_WRITE:
-		return tel_call_audio(tf, uarg, true);
+		return tel_ioctl_audio(tf, uarg, true);
 	default:
 		return -ENOTTY;
 	}
