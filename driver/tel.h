@@ -22,17 +22,20 @@
  *    every call's rings out of DMA memory.
  *  - tel_call.op_lock: serialises the operations on one call (drop,
  *    answer, audio read and write) so that each sees a stable state.
- *  - tel_file.lock: the file's handle table and its dropped-call count.
+ *  - tel_file.lock: the file's handle table and its allocation cursor.
  *  - tel_card.cmd_lock: the command mailbox (one command at a time).
  *  - tel_card.evq_lock: the card's event queue consumer.
  *  - tel_card.lock: channel ownership, offers, every call's state and
- *    record, the list of calls and the list of open files, "gone".
+ *    record, the list of calls and the list of open files, each file's
+ *    dropped-call count, "gone".
  *  - tel_card.bridge_lock (spinlock, taken in the tick interrupt): what
  *    the bridge's tick path may touch (tel_channel.audio, the bridge ops).
  *  - tel_file.ev_lock (spinlock): the file's event fifo.
  *
  * tel_bridge.c's tel_bridge_mutex (bridge registration, card attach and
- * detach) comes before all of these.
+ * detach) comes before all of these, and tel_cards_lock (the list of
+ * cards) before every card's lock.  tel_file.read_lock (one event reader
+ * at a time) is taken on its own, with only tel_file.ev_lock inside.
  */
 #ifndef TEL_H
 #define TEL_H
@@ -140,7 +143,9 @@ struct tel_perf {
  * struct tel_card - a bound card, alive until its last file closes
  * @dev: class device /sys/class/tel/telN; its refcount is the card's
  * @cdev: /dev/telN
- * @pdev: the PCI function; NULL after removal (under hw_rwsem)
+ * @pdev: the PCI function; set at probe and never cleared: after removal
+ *	it is only used by paths that first check @gone (release of DMA
+ *	memory happens before removal completes)
  * @regs: BAR0 mapping (doorbell)
  * @win: BAR2 mapping, the card's memory window
  * @index: N of telN

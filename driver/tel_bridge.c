@@ -499,6 +499,7 @@ static void tel_bridge_hangup(struct tel_card *card, struct tel_call *call)
 	bool bound;
 	int ret = -ENODEV;
 
+	lockdep_assert_held(&card->hw_rwsem);
 	lockdep_assert_held(&call->op_lock);
 	mutex_lock(&card->lock);
 	tel_bridge_audio_off(call);

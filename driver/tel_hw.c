@@ -191,6 +191,7 @@ static void tel_hw_channel_state(struct tel_card *card, u32 ch, u32 chst,
 	struct tel_event ev = { .type = TEL_EVENT_STATE, .channel = ch };
 	u32 state;
 
+	lockdep_assert_held(&card->lock);
 	if (!call) {
 		/* the far end gave up an offer nobody took */
 		if (chst == TEL_CHST_IDLE && chan->offered) {
@@ -228,6 +229,7 @@ static void tel_hw_offer(struct tel_card *card, u32 ch, const char *number,
 		.timestamp_ns = now,
 	};
 
+	lockdep_assert_held(&card->lock);
 	/*
 	 * The card offers only channels it sees idle: a channel held by
 	 * a /dev/telN call is not, one the bridge holds on hook is (and
@@ -389,6 +391,7 @@ static void tel_call_migrate_ring(struct tel_call *call)
 	struct tel_card *card = call->card;
 	void *copy;
 
+	lockdep_assert_held(&card->lock);
 	if (!call->ring_is_dma)
 		return;
 	copy = tel_should_fail() ? NULL :
