@@ -92,7 +92,7 @@ struct tel_channel {
 	struct tel_call *audio;
 };
 
-/* Audio-path accounting, per card: see tel_perf.c. */
+/* Audio-path accounting, per card: see tel_debugfs.c. */
 #define TEL_PERF_STAMPS		8
 #define TEL_PERF_BUCKETS	80		/* 0..4 ms */
 #define TEL_PERF_BUCKET_NS	50000
@@ -190,7 +190,7 @@ struct tel_perf {
  *	tel_bridge_mutex)
  * @slab_bytes: slab memory held by its calls and their ring copies, as
  *	kmalloc() rounds it (under lock)
- * @perf: audio-path accounting (tel_perf.c)
+ * @perf: audio-path accounting (tel_debugfs.c)
  * @card_errors: impossible values the card reported (tel_card_error())
  */
 struct tel_card {
@@ -408,13 +408,10 @@ int tel_proc_init(void);
 void tel_proc_exit(void);
 const char *tel_state_name(u32 state);
 
-/* tel_fault.c: allocation fault points (debugfs tel/fail_alloc) */
+/* tel_debugfs.c: fault points (tel/fail_alloc), audio-path cost (telN/perf) */
 bool tel_should_fail(void);
-void tel_fault_init(void);
-void tel_fault_exit(void);
-struct dentry *tel_debugfs_root(void);
-
-/* tel_perf.c: debugfs tel/telN/perf */
+void tel_debugfs_init(void);
+void tel_debugfs_exit(void);
 u64 tel_perf_tick_begin(struct tel_card *card, u32 gen);
 void tel_perf_tick_end(struct tel_card *card, u64 begin);
 void tel_perf_wake(struct tel_card *card, u32 gen);

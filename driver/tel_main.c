@@ -107,14 +107,14 @@ static int __init tel_init(void)
 	ret = tel_proc_init();
 	if (ret)
 		goto err_unregister_class;
-	tel_fault_init();
+	tel_debugfs_init();
 	ret = pci_register_driver(&tel_pci_driver);
 	if (ret)
 		goto err_proc_exit;
 	return 0;
 
 err_proc_exit:
-	tel_fault_exit();
+	tel_debugfs_exit();
 	tel_proc_exit();
 err_unregister_class:
 	class_unregister(&tel_class);
@@ -126,7 +126,7 @@ err_unregister_chrdev:
 static void __exit tel_exit(void)
 {
 	pci_unregister_driver(&tel_pci_driver);
-	tel_fault_exit();
+	tel_debugfs_exit();
 	tel_proc_exit();
 	class_unregister(&tel_class);
 	unregister_chrdev_region(tel_devt, TEL_MAX_CARDS);

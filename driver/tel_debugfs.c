@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tel_perf.c - what the audio path costs, for benchmarks and operators
+ * tel_debugfs.c - /sys/kernel/debug/tel/ (root only): the driver's own
+ * fault points, and what the audio path costs
  *
- * /sys/kernel/debug/tel/telN/perf (root only) counts, per card:
+ * tel/fail_alloc: Debian's kernels have no fault injection (no FAILSLAB,
+ * no FAIL_PAGE_ALLOC), yet every allocation on the call path must be
+ * shown to fail cleanly there too.  It is a countdown: write N and the
+ * Nth allocation from then on fails as if the memory were not there; 0
+ * turns it off.
+ *
+ * tel/telN/perf counts, per card:
  *   - the tick interrupt: how many ran, how many frame ticks they
  *     covered, and the time spent in the handler (total and worst), with
  *     ktime_get_ns() at its entry and exit;
@@ -18,12 +25,36 @@
  * snapshots, nothing resets.  The figures and how they are used are in
  * Documentation/performance.rst.
  */
+#include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
 #include "tel.h"
+
+static atomic_t tel_fail_alloc = ATOMIC_INIT(0);
+static struct dentry *tel_debugfs;
+
+/* Should this allocation fail?  Counts down only while armed. */
+bool tel_should_fail(void)
+{
+	return atomic_dec_if_positive(&tel_fail_alloc) == 0;
+}
+
+void tel_debugfs_init(void)
+{
+	tel_debugfs = debugfs_create_dir("tel", NULL);
+	debugfs_create_atomic_t("fail_alloc", 0600, tel_debugfs,
+				&tel_fail_alloc);
+}
+
+void tel_debugfs_exit(void)
+{
+	debugfs_remove_recursive(tel_debugfs);
+}
+
+/* ---- tel/telN/perf ---- */
 
 /*
  * Called at the entry of the tick interrupt, before readers are woken;
@@ -133,7 +164,7 @@ void tel_perf_card_add(struct tel_card *card)
 {
 	card->perf.last_ticks = tel_win_read(card, TEL_STATUS_TICKS);
 	card->perf.dir = debugfs_create_dir(dev_name(&card->dev),
-					    tel_debugfs_root());
+					    tel_debugfs);
 	debugfs_create_file("perf", 0400, card->perf.dir, card,
 			    &tel_perf_fops);
 }
