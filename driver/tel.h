@@ -65,7 +65,45 @@
 
 struct pci_dev;
 struct tel_bridge_ops;
+struct tel_call;
 struct tel_file;
+struct tel_owner;
+
+/**
+ * struct tel_owner_ops - what the call core tells an owner of calls
+ * @state: one of its calls changed state (tel_call_set_state()), at
+ *	@now.  Under card->lock.
+ * @offered: the card offers an inbound call on a channel that one of its
+ *	calls holds (a bridge line on hook).  Return true if the call takes
+ *	it (it then rings), false to leave it.  Under card->lock.  NULL: an
+ *	owner whose calls never take offers.
+ * @card_event: an event for every owner of the card: TEL_EVENT_OFFER on
+ *	a free channel, the withdrawal of an offer nobody took,
+ *	TEL_EVENT_OVERFLOW, and TEL_EVENT_CARD_GONE, last of all, after
+ *	every call of the card went DISCONNECTED.  Under card->lock.
+ *
+ * Every callback may take spinlocks and must not sleep on anything the
+ * call core holds, nor call back into it except tel_call_set_state().
+ */
+struct tel_owner_ops {
+	void (*state)(struct tel_owner *owner, struct tel_call *call, u64 now);
+	bool (*offered)(struct tel_owner *owner, struct tel_call *call,
+			const char *number);
+	void (*card_event)(struct tel_owner *owner, const struct tel_event *ev);
+};
+
+/**
+ * struct tel_owner - an owner of calls: an open file, the DAHDI bridge
+ * @ops: its callbacks
+ * @name: who it is, for sysfs chM/holder and /proc ("call" for a file,
+ *	the bridge's name)
+ * @node: in tel_card.owners (under card->lock)
+ */
+struct tel_owner {
+	const struct tel_owner_ops *ops;
+	const char *name;
+	struct list_head node;
+};
 
 /* Why a card stopped: recorded for the log and sysfs. */
 enum tel_gone_reason {
@@ -168,7 +206,8 @@ struct tel_perf {
  * @lock: see the lock list at the top of this file
  * @channels: [nr_channels]
  * @calls: every call of this card that still exists (under lock)
- * @files: every open file of this card (under lock)
+ * @owners: every owner of calls on this card: its open files, and the
+ *	bridge while attached (under lock)
  * @fail_work: shuts a failed card down outside the context that saw it
  * @watchdog: checks the heartbeat (TEL_STATUS_TICKS)
  * @last_ticks: heartbeat at the previous watchdog run
@@ -186,6 +225,7 @@ struct tel_perf {
  *	under lock and bridge_lock, read under either)
  * @bridge_priv: its cookie for this card (as @bridge_ops)
  * @bridge_ticks: TEL_STATUS_TICKS at the last tick interrupt (bridge_lock)
+ * @bridge_owner: the bridge as the owner of the calls it holds
  * @bridge_removed: the card is being removed: attach no bridge (under
  *	tel_bridge_mutex)
  * @slab_bytes: slab memory held by its calls and their ring copies, as
@@ -223,7 +263,7 @@ struct tel_card {
 	struct mutex lock;		/* channels, calls, states */
 	struct tel_channel *channels;
 	struct list_head calls;
-	struct list_head files;
+	struct list_head owners;
 
 	struct work_struct fail_work;
 	struct delayed_work watchdog;
@@ -243,6 +283,7 @@ struct tel_card {
 	const struct tel_bridge_ops *bridge_ops;
 	void *bridge_priv;
 	u32 bridge_ticks;
+	struct tel_owner bridge_owner;
 	bool bridge_removed;
 
 	unsigned long slab_bytes;
@@ -267,8 +308,9 @@ struct tel_ring_state {
 /**
  * struct tel_call - a call; see the contract in Documentation/
  * @ref: handle table + ioctls in flight
- * @card: the card (the owner file keeps it alive)
- * @file: the owner; cleared when the file is released
+ * @card: the card (the owner keeps it alive)
+ * @owner: who owns it: a file, or the bridge (under card->lock; NULL once
+ *	the owner let go: released, or a call abandoned)
  * @node: in card->calls (under card->lock)
  * @handle: the owner's handle for it
  * @channel: channel on the card
@@ -287,13 +329,11 @@ struct tel_ring_state {
  *	counters in it are filled at read time while bound
  * @owner_pid: the process that created the call (for /proc)
  * @owner_uid: the user of the file that owns it: may see its numbers
- * @bridge: a bridge call (tel_bridge.c): no owner file, held by the bridge
- *	module from its claim of the channel to its release
  */
 struct tel_call {
 	struct kref ref;
 	struct tel_card *card;
-	struct tel_file *file;
+	struct tel_owner *owner;
 	struct list_head node;
 	u32 handle;
 	u32 channel;
@@ -310,17 +350,16 @@ struct tel_call {
 	struct tel_call_info info;
 	struct pid *owner_pid;
 	kuid_t owner_uid;
-	bool bridge;
 };
 
 /**
  * struct tel_file - one open /dev/telN
  * @card: the card, referenced for the file's lifetime
+ * @owner: the file as the owner of its calls (in card->owners)
  * @lock: guards @calls and @next_handle
  * @calls: handle -> struct tel_call
  * @next_handle: cyclic allocation cursor
  * @nr_dropped: calls in IDLE awaiting DEALLOC (under card->lock)
- * @node: in card->files (under card->lock)
  * @ev_lock: guards @events, @ev_lost, @ev_seq
  * @events: queued events
  * @ev_lost: events lost since the last OVERFLOW record was queued
@@ -334,11 +373,11 @@ struct tel_call {
  */
 struct tel_file {
 	struct tel_card *card;
+	struct tel_owner owner;
 	struct mutex lock;		/* calls, next_handle */
 	struct xarray calls;
 	u32 next_handle;
 	unsigned int nr_dropped;
-	struct list_head node;
 	spinlock_t ev_lock;		/* events, ev_lost, ev_seq */
 	DECLARE_KFIFO(events, struct tel_event, TEL_FILE_EVENTS);
 	u32 ev_lost;
@@ -356,10 +395,26 @@ extern const struct attribute_group *tel_card_groups[];
 
 extern struct pci_driver tel_pci_driver;
 
-/* tel_main.c */
-void tel_card_init_device(struct tel_card *card, struct device *parent);
+/* tel_card.c: a card's life */
+int tel_cards_init(void);
+void tel_cards_exit(void);
+struct tel_card *tel_card_alloc(struct pci_dev *pdev);
 int tel_card_register(struct tel_card *card);
 void tel_card_unregister(struct tel_card *card);
+int tel_card_start(struct tel_card *card);
+void tel_card_stop(struct tel_card *card);
+void tel_card_added(struct tel_card *card);
+void tel_card_removing(struct tel_card *card);
+void tel_card_tick(struct tel_card *card);
+void tel_card_shutdown(struct tel_card *card, enum tel_gone_reason why);
+void tel_card_fail(struct tel_card *card);
+void tel_card_broadcast(struct tel_card *card, const struct tel_event *ev);
+
+/* tel_bridge.c: tel.ko's side of the bridge (tel_bridge.h is its API) */
+void tel_bridge_card_init(struct tel_card *card);
+void tel_bridge_card_added(struct tel_card *card);
+void tel_bridge_card_removed(struct tel_card *card);
+void tel_bridge_tick(struct tel_card *card);
 
 /* tel_hw.c: the card's mailbox, event queue and heartbeat */
 int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
@@ -367,8 +422,6 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 void tel_hw_events(struct tel_card *card);
 __printf(3, 4)
 void tel_card_error(struct tel_card *card, bool fatal, const char *fmt, ...);
-void tel_card_shutdown(struct tel_card *card, enum tel_gone_reason why);
-void tel_card_fail(struct tel_card *card);
 
 /* tel_ring.c: a call's audio rings and the card's indices into them */
 bool tel_ring_rx_head_ok(const struct tel_ring_state *pos, u32 head);
@@ -390,8 +443,13 @@ void tel_ring_tx_commit(struct tel_card *card, struct tel_call *call, u32 len,
 struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 				 u32 direction);
 void tel_call_put(struct tel_call *call);
+void tel_call_begin(struct tel_call *call, u32 state);
 void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 			u32 mode);
+bool tel_call_offered(struct tel_call *call, const char *number);
+int tel_call_dial(struct tel_call *call, const char *number);
+int tel_call_answer(struct tel_call *call);
+int tel_call_hangup(struct tel_call *call, u32 mode);
 void tel_call_bind(struct tel_call *call);
 bool tel_call_on_card(const struct tel_call *call);
 void tel_call_unbind(struct tel_call *call);
@@ -419,13 +477,19 @@ long tel_perf_slab_size(size_t size);
 void tel_perf_card_add(struct tel_card *card);
 void tel_perf_card_remove(struct tel_card *card);
 
-/* tel_events.c: per-file event queues */
+/* tel_file.c: an open /dev/telN, its handle table and event queue */
+extern const struct tel_owner_ops tel_file_owner_ops;
+struct tel_call *tel_file_lookup(struct tel_file *tf, u32 handle);
+int tel_file_reserve(struct tel_file *tf, struct tel_call *call);
+void tel_file_publish(struct tel_file *tf, struct tel_call *call);
+void tel_file_abandon(struct tel_file *tf, struct tel_call *call);
+int tel_file_check_quota(struct tel_file *tf);
+int tel_file_drop(struct tel_file *tf, struct tel_call *call, u32 reason);
+int tel_file_forget(struct tel_file *tf, struct tel_call *call);
 void tel_file_event(struct tel_file *file, const struct tel_event *ev);
-void tel_card_broadcast(struct tel_card *card, const struct tel_event *ev);
 
 /* tel_ioctl.c */
 long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
-int tel_file_drop(struct tel_file *tf, struct tel_call *call, u32 reason);
 
 /*
  * Ring arithmetic.  Indices run free (mod 2^32) and rings are a power of

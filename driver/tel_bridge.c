@@ -4,7 +4,8 @@
  * module (tel_dahdi.ko): bridge calls and the frame clock.
  *
  * A channel the bridge holds is held by a bridge call: a struct tel_call
- * with no owner file (call->bridge set), created by tel_bridge_claim() and
+ * whose owner is the card's bridge_owner (the bridge as the call core's
+ * owner of calls, like an open file), created by tel_bridge_claim() and
  * kept on the channel (card->channels[ch].call) until tel_bridge_release().
  * Each time the bridge goes off hook the same call object is reused for a
  * new call (its record restarts); the DMA rings are the call's, exactly as
@@ -66,6 +67,8 @@ static void tel_bridge_attach(struct tel_card *card,
 	}
 	get_device(&card->dev);
 	mutex_lock(&card->lock);
+	card->bridge_owner.name = ops->name;
+	list_add_tail(&card->bridge_owner.node, &card->owners);
 	spin_lock_irq(&card->bridge_lock);
 	card->bridge_priv = priv;
 	card->bridge_ops = ops;
@@ -98,6 +101,8 @@ static void tel_bridge_detach(struct tel_card *card)
 	card->bridge_ops = NULL;
 	card->bridge_priv = NULL;
 	spin_unlock_irq(&card->bridge_lock);
+	if (ops)
+		list_del_init(&card->bridge_owner.node);
 	if (ops && !card->gone)
 		tel_win_write(card, TEL_CTRL, TEL_CTRL_ENABLE);
 	mutex_unlock(&card->lock);
@@ -341,12 +346,12 @@ static void tel_bridge_recycle(struct tel_call *call, u32 direction)
 	memset(&call->hw, 0, sizeof(call->hw));
 }
 
-/**
- * tel_bridge_state() - a card event changed a bridge call's state
- * @call: the bridge call; the caller (tel_hw_channel_state()) holds
- *	card->lock
+/*
+ * A bridge call changed state: the bridge's half of the call core's owner
+ * interface (a file's is in tel_file.c).  card->lock held.
  */
-void tel_bridge_state(struct tel_call *call)
+static void tel_bridge_call_state(struct tel_owner *owner,
+				  struct tel_call *call, u64 now)
 {
 	struct tel_card *card = call->card;
 
@@ -357,7 +362,10 @@ void tel_bridge_state(struct tel_call *call)
 			tel_bridge_signal(card, call->channel, TEL_BRIDGE_ANSWER);
 		break;
 	case TEL_CALL_DISCONNECTED:
+		/* before the rings are unbound or moved */
 		tel_bridge_audio_off(call);
+		if (card->gone)
+			break;	/* the bridge hears TEL_BRIDGE_HANGUP for all */
 		if (!call->bound) {
 			/* an offer given up before anyone answered it */
 			tel_call_set_state(call, TEL_CALL_IDLE, TEL_ORIGIN_REMOTE,
@@ -370,17 +378,15 @@ void tel_bridge_state(struct tel_call *call)
 	}
 }
 
-/**
- * tel_bridge_offer() - an offer on a channel that a call holds
- * @call: that call; the caller (tel_hw_offer()) holds card->lock
- * @number: the calling number
- *
- * Return: true if the call is a bridge call on hook, which now rings.
+/*
+ * An offer on a channel a bridge call holds: a line on hook rings.
+ * card->lock held.
  */
-bool tel_bridge_offer(struct tel_call *call, const char *number)
+static bool tel_bridge_call_offered(struct tel_owner *owner,
+				    struct tel_call *call, const char *number)
 {
 	lockdep_assert_held(&call->card->lock);
-	if (!call->bridge || call->bound || call->info.state != TEL_CALL_IDLE)
+	if (call->bound || call->info.state != TEL_CALL_IDLE)
 		return false;
 	tel_bridge_recycle(call, TEL_DIR_INBOUND);
 	strscpy(call->info.calling, number, sizeof(call->info.calling));
@@ -389,16 +395,20 @@ bool tel_bridge_offer(struct tel_call *call, const char *number)
 	return true;
 }
 
-/**
- * tel_bridge_card_gone() - the card failed or was removed
- * @card: the card; the caller (tel_card_shutdown()) holds card->lock and
- *	has marked it gone, and has not yet moved any ring
+/*
+ * The card failed or was removed: every bridge call already went
+ * DISCONNECTED (and out of the tick path); now the bridge hears it once.
  */
-void tel_bridge_card_gone(struct tel_card *card)
+static void tel_bridge_card_event(struct tel_owner *owner,
+				  const struct tel_event *ev)
 {
+	struct tel_card *card = container_of(owner, struct tel_card,
+					     bridge_owner);
 	u32 ch;
 
 	lockdep_assert_held(&card->lock);
+	if (ev->type != TEL_EVENT_CARD_GONE)
+		return;
 	spin_lock_irq(&card->bridge_lock);
 	for (ch = 0; ch < card->nr_channels; ch++)
 		card->channels[ch].audio = NULL;
@@ -406,17 +416,18 @@ void tel_bridge_card_gone(struct tel_card *card)
 	tel_bridge_signal(card, U32_MAX, TEL_BRIDGE_HANGUP);
 }
 
-/* For sysfs chM/holder.  card->lock held. */
-const char *tel_bridge_holder(struct tel_card *card, u32 ch)
-{
-	struct tel_call *call = card->channels[ch].call;
+static const struct tel_owner_ops tel_bridge_owner_ops = {
+	.state = tel_bridge_call_state,
+	.offered = tel_bridge_call_offered,
+	.card_event = tel_bridge_card_event,
+};
 
-	lockdep_assert_held(&card->lock);
-	if (!call)
-		return "none";
-	if (!call->bridge)
-		return "call";
-	return card->bridge_ops ? card->bridge_ops->name : "bridge";
+/* At card allocation: the bridge owner exists, linked while attached. */
+void tel_bridge_card_init(struct tel_card *card)
+{
+	card->bridge_owner.ops = &tel_bridge_owner_ops;
+	card->bridge_owner.name = "bridge";
+	INIT_LIST_HEAD(&card->bridge_owner.node);
 }
 
 /* ---- the bridge's operations on its channels (process context) ---- */
@@ -429,7 +440,8 @@ static struct tel_call *tel_bridge_get(struct tel_card *card, u32 ch)
 	if (ch >= card->nr_channels)
 		return NULL;
 	mutex_lock(&card->lock);
-	if (card->channels[ch].call && card->channels[ch].call->bridge) {
+	if (card->channels[ch].call &&
+	    card->channels[ch].call->owner == &card->bridge_owner) {
 		call = card->channels[ch].call;
 		kref_get(&call->ref);
 	}
@@ -467,7 +479,6 @@ int tel_bridge_claim(struct tel_card *card, u32 ch)
 		up_read(&card->hw_rwsem);
 		return PTR_ERR(call);
 	}
-	call->bridge = true;
 
 	mutex_lock(&card->lock);
 	if (!card->bridge_ops || card->gone) {
@@ -475,10 +486,12 @@ int tel_bridge_claim(struct tel_card *card, u32 ch)
 	} else if (chan->call) {
 		ret = -EBUSY;
 	} else {
+		call->owner = &card->bridge_owner;
 		chan->call = call;
 		if (chan->offered) {
 			chan->offered = false;
-			tel_bridge_offer(call, chan->offer_number);
+			tel_bridge_call_offered(call->owner, call,
+						chan->offer_number);
 		}
 	}
 	mutex_unlock(&card->lock);
@@ -497,7 +510,6 @@ EXPORT_SYMBOL_GPL(tel_bridge_claim);
 static void tel_bridge_hangup(struct tel_card *card, struct tel_call *call)
 {
 	bool bound;
-	int ret = -ENODEV;
 
 	lockdep_assert_held(&card->hw_rwsem);
 	lockdep_assert_held(&call->op_lock);
@@ -506,17 +518,10 @@ static void tel_bridge_hangup(struct tel_card *card, struct tel_call *call)
 	bound = call->bound;
 	mutex_unlock(&card->lock);
 
-	if (bound && !READ_ONCE(card->gone)) {
-		ret = tel_hw_command(card, TEL_OP_HANGUP, call->channel,
-				     TEL_DISC_NORMAL, NULL, NULL);
-		if (!ret)
-			tel_hw_events(card);
-	}
-
-	mutex_lock(&card->lock);
-	/* after a failed HANGUP only the shutdown may unbind (see DROP) */
-	if (!ret)
-		tel_call_unbind(call);
+	if (bound)
+		tel_call_hangup(call, TEL_DISC_NORMAL);	/* returns locked */
+	else
+		mutex_lock(&card->lock);
 	if (call->info.state != TEL_CALL_OFFERING)
 		tel_call_set_state(call, TEL_CALL_IDLE, TEL_ORIGIN_LOCAL,
 				   TEL_DISC_NORMAL);
@@ -578,7 +583,7 @@ EXPORT_SYMBOL_GPL(tel_bridge_release);
 int tel_bridge_offhook(struct tel_card *card, u32 ch, const char *number)
 {
 	struct tel_call *call;
-	u32 op = TEL_OP_NOP;
+	bool answer = false;
 	int ret = 0;
 
 	down_read(&card->hw_rwsem);
@@ -589,40 +594,28 @@ int tel_bridge_offhook(struct tel_card *card, u32 ch, const char *number)
 	}
 	mutex_lock(&call->op_lock);
 	mutex_lock(&card->lock);
-	if (card->gone) {
+	if (card->gone)
 		ret = -ENODEV;
-	} else if (call->bound) {
+	else if (call->bound)
 		ret = -EALREADY;
-	} else if (call->info.state == TEL_CALL_OFFERING) {
-		op = TEL_OP_ANSWER;
-		tel_call_bind(call);
-	} else {
+	else if (call->info.state == TEL_CALL_OFFERING)
+		answer = true;
+	else
 		tel_bridge_recycle(call, TEL_DIR_OUTBOUND);
-		strscpy(call->info.called, number, sizeof(call->info.called));
-		call->info.state = TEL_CALL_DIALING;
-		op = TEL_OP_DIAL;
-		/* the card may write the rings as soon as it reads the command */
-		tel_call_bind(call);
-	}
 	mutex_unlock(&card->lock);
+	if (ret)
+		goto out;
 
-	if (!ret)
-		ret = tel_hw_command(card, op, ch, 0, call,
-				     op == TEL_OP_DIAL ? number : NULL);
-
-	mutex_lock(&card->lock);
-	if (op != TEL_OP_NOP && ret) {
-		call->bound = false;
+	/* the bridge hears TEL_BRIDGE_ANSWER from the state change */
+	ret = answer ? tel_call_answer(call) : tel_call_dial(call, number);
+	if (ret) {
+		mutex_lock(&card->lock);
 		tel_call_set_state(call, TEL_CALL_IDLE, TEL_ORIGIN_HARDWARE,
 				   ret == -EBUSY ? TEL_DISC_CANCELLED :
 				   TEL_DISC_UNKNOWN);
-	} else if (op == TEL_OP_ANSWER &&
-		   call->info.state == TEL_CALL_OFFERING) {
-		tel_call_set_state(call, TEL_CALL_CONNECTED, TEL_ORIGIN_NONE, 0);
-		if (tel_bridge_audio_on(call))
-			tel_bridge_signal(card, ch, TEL_BRIDGE_ANSWER);
+		mutex_unlock(&card->lock);
 	}
-	mutex_unlock(&card->lock);
+out:
 	mutex_unlock(&call->op_lock);
 	up_read(&card->hw_rwsem);
 	tel_call_put(call);

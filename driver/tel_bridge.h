@@ -100,15 +100,4 @@ void tel_bridge_onhook(struct tel_card *card, u32 ch);
 bool tel_bridge_rx(struct tel_card *card, u32 ch, u8 *frame);
 bool tel_bridge_tx(struct tel_card *card, u32 ch, const u8 *frame);
 
-/* Inside tel.ko only: the hooks the driver calls. */
-#ifdef TEL_H
-void tel_bridge_card_added(struct tel_card *card);
-void tel_bridge_card_removed(struct tel_card *card);
-void tel_bridge_card_gone(struct tel_card *card);
-void tel_bridge_tick(struct tel_card *card);
-void tel_bridge_state(struct tel_call *call);
-const char *tel_bridge_holder(struct tel_card *card, u32 ch);
-bool tel_bridge_offer(struct tel_call *call, const char *number);
-#endif
-
 #endif /* TEL_BRIDGE_H */

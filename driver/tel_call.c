@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tel_call.c - the call object: its DMA rings, its state machine and its
- * post-connection record.
+ * tel_call.c - the call core: the call object, its DMA rings, its state
+ * machine and post-connection record, and the operations every owner of
+ * calls (an open file, the DAHDI bridge) goes through: dial, answer, hang
+ * up.  A state change is told to the call's owner through its
+ * struct tel_owner_ops, whoever it is.
  *
  * A call's rings live in one coherent DMA page for as long as the card
  * exists; when the card goes away (tel_card_shutdown()) they are copied to
@@ -138,6 +141,22 @@ void tel_call_put(struct tel_call *call)
 }
 
 /**
+ * tel_call_begin() - the first state of a new call, or of a bridge call's
+ *	new record
+ * @call: the call, not yet known to its owner in this state; the caller
+ *	holds card->lock
+ * @state: TEL_CALL_DIALING or TEL_CALL_OFFERING
+ *
+ * No notification: the owner learns the state from the result of the
+ * operation that begins the call (ALLOC, ANSWER, the bridge's off hook).
+ */
+void tel_call_begin(struct tel_call *call, u32 state)
+{
+	lockdep_assert_held(&call->card->lock);
+	call->info.state = state;
+}
+
+/**
  * tel_call_set_state() - move a call to a new state and tell its owner
  * @call: the call; the caller holds card->lock
  * @state: enum tel_call_state
@@ -145,13 +164,13 @@ void tel_call_put(struct tel_call *call)
  * @mode: TEL_DISC_* for DISCONNECTED and IDLE; kept if already set
  *
  * The first cause wins: a call that the far end cleared and the owner
- * then dropped keeps origin REMOTE and the far end's mode.
+ * then dropped keeps origin REMOTE and the far end's mode.  This is the
+ * only place a call's state changes after it began.
  */
 void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 			u32 mode)
 {
 	struct tel_call_info *info = &call->info;
-	struct tel_event ev = { .type = TEL_EVENT_STATE };
 	u64 now = tel_now_ns();
 
 	lockdep_assert_held(&call->card->lock);
@@ -175,16 +194,131 @@ void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 			info->idle_ns = now;
 		break;
 	}
+	if (call->owner)
+		call->owner->ops->state(call->owner, call, now);
+}
 
-	if (!call->file)
-		return;
-	ev.handle = call->handle;
-	ev.channel = call->channel;
-	ev.state = state;
-	ev.origin = info->origin;
-	ev.disconnect_mode = info->disconnect_mode;
-	ev.timestamp_ns = now;
-	tel_file_event(call->file, &ev);
+/**
+ * tel_call_offered() - the card offers a call on a channel @call holds
+ * @call: the channel's call; the caller holds card->lock
+ * @number: the calling number
+ *
+ * Return: true if the owner took it for @call (a bridge line on hook,
+ * which now rings).
+ */
+bool tel_call_offered(struct tel_call *call, const char *number)
+{
+	struct tel_owner *owner = call->owner;
+
+	lockdep_assert_held(&call->card->lock);
+	return owner && owner->ops->offered &&
+	       owner->ops->offered(owner, call, number);
+}
+
+/**
+ * tel_call_dial() - go off hook on the call's channel and dial
+ * @call: a call that holds its channel, not bound; the caller holds
+ *	hw_rwsem (read)
+ * @number: a valid number (tel_number_valid())
+ *
+ * The call begins DIALING with its rings bound; progress comes as card
+ * events.  On failure the rings are not the card's.
+ *
+ * Return: 0, or the card's refusal, -ETIMEDOUT, -ENODEV.
+ */
+int tel_call_dial(struct tel_call *call, const char *number)
+{
+	struct tel_card *card = call->card;
+	int ret;
+
+	lockdep_assert_held(&card->hw_rwsem);
+	mutex_lock(&card->lock);
+	strscpy(call->info.called, number, sizeof(call->info.called));
+	tel_call_begin(call, TEL_CALL_DIALING);
+	/* the card may write the rings as soon as it reads the command */
+	tel_call_bind(call);
+	mutex_unlock(&card->lock);
+
+	ret = tel_hw_command(card, TEL_OP_DIAL, call->channel, 0, call, number);
+	if (ret) {
+		mutex_lock(&card->lock);
+		call->bound = false;
+		mutex_unlock(&card->lock);
+	}
+	return ret;
+}
+
+/**
+ * tel_call_answer() - answer the call offered on the call's channel
+ * @call: a call in OFFERING that holds its channel; the caller holds
+ *	hw_rwsem (read)
+ *
+ * Return: 0 (the call is CONNECTED), -EBUSY if the far end gave up
+ * meanwhile, or the card's refusal, -ETIMEDOUT, -ENODEV.
+ */
+int tel_call_answer(struct tel_call *call)
+{
+	struct tel_card *card = call->card;
+	int ret;
+
+	lockdep_assert_held(&card->hw_rwsem);
+	mutex_lock(&card->lock);
+	if (call->info.state != TEL_CALL_OFFERING) {
+		mutex_unlock(&card->lock);
+		return -EBUSY;
+	}
+	tel_call_bind(call);
+	mutex_unlock(&card->lock);
+
+	ret = tel_hw_command(card, TEL_OP_ANSWER, call->channel, 0, call, NULL);
+
+	mutex_lock(&card->lock);
+	if (ret)
+		call->bound = false;
+	else if (call->info.state == TEL_CALL_OFFERING)
+		tel_call_set_state(call, TEL_CALL_CONNECTED, TEL_ORIGIN_NONE, 0);
+	mutex_unlock(&card->lock);
+	atomic_inc(&card->audio_gen);
+	return ret;
+}
+
+/**
+ * tel_call_hangup() - put the call's channel on hook
+ * @call: the call; the caller holds call->op_lock, or owns a call nobody
+ *	else can reach, and hw_rwsem (read)
+ * @mode: the cause given to the card (TEL_DISC_NORMAL, or REJECT for an
+ *	offer)
+ *
+ * The driver's subtlest ordering, in one place: HANGUP; then the events
+ * the card wrote before it completed the HANGUP are handled while the
+ * channel still points at this call (so none can reach a newer call on
+ * the channel); then, under card->lock, the rings are unbound, but only
+ * if the card confirmed: after a failed HANGUP the card may still write
+ * them until the shutdown that the failure started has cut it off and
+ * moved them out of DMA memory.
+ *
+ * Returns with card->lock held, so that the caller finishes its own state
+ * change (free the channel, IDLE) before any other event is applied.
+ *
+ * Return: 0, -ENODEV if the card is gone (nothing sent), or the
+ * command's error.
+ */
+int tel_call_hangup(struct tel_call *call, u32 mode)
+{
+	struct tel_card *card = call->card;
+	int ret = -ENODEV;
+
+	lockdep_assert_held(&card->hw_rwsem);
+	if (!READ_ONCE(card->gone)) {
+		ret = tel_hw_command(card, TEL_OP_HANGUP, call->channel, mode,
+				     NULL, NULL);
+		if (!ret)
+			tel_hw_events(card);
+	}
+	mutex_lock(&card->lock);
+	if (!ret)
+		tel_call_unbind(call);
+	return ret;
 }
 
 /**

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tel_hw.c - talking to the card: the command mailbox, the event queue,
- * and what happens when the card goes away or stops answering.
+ * tel_hw.c - talking to the card: the command mailbox and the event
+ * queue, and the checks of everything the card writes there.
  *
  * The programming interface is in tel_regs.h and Documentation/card.rst.
+ * What the card reports goes to the call core only (tel_call_set_state(),
+ * tel_call_offered(), tel_card_broadcast()), which tells the owners: the
+ * hardware layer knows nothing of who uses the card.
  */
 #include <linux/ctype.h>
 #include <linux/dma-mapping.h>
@@ -13,7 +16,6 @@
 #include <linux/string.h>
 
 #include "tel.h"
-#include "tel_bridge.h"
 
 static unsigned int tel_cmd_timeout_ms = 2000;
 module_param_named(cmd_timeout_ms, tel_cmd_timeout_ms, uint, 0644);
@@ -213,9 +215,6 @@ static void tel_hw_channel_state(struct tel_card *card, u32 ch, u32 chst,
 				   tel_hw_cause(card, ch, cause));
 	else if (state != TEL_CALL_OFFERING && state != TEL_CALL_DIALING)
 		tel_call_set_state(call, state, TEL_ORIGIN_NONE, 0);
-	/* a bridge call has no file to tell: its bridge is told instead */
-	if (call->bridge)
-		tel_bridge_state(call);
 }
 
 static void tel_hw_offer(struct tel_card *card, u32 ch, const char *number,
@@ -233,10 +232,10 @@ static void tel_hw_offer(struct tel_card *card, u32 ch, const char *number,
 	/*
 	 * The card offers only channels it sees idle: a channel held by
 	 * a /dev/telN call is not, one the bridge holds on hook is (and
-	 * rings there).
+	 * rings there): its owner decides.
 	 */
 	if (chan->call) {
-		tel_bridge_offer(chan->call, number);
+		tel_call_offered(chan->call, number);
 		return;
 	}
 	chan->offered = true;
@@ -379,98 +378,4 @@ out:
 	mutex_unlock(&card->evq_lock);
 	atomic_inc(&card->audio_gen);
 	wake_up_interruptible(&card->audio_wq);
-}
-
-/*
- * Move a call's rings out of DMA memory.  Caller holds card->lock, the
- * card no longer touches the rings.  If the copy cannot be allocated the
- * audio not yet read is lost (and said so); the record is not.
- */
-static void tel_call_migrate_ring(struct tel_call *call)
-{
-	struct tel_card *card = call->card;
-	void *copy;
-
-	lockdep_assert_held(&card->lock);
-	if (!call->ring_is_dma)
-		return;
-	copy = tel_should_fail() ? NULL :
-	       kmemdup(call->ring, TEL_CALL_DMA_BYTES, GFP_KERNEL);
-	if (!copy)
-		dev_warn(&card->dev, "call %u: received audio lost on removal\n",
-			 call->handle);
-	tel_call_release_ring(call);
-	call->ring = copy;
-	if (copy)
-		card->slab_bytes += tel_perf_slab_size(TEL_CALL_DMA_BYTES);
-	else
-		call->pos.rx_tail = call->pos.rx_head;
-}
-
-/**
- * tel_card_shutdown() - the card is gone: end every call, free all DMA
- * @card: the card
- * @why: TEL_GONE_REMOVED from the PCI remove callback, TEL_GONE_FAILED
- *	from the failure work
- *
- * Every live call becomes DISCONNECTED with origin HARDWARE and mode
- * OUTOFORDER; every file gets TEL_EVENT_CARD_GONE.  Handles stay valid:
- * INFO, READ, DROP and DEALLOC keep working, everything else answers
- * ENODEV.  Idempotent.
- */
-void tel_card_shutdown(struct tel_card *card, enum tel_gone_reason why)
-{
-	struct tel_event ev = { .type = TEL_EVENT_CARD_GONE };
-	struct tel_call *call;
-	u32 ch;
-
-	cancel_delayed_work_sync(&card->watchdog);
-	down_write(&card->hw_rwsem);
-	if (card->gone) {
-		up_write(&card->hw_rwsem);
-		return;
-	}
-	/* A card that still answers stops all DMA; a failed one may not. */
-	if (why == TEL_GONE_REMOVED)
-		tel_hw_command(card, TEL_OP_RESET, 0, 0, NULL, NULL);
-	mutex_lock(&card->lock);
-	card->gone = why;
-	/* no DMA from here on, whether or not the RESET was obeyed */
-	tel_win_write(card, TEL_CTRL, 0);
-	pci_clear_master(card->pdev);
-	ev.timestamp_ns = tel_now_ns();
-	/* the tick path lets go of every ring before the rings move */
-	tel_bridge_card_gone(card);
-
-	list_for_each_entry(call, &card->calls, node) {
-		tel_call_unbind(call);
-		if (call->info.state != TEL_CALL_IDLE)
-			tel_call_set_state(call, TEL_CALL_DISCONNECTED,
-					   TEL_ORIGIN_HARDWARE,
-					   TEL_DISC_OUTOFORDER);
-		tel_call_migrate_ring(call);
-	}
-	for (ch = 0; ch < card->nr_channels; ch++)
-		card->channels[ch].offered = false;
-	tel_card_broadcast(card, &ev);
-	mutex_unlock(&card->lock);
-	up_write(&card->hw_rwsem);
-
-	atomic_inc(&card->audio_gen);
-	wake_up_interruptible_all(&card->audio_wq);
-	dev_info(&card->dev, "card %s\n",
-		 why == TEL_GONE_REMOVED ? "removed" : "failed");
-}
-
-/*
- * The card stopped answering, or can no longer be trusted.  Any context
- * (also the tick interrupt), while the card is bound: no DMA and no
- * interrupt from it from now on (its rings may be freed soon, and what
- * it says of them is not believed), then the shutdown, from a work item.
- */
-void tel_card_fail(struct tel_card *card)
-{
-	tel_win_write(card, TEL_CTRL, 0);
-	pci_clear_master(card->pdev);
-	schedule_work(&card->fail_work);
 }

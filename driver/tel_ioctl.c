@@ -3,9 +3,11 @@
  * tel_ioctl.c - the call-session ioctls of /dev/telN
  *
  * Every ioctl copies its whole struct in, rejects unknown flags and
- * non-zero reserved fields with EINVAL before doing anything, and on
- * failure leaves no state changed.  Documentation/userspace-api.rst lists
- * every errno.
+ * non-zero reserved and output fields with EINVAL before doing anything,
+ * and on failure leaves no state changed, also when only the copy-back
+ * failed.  Dialling, answering and hanging up are the call core's
+ * (tel_call.c), the handle table the file's (tel_file.c): what is here is
+ * the ABI.  Documentation/userspace-api.rst lists every errno.
  */
 #include <linux/fs.h>
 #include <linux/minmax.h>
@@ -29,19 +31,6 @@ static_assert(offsetof(struct tel_card_info, features) == 120);
 static bool tel_is_zero(const void *p, size_t len)
 {
 	return !memchr_inv(p, 0, len);
-}
-
-/* Look a handle up in this file only; returns a reference or NULL. */
-static struct tel_call *tel_file_lookup(struct tel_file *tf, u32 handle)
-{
-	struct tel_call *call;
-
-	mutex_lock(&tf->lock);
-	call = xa_load(&tf->calls, handle);
-	if (call)
-		kref_get(&call->ref);
-	mutex_unlock(&tf->lock);
-	return call;
 }
 
 static int tel_ioctl_card_info(struct tel_file *tf, void __user *uarg)
@@ -85,53 +74,6 @@ static int tel_user_writable(void __user *uarg, const void *req, size_t len)
 }
 
 /*
- * Reserve a handle for a call being built: events may name it before it
- * is published, lookups do not find it yet (DRM GEM's rule: the object
- * is complete before userspace can reach it).
- */
-static int tel_file_reserve(struct tel_file *tf, struct tel_call *call)
-{
-	int ret;
-
-	mutex_lock(&tf->lock);
-	ret = tel_should_fail() ? -ENOMEM :
-	      xa_alloc_cyclic(&tf->calls, &call->handle, NULL, TEL_HANDLE_LIMIT,
-			      &tf->next_handle, GFP_KERNEL);
-	mutex_unlock(&tf->lock);
-	if (ret < 0)
-		return ret;
-	call->file = tf;
-	return 0;
-}
-
-static void tel_file_publish(struct tel_file *tf, struct tel_call *call)
-{
-	mutex_lock(&tf->lock);
-	xa_store(&tf->calls, call->handle, call, GFP_KERNEL);
-	mutex_unlock(&tf->lock);
-}
-
-/* Undo tel_file_reserve() and tel_call_create() for a call never used. */
-static void tel_file_abandon(struct tel_file *tf, struct tel_call *call)
-{
-	struct tel_card *card = tf->card;
-
-	mutex_lock(&card->lock);
-	if (call->channel < card->nr_channels &&
-	    card->channels[call->channel].call == call)
-		card->channels[call->channel].call = NULL;
-	call->bound = false;
-	call->file = NULL;
-	mutex_unlock(&card->lock);
-	if (call->handle) {
-		mutex_lock(&tf->lock);
-		xa_erase(&tf->calls, call->handle);
-		mutex_unlock(&tf->lock);
-	}
-	tel_call_put(call);
-}
-
-/*
  * The card took a call that userspace never learnt of (its result could
  * not be copied out): hang it up quietly and forget it.
  */
@@ -140,24 +82,11 @@ static void tel_call_undo(struct tel_file *tf, struct tel_call *call)
 	struct tel_card *card = tf->card;
 
 	mutex_lock(&card->lock);
-	call->file = NULL;	/* no events for a handle never returned */
+	call->owner = NULL;	/* no events for a handle never returned */
 	mutex_unlock(&card->lock);
-	if (!tel_hw_command(card, TEL_OP_HANGUP, call->channel,
-			    TEL_DISC_NORMAL, NULL, NULL))
-		tel_hw_events(card);
+	tel_call_hangup(call, TEL_DISC_NORMAL);
+	mutex_unlock(&card->lock);
 	tel_file_abandon(tf, call);
-}
-
-static int tel_file_check_quota(struct tel_file *tf)
-{
-	struct tel_card *card = tf->card;
-	int ret = 0;
-
-	mutex_lock(&card->lock);
-	if (tf->nr_dropped >= READ_ONCE(tel_max_dropped))
-		ret = -EDQUOT;
-	mutex_unlock(&card->lock);
-	return ret;
 }
 
 /* Pick the channel for an outbound call and claim it.  card->lock held. */
@@ -182,9 +111,6 @@ static int tel_claim_channel(struct tel_card *card, struct tel_call *call,
 	card->channels[ch].call = call;
 	call->channel = ch;
 	call->info.channel = ch;
-	/* the card may write the rings as soon as it reads the command */
-	tel_call_bind(call);
-	call->info.state = TEL_CALL_DIALING;
 	return 0;
 }
 
@@ -220,7 +146,6 @@ static int tel_ioctl_alloc(struct tel_file *tf, void __user *uarg)
 		ret = PTR_ERR(call);
 		goto out_unlock;
 	}
-	strscpy(call->info.called, req.number, sizeof(call->info.called));
 	ret = tel_file_reserve(tf, call);
 	if (ret)
 		goto out_abandon;
@@ -231,8 +156,7 @@ static int tel_ioctl_alloc(struct tel_file *tf, void __user *uarg)
 	if (ret)
 		goto out_abandon;
 
-	ret = tel_hw_command(card, TEL_OP_DIAL, call->channel, 0, call,
-			     req.number);
+	ret = tel_call_dial(call, req.number);
 	if (ret)
 		goto out_abandon;
 
@@ -254,44 +178,17 @@ out_unlock:
 	return ret;
 }
 
-/* Send ANSWER for a call that holds an offered channel. */
-static int tel_call_do_answer(struct tel_card *card, struct tel_call *call)
-{
-	int ret;
-
-	mutex_lock(&card->lock);
-	if (call->info.state != TEL_CALL_OFFERING) {
-		mutex_unlock(&card->lock);
-		return -EBUSY;	/* the far end gave up meanwhile */
-	}
-	tel_call_bind(call);
-	mutex_unlock(&card->lock);
-
-	ret = tel_hw_command(card, TEL_OP_ANSWER, call->channel, 0, call, NULL);
-
-	mutex_lock(&card->lock);
-	if (ret)
-		call->bound = false;
-	else
-		tel_call_set_state(call, TEL_CALL_CONNECTED, TEL_ORIGIN_NONE, 0);
-	mutex_unlock(&card->lock);
-	atomic_inc(&card->audio_gen);
-	return ret;
-}
-
 /* ANSWER on a channel this file already accepted: answer that call. */
-static int tel_call_answer_accepted(struct tel_file *tf,
-				    struct tel_call_answer *req,
-				    struct tel_call *call)
+static int tel_ioctl_answer_accepted(struct tel_call_answer *req,
+				     struct tel_call *call)
 {
-	struct tel_card *card = tf->card;
 	int ret = 0;
 
 	mutex_lock(&call->op_lock);
 	if (req->flags & TEL_ANSWER_F_ACCEPT)
 		ret = -EALREADY;
 	else
-		ret = tel_call_do_answer(card, call);
+		ret = tel_call_answer(call);
 	mutex_unlock(&call->op_lock);
 	req->handle = call->handle;
 	return ret;
@@ -324,7 +221,7 @@ static int tel_ioctl_answer(struct tel_file *tf, void __user *uarg)
 
 	mutex_lock(&card->lock);
 	held = chan->call;
-	if (held && held->file == tf &&
+	if (held && held->owner == &tf->owner &&
 	    held->info.state == TEL_CALL_OFFERING) {
 		kref_get(&held->ref);
 		ret = 0;
@@ -338,7 +235,7 @@ static int tel_ioctl_answer(struct tel_file *tf, void __user *uarg)
 		goto out_unlock;
 
 	if (held) {
-		ret = tel_call_answer_accepted(tf, &req, held);
+		ret = tel_ioctl_answer_accepted(&req, held);
 		tel_call_put(held);
 		goto out_copy;
 	}
@@ -363,14 +260,14 @@ static int tel_ioctl_answer(struct tel_file *tf, void __user *uarg)
 		chan->offered = false;
 		strscpy(call->info.calling, chan->offer_number,
 			sizeof(call->info.calling));
-		call->info.state = TEL_CALL_OFFERING;
+		tel_call_begin(call, TEL_CALL_OFFERING);
 	}
 	mutex_unlock(&card->lock);
 	if (ret)
 		goto out_abandon;
 
 	if (!(req.flags & TEL_ANSWER_F_ACCEPT)) {
-		ret = tel_call_do_answer(card, call);
+		ret = tel_call_answer(call);
 		if (ret) {
 			/* the offer is still the card's: put it back */
 			mutex_lock(&card->lock);
@@ -403,59 +300,6 @@ out_unlock:
 	return ret;
 }
 
-/**
- * tel_file_drop() - end a call, keep its record, buffers and handle
- * @tf: the owner
- * @call: the call; the caller holds call->op_lock and hw_rwsem (read)
- * @reason: application reason, 0 for none
- *
- * Return: 0, or -EALREADY if the call is already IDLE.
- */
-int tel_file_drop(struct tel_file *tf, struct tel_call *call, u32 reason)
-{
-	struct tel_card *card = call->card;
-	struct tel_channel *chan = &card->channels[call->channel];
-	u32 state, origin, mode;
-	int ret = 0;
-
-	lockdep_assert_held(&card->hw_rwsem);
-	lockdep_assert_held(&call->op_lock);
-	mutex_lock(&card->lock);
-	state = call->info.state;
-	mutex_unlock(&card->lock);
-	if (state == TEL_CALL_IDLE)
-		return -EALREADY;
-
-	mode = state == TEL_CALL_OFFERING ? TEL_DISC_REJECT : TEL_DISC_NORMAL;
-	if (!READ_ONCE(card->gone)) {
-		ret = tel_hw_command(card, TEL_OP_HANGUP, call->channel, mode,
-				     NULL, NULL);
-		/* handle what the card said before it hung up */
-		if (!ret)
-			tel_hw_events(card);
-	}
-
-	origin = reason ? TEL_ORIGIN_APPLICATION : TEL_ORIGIN_LOCAL;
-	mutex_lock(&card->lock);
-	/*
-	 * Unbind only when the card confirmed: after a failed HANGUP the
-	 * card may still write the rings until the shutdown that the
-	 * failure started has moved them out of DMA memory.
-	 */
-	if (!ret)
-		tel_call_unbind(call);
-	if (chan->call == call)
-		chan->call = NULL;
-	call->info.app_reason = reason;
-	tel_call_set_state(call, TEL_CALL_IDLE, origin, mode);
-	tf->nr_dropped++;
-	mutex_unlock(&card->lock);
-
-	atomic_inc(&card->audio_gen);
-	wake_up_interruptible_all(&card->audio_wq);
-	return 0;
-}
-
 static int tel_ioctl_drop(struct tel_file *tf, void __user *uarg)
 {
 	struct tel_card *card = tf->card;
@@ -482,11 +326,9 @@ static int tel_ioctl_drop(struct tel_file *tf, void __user *uarg)
 
 static int tel_ioctl_dealloc(struct tel_file *tf, void __user *uarg)
 {
-	struct tel_card *card = tf->card;
 	struct tel_call_dealloc req;
 	struct tel_call *call;
-	bool erased = false;
-	int ret = 0;
+	int ret;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
@@ -495,31 +337,8 @@ static int tel_ioctl_dealloc(struct tel_file *tf, void __user *uarg)
 	call = tel_file_lookup(tf, req.handle);
 	if (!call)
 		return -ENOENT;
-
-	mutex_lock(&call->op_lock);
-	mutex_lock(&card->lock);
-	if (call->info.state != TEL_CALL_IDLE)
-		ret = -EBUSY;
-	mutex_unlock(&card->lock);
-	if (!ret) {
-		mutex_lock(&tf->lock);
-		erased = xa_load(&tf->calls, req.handle) == call;
-		if (erased)
-			xa_erase(&tf->calls, req.handle);
-		mutex_unlock(&tf->lock);
-		ret = erased ? 0 : -ENOENT;
-	}
-	if (erased) {
-		mutex_lock(&card->lock);
-		tf->nr_dropped--;
-		call->file = NULL;
-		mutex_unlock(&card->lock);
-	}
-	mutex_unlock(&call->op_lock);
-
-	if (erased)
-		tel_call_put(call);	/* the handle's reference */
-	tel_call_put(call);		/* ours: frees the rings */
+	ret = tel_file_forget(tf, call);
+	tel_call_put(call);		/* ours: the last one frees the rings */
 	return ret;
 }
 

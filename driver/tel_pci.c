@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tel_pci.c - binding to the card: probe, interrupts, heartbeat, removal
+ * tel_pci.c - binding to the card: probe, identity, interrupts, removal
+ * (the card's life itself is in tel_card.c)
  *
  * The card sits behind QEMU's generic ivshmem-doorbell function, whose PCI
  * id says nothing about what is behind it.  We claim a function only when
@@ -15,21 +16,10 @@
 #include <linux/string.h>
 
 #include "tel.h"
-#include "tel_bridge.h"
 
 #define PCI_VENDOR_ID_IVSHMEM	0x1af4
 #define PCI_DEVICE_ID_IVSHMEM	0x1110
 #define TEL_WATCHDOG_MS		100
-
-static unsigned int tel_stall_ms = 1000;
-module_param_named(stall_ms, tel_stall_ms, uint, 0644);
-MODULE_PARM_DESC(stall_ms,
-		 "ms without a frame tick before the card is declared failed (default 1000)");
-
-static unsigned int tel_tick_irq = 1;
-module_param_named(tick_irq, tel_tick_irq, uint, 0444);
-MODULE_PARM_DESC(tick_irq,
-		 "frame ticks per tick interrupt while calls are connected (default 1: every 1 ms)");
 
 static irqreturn_t tel_irq_command(int irq, void *data)
 {
@@ -51,45 +41,8 @@ static irqreturn_t tel_irq_event_thread(int irq, void *data)
 
 static irqreturn_t tel_irq_tick(int irq, void *data)
 {
-	struct tel_card *card = data;
-	u64 begin = tel_perf_tick_begin(card,
-					(u32)atomic_read(&card->audio_gen) + 1);
-
-	atomic_long_inc(&card->irqs);
-	/* DAHDI's clock runs here, in hard interrupt context, as its drivers' */
-	tel_bridge_tick(card);
-	atomic_inc(&card->audio_gen);
-	wake_up_interruptible(&card->audio_wq);
-	tel_perf_tick_end(card, begin);
+	tel_card_tick(data);
 	return IRQ_HANDLED;
-}
-
-static void tel_watchdog(struct work_struct *work)
-{
-	struct tel_card *card = container_of(to_delayed_work(work),
-					     struct tel_card, watchdog);
-	u32 ticks = tel_win_read(card, TEL_STATUS_TICKS);
-
-	if (ticks != card->last_ticks) {
-		card->last_ticks = ticks;
-		card->stalled_ms = 0;
-	} else {
-		card->stalled_ms += TEL_WATCHDOG_MS;
-	}
-	if (card->stalled_ms >= tel_stall_ms) {
-		dev_err(&card->dev, "no frame tick for %u ms: card failed\n",
-			card->stalled_ms);
-		tel_card_fail(card);
-		return;
-	}
-	schedule_delayed_work(&card->watchdog,
-			      msecs_to_jiffies(TEL_WATCHDOG_MS));
-}
-
-static void tel_fail_work(struct work_struct *work)
-{
-	tel_card_shutdown(container_of(work, struct tel_card, fail_work),
-			  TEL_GONE_FAILED);
 }
 
 static void tel_read_id_string(struct tel_card *card, u32 off, char *dst)
@@ -168,59 +121,6 @@ static void tel_free_irqs(struct pci_dev *pdev, struct tel_card *card)
 	pci_free_irq_vectors(pdev);
 }
 
-static struct tel_card *tel_card_alloc(struct pci_dev *pdev)
-{
-	struct tel_card *card = kzalloc(sizeof(*card), GFP_KERNEL);
-
-	if (!card)
-		return NULL;
-	card->pdev = pdev;
-	init_rwsem(&card->hw_rwsem);
-	mutex_init(&card->cmd_lock);
-	init_waitqueue_head(&card->cmd_wq);
-	mutex_init(&card->evq_lock);
-	init_waitqueue_head(&card->audio_wq);
-	mutex_init(&card->lock);
-	spin_lock_init(&card->bridge_lock);
-	INIT_LIST_HEAD(&card->calls);
-	INIT_LIST_HEAD(&card->files);
-	INIT_WORK(&card->fail_work, tel_fail_work);
-	INIT_DELAYED_WORK(&card->watchdog, tel_watchdog);
-	/* from here on the card is freed by put_device() */
-	tel_card_init_device(card, &pdev->dev);
-	return card;
-}
-
-/* Start the card: events from now on, every channel on hook. */
-static int tel_card_start(struct tel_card *card)
-{
-	int ret;
-
-	card->evq_tail = tel_win_read(card, TEL_EVQ_HEAD);
-	card->evq_lost = tel_win_read(card, TEL_STATUS_EVQ_LOST);
-	card->cmd_seq = tel_win_read(card, TEL_CMD_DONE_SEQ);
-	tel_win_write(card, TEL_CTRL_EVQ_TAIL, card->evq_tail);
-	tel_win_write(card, TEL_CTRL_TICK_IRQ, tel_tick_irq);
-	tel_win_write(card, TEL_CTRL, TEL_CTRL_ENABLE);
-
-	down_read(&card->hw_rwsem);
-	ret = tel_hw_command(card, TEL_OP_RESET, 0, 0, NULL, NULL);
-	up_read(&card->hw_rwsem);
-	if (ret)
-		return ret;
-	card->last_ticks = tel_win_read(card, TEL_STATUS_TICKS);
-	schedule_delayed_work(&card->watchdog,
-			      msecs_to_jiffies(TEL_WATCHDOG_MS));
-	return 0;
-}
-
-static void tel_card_stop(struct tel_card *card)
-{
-	cancel_delayed_work_sync(&card->watchdog);
-	cancel_work_sync(&card->fail_work);
-	tel_win_write(card, TEL_CTRL, 0);
-}
-
 static int tel_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct tel_card *card;
@@ -279,10 +179,9 @@ static int tel_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_stop;
 
 	pci_set_drvdata(pdev, card);
-	tel_perf_card_add(card);
 	dev_info(&card->dev, "%s firmware %s serial %s, %u channels\n",
 		 card->model, card->firmware, card->serial, card->nr_channels);
-	tel_bridge_card_added(card);
+	tel_card_added(card);
 	return 0;
 
 err_stop:
@@ -314,8 +213,7 @@ static void tel_pci_remove(struct pci_dev *pdev)
 	struct tel_card *card = pci_get_drvdata(pdev);
 
 	/* the bridge hangs up its channels while the card still answers */
-	tel_bridge_card_removed(card);
-	tel_perf_card_remove(card);
+	tel_card_removing(card);
 	tel_card_unregister(card);
 	tel_card_shutdown(card, TEL_GONE_REMOVED);
 	tel_card_stop(card);

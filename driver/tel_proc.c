@@ -115,7 +115,7 @@ static int tel_proc_calls_show(struct seq_file *m, void *v)
 	list_for_each_entry(card, &tel_cards, node) {
 		mutex_lock(&card->lock);
 		list_for_each_entry(call, &card->calls, node)
-			if (call->handle && call->file)
+			if (call->handle && call->owner)
 				tel_proc_call(m, call);
 		mutex_unlock(&card->lock);
 	}

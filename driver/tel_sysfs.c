@@ -13,7 +13,6 @@
 #include <linux/sysfs.h>
 
 #include "tel.h"
-#include "tel_bridge.h"
 
 static ssize_t model_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
@@ -266,7 +265,8 @@ static ssize_t tel_ch_show(struct device *dev, struct device_attribute *attr,
 		ret = sysfs_emit(buf, "%d\n", !!call);
 		break;
 	case TEL_CH_A_HOLDER:
-		ret = sysfs_emit(buf, "%s\n", tel_bridge_holder(card, ch));
+		ret = sysfs_emit(buf, "%s\n",
+				 call && call->owner ? call->owner->name : "none");
 		break;
 	default:
 		ret = sysfs_emit(buf, "%d\n",
