@@ -20,58 +20,28 @@
 #include <linux/uidgid.h>
 
 #include "tel.h"
+#include "tel_names.h"
 
 static struct proc_dir_entry *tel_proc_dir;
 
-const char *tel_state_name(u32 state)
+/* A name for every value: one the table lacks must not hide the call. */
+static const char *tel_name_or(enum tel_name_kind kind, u32 value,
+			       const char *fallback)
 {
-	static const char * const names[] = {
-		[TEL_CALL_IDLE] = "idle",
-		[TEL_CALL_DIALING] = "dialing",
-		[TEL_CALL_RINGBACK] = "ringback",
-		[TEL_CALL_CONNECTED] = "connected",
-		[TEL_CALL_OFFERING] = "offering",
-		[TEL_CALL_DISCONNECTED] = "disconnected",
-	};
+	const char *name = tel_name(kind, value);
 
-	return state < ARRAY_SIZE(names) ? names[state] : "unknown";
+	return name ? name : fallback;
 }
 
-static const char *tel_origin_name(u32 origin)
+const char *tel_state_name(u32 state)
 {
-	static const char * const names[] = {
-		[TEL_ORIGIN_NONE] = "none",
-		[TEL_ORIGIN_LOCAL] = "local",
-		[TEL_ORIGIN_APPLICATION] = "application",
-		[TEL_ORIGIN_REMOTE] = "remote",
-		[TEL_ORIGIN_HARDWARE] = "hardware",
-	};
-
-	return origin < ARRAY_SIZE(names) ? names[origin] : "unknown";
+	return tel_name_or(TEL_NAMES_STATE, state, TEL_NAME_UNKNOWN);
 }
 
 static const char *tel_mode_name(u32 mode)
 {
-	switch (mode) {
-	case 0:				return "-";
-	case TEL_DISC_NORMAL:		return "normal";
-	case TEL_DISC_UNKNOWN:		return "unknown";
-	case TEL_DISC_REJECT:		return "reject";
-	case TEL_DISC_BUSY:		return "busy";
-	case TEL_DISC_NOANSWER:		return "noanswer";
-	case TEL_DISC_BADADDRESS:	return "badaddress";
-	case TEL_DISC_UNREACHABLE:	return "unreachable";
-	case TEL_DISC_CONGESTION:	return "congestion";
-	case TEL_DISC_INCOMPATIBLE:	return "incompatible";
-	case TEL_DISC_UNAVAIL:		return "unavail";
-	case TEL_DISC_NODIALTONE:	return "nodialtone";
-	case TEL_DISC_NUMBERCHANGED:	return "numberchanged";
-	case TEL_DISC_OUTOFORDER:	return "outoforder";
-	case TEL_DISC_TEMPFAILURE:	return "tempfailure";
-	case TEL_DISC_BLOCKED:		return "blocked";
-	case TEL_DISC_CANCELLED:	return "cancelled";
-	default:			return "other";
-	}
+	return mode ? tel_name_or(TEL_NAMES_DISC, mode, TEL_NAME_OTHER) :
+		      TEL_NAME_NONE;
 }
 
 static const char *tel_number(const char *number, bool visible)
@@ -95,8 +65,9 @@ static void tel_proc_call(struct seq_file *m, struct tel_call *call)
 		   pid_vnr(call->owner_pid),
 		   from_kuid_munged(seq_user_ns(m), call->owner_uid),
 		   tel_state_name(info.state),
-		   info.direction == TEL_DIR_INBOUND ? "in" : "out",
-		   tel_origin_name(info.origin),
+		   tel_name_or(TEL_NAMES_DIRECTION, info.direction,
+			       TEL_NAME_UNKNOWN),
+		   tel_name_or(TEL_NAMES_ORIGIN, info.origin, TEL_NAME_UNKNOWN),
 		   tel_mode_name(info.disconnect_mode),
 		   div_u64(info.duration_ns, NSEC_PER_MSEC),
 		   info.rx_frames, info.tx_frames, info.rx_bytes, info.tx_bytes,
