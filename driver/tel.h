@@ -401,6 +401,7 @@ void tel_card_broadcast(struct tel_card *card, const struct tel_event *ev);
 /* tel_ioctl.c */
 long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
 int tel_file_drop(struct tel_file *tf, struct tel_call *call, u32 reason);
+int tel_ioctl_call_list(struct file *filp, void __user *uarg); /* tel_list.c */
 
 /* Handles: cyclic ids from 1, never 0 (DRM GEM's rule). */
 #define TEL_HANDLE_LIMIT	XA_LIMIT(1, INT_MAX)

@@ -39,6 +39,7 @@ struct tel_name {
  * @TEL_NAMES_DIRECTION: TEL_DIR_*
  * @TEL_NAMES_DISC: TEL_DISC_* (TAPI's LINEDISCONNECTMODE_* in lower case)
  * @TEL_NAMES_EVENT: TEL_EVENT_*
+ * @TEL_NAMES_OWNER: TEL_OWNER_*: who holds a call
  */
 enum tel_name_kind {
 	TEL_NAMES_STATE,
@@ -46,6 +47,7 @@ enum tel_name_kind {
 	TEL_NAMES_DIRECTION,
 	TEL_NAMES_DISC,
 	TEL_NAMES_EVENT,
+	TEL_NAMES_OWNER,
 };
 
 #define TEL_NAMES_LEN(a)	(sizeof(a) / sizeof((a)[0]))
@@ -104,6 +106,10 @@ static inline const struct tel_name *tel_name_table(enum tel_name_kind kind,
 		{ TEL_EVENT_CARD_GONE, "card_gone" },
 		{ TEL_EVENT_OVERFLOW, "overflow" },
 	};
+	static const struct tel_name owners[] = {
+		{ TEL_OWNER_FILE, "file" },
+		{ TEL_OWNER_BRIDGE, "dahdi" },
+	};
 
 	switch (kind) {
 	case TEL_NAMES_STATE:
@@ -121,6 +127,9 @@ static inline const struct tel_name *tel_name_table(enum tel_name_kind kind,
 	case TEL_NAMES_EVENT:
 		*count = TEL_NAMES_LEN(events);
 		return events;
+	case TEL_NAMES_OWNER:
+		*count = TEL_NAMES_LEN(owners);
+		return owners;
 	}
 	*count = 0;
 	return NULL;

@@ -3,23 +3,23 @@
  * tel_proc.c - /proc/driver/tel/calls: every call that still exists
  *
  * One header line, then one line per call, live or dropped and not yet
- * deallocated, whitespace separated, in a fixed column order
- * (Documentation/proc.rst).  A dropped call keeps its final statistics
+ * deallocated, whether an open file or the DAHDI bridge owns it
+ * (the last column says which), whitespace separated, in a fixed column
+ * order (Documentation/proc.rst).  The calls and their fields are those
+ * of TEL_IOC_CALL_LIST (tel_list.c); this is the text for people and
+ * scripts.  A dropped call keeps its final statistics
  * here until DEALLOC: this is where an administrator reads the statistics
  * of calls that have hung up.
  *
  * Phone numbers are personal data: they are shown to the user who owns the
  * call and to CAP_SYS_ADMIN, as judged by the credentials of whoever
- * opened this file; everyone else sees "*".
+ * opened this file; everyone else sees "*" (tel_list_fill()).
  */
-#include <linux/capability.h>
-#include <linux/cred.h>
-#include <linux/pid.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
-#include <linux/uidgid.h>
 
 #include "tel.h"
+#include "tel_list.h"
 #include "tel_names.h"
 
 static struct proc_dir_entry *tel_proc_dir;
@@ -44,36 +44,31 @@ static const char *tel_mode_name(u32 mode)
 		      TEL_NAME_NONE;
 }
 
-static const char *tel_number(const char *number, bool visible)
+static const char *tel_number(const struct tel_call_list_entry *e,
+			      const char *number)
 {
-	if (!visible)
+	if (e->flags & TEL_LIST_F_HIDDEN)
 		return "*";
 	return number[0] ? number : "-";
 }
 
 static void tel_proc_call(struct seq_file *m, struct tel_call *call)
 {
-	const struct cred *cred = m->file->f_cred;
-	struct tel_call_info info;
-	bool visible;
+	struct tel_call_list_entry e;
 
-	tel_call_fill_info(call, &info);
-	visible = uid_eq(cred->fsuid, call->owner_uid) ||
-		  file_ns_capable(m->file, &init_user_ns, CAP_SYS_ADMIN);
-	seq_printf(m, "%u %u %u %d %u %s %s %s %s %llu %llu %llu %llu %llu %llu %llu %u %s %s\n",
-		   info.card, info.channel, info.handle,
-		   pid_vnr(call->owner_pid),
-		   from_kuid_munged(seq_user_ns(m), call->owner_uid),
-		   tel_state_name(info.state),
-		   tel_name_or(TEL_NAMES_DIRECTION, info.direction,
+	tel_list_fill(call, m->file, &e);
+	seq_printf(m, "%u %u %u %d %u %s %s %s %s %llu %llu %llu %llu %llu %llu %llu %u %s %s %s\n",
+		   e.card, e.channel, e.handle, e.pid, e.uid,
+		   tel_state_name(e.state),
+		   tel_name_or(TEL_NAMES_DIRECTION, e.direction,
 			       TEL_NAME_UNKNOWN),
-		   tel_name_or(TEL_NAMES_ORIGIN, info.origin, TEL_NAME_UNKNOWN),
-		   tel_mode_name(info.disconnect_mode),
-		   div_u64(info.duration_ns, NSEC_PER_MSEC),
-		   info.rx_frames, info.tx_frames, info.rx_bytes, info.tx_bytes,
-		   info.rx_overruns, info.tx_underruns, info.dma_bytes,
-		   tel_number(info.called, visible),
-		   tel_number(info.calling, visible));
+		   tel_name_or(TEL_NAMES_ORIGIN, e.origin, TEL_NAME_UNKNOWN),
+		   tel_mode_name(e.disconnect_mode),
+		   div_u64(e.duration_ns, NSEC_PER_MSEC),
+		   e.rx_frames, e.tx_frames, e.rx_bytes, e.tx_bytes,
+		   e.rx_overruns, e.tx_underruns, e.dma_bytes,
+		   tel_number(&e, e.called), tel_number(&e, e.calling),
+		   tel_name_or(TEL_NAMES_OWNER, e.owner, TEL_NAME_UNKNOWN));
 }
 
 static int tel_proc_calls_show(struct seq_file *m, void *v)
@@ -81,12 +76,12 @@ static int tel_proc_calls_show(struct seq_file *m, void *v)
 	struct tel_card *card;
 	struct tel_call *call;
 
-	seq_puts(m, "card chan handle pid uid state dir origin mode duration_ms rx_frames tx_frames rx_bytes tx_bytes overruns underruns dma_bytes called calling\n");
+	seq_puts(m, "card chan handle pid uid state dir origin mode duration_ms rx_frames tx_frames rx_bytes tx_bytes overruns underruns dma_bytes called calling owner\n");
 	mutex_lock(&tel_cards_lock);
 	list_for_each_entry(card, &tel_cards, node) {
 		mutex_lock(&card->lock);
 		list_for_each_entry(call, &card->calls, node)
-			if (call->handle && call->file)
+			if (tel_list_shows(call))
 				tel_proc_call(m, call);
 		mutex_unlock(&card->lock);
 	}
