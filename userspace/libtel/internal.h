@@ -9,6 +9,12 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+/*
+ * The kernel's uAPI, from the library's own copy (uapi/linux/tel.h, kept
+ * identical to the kernel's by the build), first: libtel.h then takes its
+ * constants from it.
+ */
+#include "uapi/linux/tel.h"
 #include "libtel.h"
 
 #define TEL_EXPORT	__attribute__((visibility("default")))

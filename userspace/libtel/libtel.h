@@ -9,11 +9,13 @@
  *
  * Conventions: every function returns 0 (or a count, or a pointer) on
  * success and -1 (or NULL) with errno set on failure.  Objects are opaque.
- * The constants (TEL_CALL_*, TEL_ORIGIN_*, TEL_DISC_*, TEL_DIR_*,
- * TEL_EVENT_*, TEL_CHANNEL_ANY, TEL_ANSWER_F_ACCEPT, TEL_AUDIO_F_WAIT) are
- * the kernel's own, from <linux/tel.h>; the structs below are the
- * library's, so that the kernel may grow its structs without breaking
- * programs linked against libtel.so.1.
+ * The constants below (TEL_CALL_*, TEL_ORIGIN_*, TEL_DISC_*, TEL_DIR_*,
+ * TEL_EVENT_*, TEL_OWNER_*, TEL_CHANNEL_ANY, TEL_ANSWER_F_ACCEPT,
+ * TEL_AUDIO_F_WAIT, TEL_NUMBER_LEN) have the kernel's values; this header
+ * needs no kernel header.  A program that also includes <linux/tel.h>
+ * includes it first, and then gets the kernel's own definitions.  The
+ * structs below are the library's, so that the kernel may grow its
+ * structs without breaking programs linked against libtel.so.1.
  */
 #ifndef LIBTEL_H
 #define LIBTEL_H
@@ -22,14 +24,74 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <linux/tel.h>
-
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/*
+ * The release: the one place it is written (the Makefile and libtel.pc
+ * take it from here).  The soname, libtel.so.1, is apart from it.
+ */
 #define LIBTEL_VERSION_MAJOR	1
 #define LIBTEL_VERSION_MINOR	0
+#define LIBTEL_VERSION_PATCH	0
+
+/*
+ * The kernel's values (uapi/linux/tel.h, see its kernel-doc), defined here
+ * unless <linux/tel.h> came first.  The build checks that they agree.
+ */
+#ifndef _UAPI_LINUX_TEL_H
+#define TEL_NUMBER_LEN		32	/* phone numbers, NUL terminated */
+
+enum tel_call_state {
+	TEL_CALL_IDLE		= 0,
+	TEL_CALL_DIALING	= 1,
+	TEL_CALL_RINGBACK	= 2,
+	TEL_CALL_CONNECTED	= 3,
+	TEL_CALL_OFFERING	= 4,
+	TEL_CALL_DISCONNECTED	= 5,
+};
+
+enum tel_call_origin {
+	TEL_ORIGIN_NONE		= 0,
+	TEL_ORIGIN_LOCAL	= 1,
+	TEL_ORIGIN_APPLICATION	= 2,
+	TEL_ORIGIN_REMOTE	= 3,
+	TEL_ORIGIN_HARDWARE	= 4,
+};
+
+/* disconnect modes: Microsoft TAPI's LINEDISCONNECTMODE_* values */
+#define TEL_DISC_NORMAL		0x00000001
+#define TEL_DISC_UNKNOWN	0x00000002
+#define TEL_DISC_REJECT		0x00000004
+#define TEL_DISC_BUSY		0x00000020
+#define TEL_DISC_NOANSWER	0x00000040
+#define TEL_DISC_BADADDRESS	0x00000080
+#define TEL_DISC_UNREACHABLE	0x00000100
+#define TEL_DISC_CONGESTION	0x00000200
+#define TEL_DISC_INCOMPATIBLE	0x00000400
+#define TEL_DISC_UNAVAIL	0x00000800
+#define TEL_DISC_NODIALTONE	0x00001000
+#define TEL_DISC_NUMBERCHANGED	0x00002000
+#define TEL_DISC_OUTOFORDER	0x00004000
+#define TEL_DISC_TEMPFAILURE	0x00008000
+#define TEL_DISC_BLOCKED	0x00020000
+#define TEL_DISC_CANCELLED	0x00080000
+
+#define TEL_CHANNEL_ANY		0xffffffffU
+#define TEL_ANSWER_F_ACCEPT	0x1	/* take ownership, keep ringing */
+#define TEL_DIR_OUTBOUND	0
+#define TEL_DIR_INBOUND		1
+#define TEL_AUDIO_F_WAIT	0x1	/* block until data or space */
+
+#define TEL_EVENT_STATE		1	/* a call of this file changed state */
+#define TEL_EVENT_OFFER		2	/* inbound call offered on a channel */
+#define TEL_EVENT_CARD_GONE	3	/* card removed or stopped answering */
+#define TEL_EVENT_OVERFLOW	4	/* events were lost: see lost */
+
+#define TEL_OWNER_FILE		0	/* an open /dev/telN */
+#define TEL_OWNER_BRIDGE	1	/* the DAHDI bridge (tel_dahdi.ko) */
+#endif /* _UAPI_LINUX_TEL_H */
 
 struct tel_card;
 struct tel_call;

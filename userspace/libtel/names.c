@@ -78,7 +78,11 @@ TEL_EXPORT int64_t tel_disconnect_mode_from_name(const char *name)
 	return rlookup(TEL_NAMES_DISC, name);
 }
 
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
+
 TEL_EXPORT const char *tel_version(void)
 {
-	return LIBTEL_VERSION;
+	return STR(LIBTEL_VERSION_MAJOR) "." STR(LIBTEL_VERSION_MINOR) "."
+	       STR(LIBTEL_VERSION_PATCH);
 }
