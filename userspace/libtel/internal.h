@@ -20,7 +20,6 @@
 #define TEL_EXPORT	__attribute__((visibility("default")))
 
 #define TEL_SYSFS_CLASS	"/sys/class/tel"
-#define TEL_PROC_CALLS	"/proc/driver/tel/calls"
 
 struct tel_call {
 	struct tel_card *card;

@@ -33,7 +33,7 @@ extern "C" {
  * take it from here).  The soname, libtel.so.1, is apart from it.
  */
 #define LIBTEL_VERSION_MAJOR	1
-#define LIBTEL_VERSION_MINOR	0
+#define LIBTEL_VERSION_MINOR	1
 #define LIBTEL_VERSION_PATCH	0
 
 /*
@@ -223,14 +223,19 @@ struct tel_card_event {
 int tel_card_read_event(struct tel_card *card, struct tel_card_event *ev,
 			int timeout_ms);
 
-/* ---- the calls of every card: /proc/driver/tel/calls ---------------- */
+/* ---- the calls of a card, and of every card ------------------------ */
 
 /**
- * struct tel_call_entry - one line of /proc/driver/tel/calls
+ * struct tel_call_entry - one call as /proc/driver/tel/calls shows it
  *
- * Numbers the file shows as "-" (none) are empty strings here, hidden
- * ones ("*") are "*".  state, direction, origin are TEL_CALL_*, TEL_DIR_*,
- * TEL_ORIGIN_*; disconnect_mode is TEL_DISC_* or 0.
+ * From TEL_IOC_CALL_LIST (no text is parsed).  Numbers that are absent
+ * are empty strings; hidden ones (TEL_CALL_ENTRY_F_HIDDEN in @flags:
+ * numbers go to their owner's uid and CAP_SYS_ADMIN only) are "*".
+ * state, direction, origin are TEL_CALL_*, TEL_DIR_*, TEL_ORIGIN_*;
+ * disconnect_mode is TEL_DISC_* or 0; owner is TEL_OWNER_FILE (an open
+ * /dev/telN) or TEL_OWNER_BRIDGE (the DAHDI bridge; handle 0).  Values
+ * are passed on as the kernel gives them, named or not.  @owner and
+ * @flags are new in 1.1 (they were reserved, zero).
  */
 struct tel_call_entry {
 	unsigned int card;
@@ -252,10 +257,16 @@ struct tel_call_entry {
 	uint64_t dma_bytes;
 	char called[TEL_NUMBER_LEN];
 	char calling[TEL_NUMBER_LEN];
-	uint64_t reserved[4];
+	uint32_t owner;
+	uint32_t flags;
+	uint64_t reserved[3];
 };
 
+#define TEL_CALL_ENTRY_F_HIDDEN	0x1	/* numbers withheld from us */
+
 ssize_t tel_call_list(struct tel_call_entry **entries);
+ssize_t tel_card_list_calls(struct tel_card *card,
+			    struct tel_call_entry **entries);
 void tel_call_list_free(struct tel_call_entry *entries);
 
 /* ---- names ---------------------------------------------------------- */
@@ -265,6 +276,7 @@ const char *tel_origin_name(unsigned int origin);
 const char *tel_direction_name(unsigned int direction);
 const char *tel_disconnect_mode_name(uint32_t mode);
 const char *tel_event_type_name(unsigned int type);
+const char *tel_owner_name(unsigned int owner);
 int tel_state_from_name(const char *name);
 int tel_origin_from_name(const char *name);
 int tel_direction_from_name(const char *name);

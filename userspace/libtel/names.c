@@ -53,6 +53,11 @@ TEL_EXPORT const char *tel_event_type_name(unsigned int type)
 	return lookup(TEL_NAMES_EVENT, type);
 }
 
+TEL_EXPORT const char *tel_owner_name(unsigned int owner)
+{
+	return lookup(TEL_NAMES_OWNER, owner);
+}
+
 TEL_EXPORT const char *tel_disconnect_mode_name(uint32_t mode)
 {
 	return lookup(TEL_NAMES_DISC, mode);
