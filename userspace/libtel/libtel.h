@@ -223,6 +223,19 @@ struct tel_card_event {
 int tel_card_read_event(struct tel_card *card, struct tel_card_event *ev,
 			int timeout_ms);
 
+/*
+ * The card's queue of events read from the kernel and not yet returned
+ * by tel_card_read_event(): at most this many records (1.1).  When it is
+ * full, events wait in the kernel's queue, whose overflow is reported by
+ * a TEL_EVENT_OVERFLOW event.
+ */
+#define TEL_EVENT_QUEUE_DEFAULT	64
+#define TEL_EVENT_QUEUE_MAX	65536
+
+int tel_card_set_event_queue_capacity(struct tel_card *card, size_t capacity);
+size_t tel_card_event_queue_capacity(struct tel_card *card);
+size_t tel_card_event_queue_len(struct tel_card *card);
+
 /* ---- the calls of a card, and of every card ------------------------ */
 
 /**
