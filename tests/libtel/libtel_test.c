@@ -40,6 +40,8 @@ TEST(names)
 	EXPECT_STREQ("in", tel_direction_name(TEL_DIR_INBOUND));
 	EXPECT_STREQ("offer", tel_event_type_name(TEL_EVENT_OFFER));
 	EXPECT_STREQ("busy", tel_disconnect_mode_name(TEL_DISC_BUSY));
+	EXPECT_STREQ("file", tel_owner_name(TEL_OWNER_FILE));
+	EXPECT_STREQ("dahdi", tel_owner_name(TEL_OWNER_BRIDGE));
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		int64_t m = tel_disconnect_mode_from_name(modes[i]);
 
@@ -58,6 +60,7 @@ TEST(names)
 	EXPECT_EQ(NULL, tel_origin_name(99));
 	EXPECT_EQ(NULL, tel_direction_name(2));
 	EXPECT_EQ(NULL, tel_event_type_name(0));
+	EXPECT_EQ(NULL, tel_owner_name(2));
 	EXPECT_EQ(NULL, tel_disconnect_mode_name(0));
 	EXPECT_EQ(-1, tel_state_from_name("nope"));
 	EXPECT_EQ(-1, tel_origin_from_name(NULL));
