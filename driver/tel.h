@@ -61,7 +61,7 @@
 #define TEL_CALL_DMA_BYTES	(2 * TEL_RING_BYTES)
 #define TEL_FILE_EVENTS		256	/* events queued per open file */
 #define TEL_FRAME_BYTES		8	/* one 1 ms frame of 8 kHz G.711 */
-#define TEL_FEATURES		0	/* TEL_FEAT_* this driver offers */
+#define TEL_FEATURES		TEL_FEAT_CALL_LIST	/* TEL_FEAT_* offered */
 
 struct pci_dev;
 struct tel_bridge_ops;
@@ -95,13 +95,15 @@ struct tel_owner_ops {
 /**
  * struct tel_owner - an owner of calls: an open file, the DAHDI bridge
  * @ops: its callbacks
- * @name: who it is, for sysfs chM/holder and /proc ("call" for a file,
- *	the bridge's name)
+ * @name: who it is, for sysfs chM/holder ("call" for a file, the
+ *	bridge's name)
+ * @kind: TEL_OWNER_*, for TEL_IOC_CALL_LIST and /proc
  * @node: in tel_card.owners (under card->lock)
  */
 struct tel_owner {
 	const struct tel_owner_ops *ops;
 	const char *name;
+	u32 kind;
 	struct list_head node;
 };
 
@@ -490,6 +492,7 @@ void tel_file_event(struct tel_file *file, const struct tel_event *ev);
 
 /* tel_ioctl.c */
 long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
+int tel_ioctl_call_list(struct file *filp, void __user *uarg); /* tel_list.c */
 
 /*
  * Ring arithmetic.  Indices run free (mod 2^32) and rings are a power of

@@ -427,6 +427,7 @@ void tel_bridge_card_init(struct tel_card *card)
 {
 	card->bridge_owner.ops = &tel_bridge_owner_ops;
 	card->bridge_owner.name = "bridge";
+	card->bridge_owner.kind = TEL_OWNER_BRIDGE;
 	INIT_LIST_HEAD(&card->bridge_owner.node);
 }
 

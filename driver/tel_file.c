@@ -247,6 +247,7 @@ static int tel_open(struct inode *inode, struct file *filp)
 
 	tf->owner.ops = &tel_file_owner_ops;
 	tf->owner.name = "call";
+	tf->owner.kind = TEL_OWNER_FILE;
 	mutex_lock(&card->lock);
 	list_add_tail(&tf->owner.node, &card->owners);
 	tf->gone = card->gone;	/* opened after the CARD_GONE broadcast */

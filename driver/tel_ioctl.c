@@ -511,6 +511,8 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return tel_ioctl_audio(tf, uarg, false);
 	case TEL_IOC_CALL_WRITE:
 		return tel_ioctl_audio(tf, uarg, true);
+	case TEL_IOC_CALL_LIST:
+		return tel_ioctl_call_list(filp, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -3,106 +3,72 @@
  * tel_proc.c - /proc/driver/tel/calls: every call that still exists
  *
  * One header line, then one line per call, live or dropped and not yet
- * deallocated, whitespace separated, in a fixed column order
- * (Documentation/proc.rst).  A dropped call keeps its final statistics
+ * deallocated, whether an open file or the DAHDI bridge owns it
+ * (the last column says which), whitespace separated, in a fixed column
+ * order (Documentation/proc.rst).  The calls and their fields are those
+ * of TEL_IOC_CALL_LIST (tel_list.c); this is the text for people and
+ * scripts.  A dropped call keeps its final statistics
  * here until DEALLOC: this is where an administrator reads the statistics
  * of calls that have hung up.
  *
  * Phone numbers are personal data: they are shown to the user who owns the
  * call and to CAP_SYS_ADMIN, as judged by the credentials of whoever
- * opened this file; everyone else sees "*".
+ * opened this file; everyone else sees "*" (tel_list_fill()).
  */
-#include <linux/capability.h>
-#include <linux/cred.h>
-#include <linux/pid.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
-#include <linux/uidgid.h>
 
 #include "tel.h"
+#include "tel_list.h"
+#include "tel_names.h"
 
 static struct proc_dir_entry *tel_proc_dir;
 
-const char *tel_state_name(u32 state)
+/* A name for every value: one the table lacks must not hide the call. */
+static const char *tel_name_or(enum tel_name_kind kind, u32 value,
+			       const char *fallback)
 {
-	static const char * const names[] = {
-		[TEL_CALL_IDLE] = "idle",
-		[TEL_CALL_DIALING] = "dialing",
-		[TEL_CALL_RINGBACK] = "ringback",
-		[TEL_CALL_CONNECTED] = "connected",
-		[TEL_CALL_OFFERING] = "offering",
-		[TEL_CALL_DISCONNECTED] = "disconnected",
-	};
+	const char *name = tel_name(kind, value);
 
-	return state < ARRAY_SIZE(names) ? names[state] : "unknown";
+	return name ? name : fallback;
 }
 
-static const char *tel_origin_name(u32 origin)
+const char *tel_state_name(u32 state)
 {
-	static const char * const names[] = {
-		[TEL_ORIGIN_NONE] = "none",
-		[TEL_ORIGIN_LOCAL] = "local",
-		[TEL_ORIGIN_APPLICATION] = "application",
-		[TEL_ORIGIN_REMOTE] = "remote",
-		[TEL_ORIGIN_HARDWARE] = "hardware",
-	};
-
-	return origin < ARRAY_SIZE(names) ? names[origin] : "unknown";
+	return tel_name_or(TEL_NAMES_STATE, state, TEL_NAME_UNKNOWN);
 }
 
 static const char *tel_mode_name(u32 mode)
 {
-	switch (mode) {
-	case 0:				return "-";
-	case TEL_DISC_NORMAL:		return "normal";
-	case TEL_DISC_UNKNOWN:		return "unknown";
-	case TEL_DISC_REJECT:		return "reject";
-	case TEL_DISC_BUSY:		return "busy";
-	case TEL_DISC_NOANSWER:		return "noanswer";
-	case TEL_DISC_BADADDRESS:	return "badaddress";
-	case TEL_DISC_UNREACHABLE:	return "unreachable";
-	case TEL_DISC_CONGESTION:	return "congestion";
-	case TEL_DISC_INCOMPATIBLE:	return "incompatible";
-	case TEL_DISC_UNAVAIL:		return "unavail";
-	case TEL_DISC_NODIALTONE:	return "nodialtone";
-	case TEL_DISC_NUMBERCHANGED:	return "numberchanged";
-	case TEL_DISC_OUTOFORDER:	return "outoforder";
-	case TEL_DISC_TEMPFAILURE:	return "tempfailure";
-	case TEL_DISC_BLOCKED:		return "blocked";
-	case TEL_DISC_CANCELLED:	return "cancelled";
-	default:			return "other";
-	}
+	return mode ? tel_name_or(TEL_NAMES_DISC, mode, TEL_NAME_OTHER) :
+		      TEL_NAME_NONE;
 }
 
-static const char *tel_number(const char *number, bool visible)
+static const char *tel_number(const struct tel_call_list_entry *e,
+			      const char *number)
 {
-	if (!visible)
+	if (e->flags & TEL_LIST_F_HIDDEN)
 		return "*";
 	return number[0] ? number : "-";
 }
 
 static void tel_proc_call(struct seq_file *m, struct tel_call *call)
 {
-	const struct cred *cred = m->file->f_cred;
-	struct tel_call_info info;
-	bool visible;
+	struct tel_call_list_entry e;
 
-	tel_call_fill_info(call, &info);
-	visible = uid_eq(cred->fsuid, call->owner_uid) ||
-		  file_ns_capable(m->file, &init_user_ns, CAP_SYS_ADMIN);
-	seq_printf(m, "%u %u %u %d %u %s %s %s %s %llu %llu %llu %llu %llu %llu %llu %u %s %s\n",
-		   info.card, info.channel, info.handle,
-		   pid_vnr(call->owner_pid),
-		   from_kuid_munged(seq_user_ns(m), call->owner_uid),
-		   tel_state_name(info.state),
-		   info.direction == TEL_DIR_INBOUND ? "in" : "out",
-		   tel_origin_name(info.origin),
-		   tel_mode_name(info.disconnect_mode),
-		   div_u64(info.duration_ns, NSEC_PER_MSEC),
-		   info.rx_frames, info.tx_frames, info.rx_bytes, info.tx_bytes,
-		   info.rx_overruns, info.tx_underruns, info.dma_bytes,
-		   tel_number(info.called, visible),
-		   tel_number(info.calling, visible));
+	tel_list_fill(call, m->file, &e);
+	seq_printf(m, "%u %u %u %d %u %s %s %s %s %llu %llu %llu %llu %llu %llu %llu %u %s %s %s\n",
+		   e.card, e.channel, e.handle, e.pid, e.uid,
+		   tel_state_name(e.state),
+		   tel_name_or(TEL_NAMES_DIRECTION, e.direction,
+			       TEL_NAME_UNKNOWN),
+		   tel_name_or(TEL_NAMES_ORIGIN, e.origin, TEL_NAME_UNKNOWN),
+		   tel_mode_name(e.disconnect_mode),
+		   div_u64(e.duration_ns, NSEC_PER_MSEC),
+		   e.rx_frames, e.tx_frames, e.rx_bytes, e.tx_bytes,
+		   e.rx_overruns, e.tx_underruns, e.dma_bytes,
+		   tel_number(&e, e.called), tel_number(&e, e.calling),
+		   tel_name_or(TEL_NAMES_OWNER, e.owner, TEL_NAME_UNKNOWN));
 }
 
 static int tel_proc_calls_show(struct seq_file *m, void *v)
@@ -110,12 +76,12 @@ static int tel_proc_calls_show(struct seq_file *m, void *v)
 	struct tel_card *card;
 	struct tel_call *call;
 
-	seq_puts(m, "card chan handle pid uid state dir origin mode duration_ms rx_frames tx_frames rx_bytes tx_bytes overruns underruns dma_bytes called calling\n");
+	seq_puts(m, "card chan handle pid uid state dir origin mode duration_ms rx_frames tx_frames rx_bytes tx_bytes overruns underruns dma_bytes called calling owner\n");
 	mutex_lock(&tel_cards_lock);
 	list_for_each_entry(card, &tel_cards, node) {
 		mutex_lock(&card->lock);
 		list_for_each_entry(call, &card->calls, node)
-			if (call->handle && call->owner)
+			if (tel_list_shows(call))
 				tel_proc_call(m, call);
 		mutex_unlock(&card->lock);
 	}

@@ -13,49 +13,25 @@
 #include <strings.h>
 
 #include "telemu.h"
-
-static const struct {
-	const char *name;
-	uint32_t cause;
-} causes[] = {
-	{ "normal", TEL_DISC_NORMAL },
-	{ "unknown", TEL_DISC_UNKNOWN },
-	{ "reject", TEL_DISC_REJECT },
-	{ "busy", TEL_DISC_BUSY },
-	{ "noanswer", TEL_DISC_NOANSWER },
-	{ "badaddress", TEL_DISC_BADADDRESS },
-	{ "unreachable", TEL_DISC_UNREACHABLE },
-	{ "congestion", TEL_DISC_CONGESTION },
-	{ "incompatible", TEL_DISC_INCOMPATIBLE },
-	{ "unavail", TEL_DISC_UNAVAIL },
-	{ "nodialtone", TEL_DISC_NODIALTONE },
-	{ "numberchanged", TEL_DISC_NUMBERCHANGED },
-	{ "outoforder", TEL_DISC_OUTOFORDER },
-	{ "tempfailure", TEL_DISC_TEMPFAILURE },
-	{ "blocked", TEL_DISC_BLOCKED },
-	{ "cancelled", TEL_DISC_CANCELLED },
-};
+#include "../../driver/tel_names.h"
 
 const char *cause_name(uint32_t cause)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(causes) / sizeof(causes[0]); i++)
-		if (causes[i].cause == cause)
-			return causes[i].name;
-	return NULL;
+	return tel_name(TEL_NAMES_DISC, cause);
 }
 
 /* A TEL_DISC_* name in any case, or a number (decimal or 0x hex). */
 int cause_parse(const char *s, uint32_t *cause)
 {
+	const struct tel_name *causes;
 	unsigned long v;
+	unsigned int i, n;
 	char *end;
-	size_t i;
 
-	for (i = 0; i < sizeof(causes) / sizeof(causes[0]); i++) {
+	causes = tel_name_table(TEL_NAMES_DISC, &n);
+	for (i = 0; i < n; i++) {
 		if (!strcasecmp(s, causes[i].name)) {
-			*cause = causes[i].cause;
+			*cause = causes[i].value;
 			return 0;
 		}
 	}

@@ -74,6 +74,8 @@ TEST_F(abi, card_info_reports_abi_version_and_features)
 	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CARD_INFO, &info));
 	EXPECT_EQ(TEL_ABI_VERSION, info.abi_version);
 	EXPECT_EQ(0, info.flags);	/* not gone */
+	/* TEL_IOC_CALL_LIST is there, and announced */
+	EXPECT_EQ(TEL_FEAT_CALL_LIST, info.features & TEL_FEAT_CALL_LIST);
 	ksft_print_msg("abi_version %u features 0x%llx\n", info.abi_version,
 		       (unsigned long long)info.features);
 }

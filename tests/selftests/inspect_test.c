@@ -19,10 +19,10 @@ struct proc_line {
 	unsigned long long duration_ms, rx_frames, tx_frames, rx_bytes,
 			   tx_bytes, overruns, underruns;
 	unsigned int dma_bytes;
-	char called[40], calling[40];
+	char called[40], calling[40], owner[16];
 };
 
-#define PROC_HEADER "card chan handle pid uid state dir origin mode duration_ms rx_frames tx_frames rx_bytes tx_bytes overruns underruns dma_bytes called calling"
+#define PROC_HEADER "card chan handle pid uid state dir origin mode duration_ms rx_frames tx_frames rx_bytes tx_bytes overruns underruns dma_bytes called calling owner"
 
 /* Find the line of (card, handle) owned by @pid; 1 found, 0 not, -1 error. */
 static int proc_find(int card, uint32_t handle, int pid, struct proc_line *out)
@@ -41,12 +41,13 @@ static int proc_find(int card, uint32_t handle, int pid, struct proc_line *out)
 	while (fgets(line, sizeof(line), f)) {
 		struct proc_line p;
 
-		if (sscanf(line, "%u %u %u %d %d %15s %7s %15s %15s %llu %llu %llu %llu %llu %llu %llu %u %39s %39s",
+		if (sscanf(line, "%u %u %u %d %d %15s %7s %15s %15s %llu %llu %llu %llu %llu %llu %llu %u %39s %39s %15s",
 			   &p.card, &p.chan, &p.handle, &p.pid, &p.uid,
 			   p.state, p.dir, p.origin, p.mode, &p.duration_ms,
 			   &p.rx_frames, &p.tx_frames, &p.rx_bytes,
 			   &p.tx_bytes, &p.overruns, &p.underruns,
-			   &p.dma_bytes, p.called, p.calling) != 19) {
+			   &p.dma_bytes, p.called, p.calling, p.owner) != 20 ||
+		    strcmp(p.owner, "file")) {
 			found = -1;
 			break;
 		}

@@ -91,6 +91,8 @@ static bool errno_allowed(unsigned long cmd, int err)
 	case TEL_IOC_CALL_WRITE:
 		return err == ENOENT || err == EAGAIN || err == EPIPE ||
 		       err == ENODEV || err == EINTR;
+	case TEL_IOC_CALL_LIST:
+		return err == ENOSPC || err == ENOMEM;
 	}
 	return false;
 }
@@ -161,15 +163,17 @@ static void one_op(uint64_t *s, unsigned int f)
 		struct tel_call_dealloc de;
 		struct tel_call_info in;
 		struct tel_call_audio au;
+		struct tel_call_list li;
 		uint8_t raw[512];
 	} u;
 	static const unsigned long cmds[] = {
 		TEL_IOC_CARD_INFO, TEL_IOC_CALL_ALLOC, TEL_IOC_CALL_ANSWER,
 		TEL_IOC_CALL_DROP, TEL_IOC_CALL_DEALLOC, TEL_IOC_CALL_INFO,
-		TEL_IOC_CALL_READ, TEL_IOC_CALL_WRITE,
+		TEL_IOC_CALL_READ, TEL_IOC_CALL_WRITE, TEL_IOC_CALL_LIST,
 	};
 	uint8_t audio[4096];	/* more than a ring holds */
-	unsigned long cmd = cmds[pick(s, 8)];
+	struct tel_call_list_entry list[16];
+	unsigned long cmd = cmds[pick(s, 9)];
 	size_t size = _IOC_SIZE(cmd);
 	void *arg;
 	int fd, ret, err;
@@ -202,6 +206,10 @@ static void one_op(uint64_t *s, unsigned int f)
 		u.au.buf = (uintptr_t)some_pointer(s, audio, 64);
 		u.au.flags = 0;	/* WAIT would only slow the fuzzing down */
 		break;
+	case TEL_IOC_CALL_LIST:
+		u.li.capacity = pick(s, 17);
+		u.li.entries = (uintptr_t)some_pointer(s, list, 64);
+		break;
 	}
 	bend(s, &u, size);
 	/*
@@ -212,12 +220,19 @@ static void one_op(uint64_t *s, unsigned int f)
 	    u.au.buf != (uintptr_t)audio && u.au.buf != (uintptr_t)ro_page &&
 	    u.au.buf != (uintptr_t)guard_page && u.au.buf)
 		u.au.buf = (uintptr_t)guard_page;
+	/* likewise the list's entries, which only hold 16 */
+	if (cmd == TEL_IOC_CALL_LIST &&
+	    ((u.li.entries != (uintptr_t)list &&
+	      u.li.entries != (uintptr_t)ro_page &&
+	      u.li.entries != (uintptr_t)guard_page && u.li.entries) ||
+	     (u.li.entries == (uintptr_t)list && u.li.capacity > 16)))
+		u.li.entries = (uintptr_t)guard_page;
 	switch (pick(s, 40)) {
 	case 0:	/* an unknown command */
 		cmd = _IOWR(TEL_IOC_MAGIC, 0x20 + pick(s, 200), u.raw);
 		break;
 	case 1:	/* a known number with a wrong size */
-		cmd = _IOC(_IOC_READ | _IOC_WRITE, TEL_IOC_MAGIC, pick(s, 8),
+		cmd = _IOC(_IOC_READ | _IOC_WRITE, TEL_IOC_MAGIC, pick(s, 9),
 			   pick(s, 300));
 		break;
 	}

@@ -63,6 +63,9 @@ struct tel_card_info {
  */
 #define TEL_ABI_VERSION		2
 
+/* tel_card_info.features: what came after ABI version 2's eight commands */
+#define TEL_FEAT_CALL_LIST	(1ULL << 0)	/* TEL_IOC_CALL_LIST */
+
 /**
  * enum tel_call_state - call states; see the diagram in
  * Documentation/userspace-api.rst
@@ -270,6 +273,87 @@ struct tel_call_audio {
 };
 
 /**
+ * struct tel_call_list_entry - one call in a TEL_IOC_CALL_LIST result
+ * @card: N of /dev/telN
+ * @channel: channel on the card
+ * @handle: the owner's handle for the call; 0 for a bridge call
+ * @pid: the process that created the call, in the caller's pid
+ *	namespace (0 if it has none there)
+ * @uid: the user that created the call, in the opener's user namespace
+ * @state: enum tel_call_state
+ * @direction: TEL_DIR_OUTBOUND or TEL_DIR_INBOUND
+ * @origin: enum tel_call_origin
+ * @disconnect_mode: TEL_DISC_*, 0 while not ended
+ * @owner: TEL_OWNER_*: who holds the call
+ * @flags: TEL_LIST_F_*
+ * @dma_bytes: DMA memory the call holds (0 after card removal)
+ * @duration_ns: connected time: from connect to disconnect (or to now)
+ * @rx_frames: frames received from the far end
+ * @tx_frames: frames sent to the far end from the owner's audio
+ * @rx_bytes: audio bytes received
+ * @tx_bytes: audio bytes sent
+ * @rx_overruns: received frames lost because the owner did not read
+ * @tx_underruns: frames sent as silence because the owner wrote none
+ * @called: called number, NUL terminated; empty if hidden (TEL_LIST_F_HIDDEN)
+ * @calling: calling number, NUL terminated; empty if hidden
+ * @reserved: zero
+ *
+ * The same fields, and the same rule for numbers, as a line of
+ * /proc/driver/tel/calls (Documentation/proc.rst).
+ */
+struct tel_call_list_entry {
+	__u32 card;
+	__u32 channel;
+	__u32 handle;
+	__s32 pid;
+	__u32 uid;
+	__u32 state;
+	__u32 direction;
+	__u32 origin;
+	__u32 disconnect_mode;
+	__u32 owner;
+	__u32 flags;
+	__u32 dma_bytes;
+	__u64 duration_ns;
+	__u64 rx_frames;
+	__u64 tx_frames;
+	__u64 rx_bytes;
+	__u64 tx_bytes;
+	__u64 rx_overruns;
+	__u64 tx_underruns;
+	char called[TEL_NUMBER_LEN];
+	char calling[TEL_NUMBER_LEN];
+	__u32 reserved[4];
+};
+
+#define TEL_OWNER_FILE		0	/* an open /dev/telN */
+#define TEL_OWNER_BRIDGE	1	/* the DAHDI bridge (tel_dahdi.ko) */
+
+#define TEL_LIST_F_HIDDEN	0x1	/* numbers withheld from this caller */
+
+/**
+ * struct tel_call_list - TEL_IOC_CALL_LIST: the calls of this card
+ * @entries: user pointer to @capacity struct tel_call_list_entry
+ * @capacity: in: entries there is room for; 0 asks only for @count
+ * @count: out: the calls there are (written only on success)
+ * @flags: none defined, must be zero
+ * @reserved: must be zero
+ *
+ * Lists every call of the card that /proc/driver/tel/calls shows: those
+ * of every open file, live or dropped and not yet deallocated, and those
+ * the DAHDI bridge holds.  With @capacity 0, only @count is returned.  A
+ * @capacity smaller than the calls there are fails with ENOSPC and
+ * changes nothing: ask again with at least @count entries.
+ */
+struct tel_call_list {
+	__u64 entries;
+	__u32 capacity;
+	__u32 count;
+	__u32 flags;
+	__u32 reserved[5];
+};
+
+/**
  * struct tel_event - one record returned by read() on /dev/telN
  * @type: TEL_EVENT_*
  * @handle: the call concerned, 0 for OFFER, CARD_GONE and OVERFLOW
@@ -316,5 +400,6 @@ struct tel_event {
 #define TEL_IOC_CALL_INFO	_IOWR(TEL_IOC_MAGIC, 0x05, struct tel_call_info)
 #define TEL_IOC_CALL_READ	_IOWR(TEL_IOC_MAGIC, 0x06, struct tel_call_audio)
 #define TEL_IOC_CALL_WRITE	_IOWR(TEL_IOC_MAGIC, 0x07, struct tel_call_audio)
+#define TEL_IOC_CALL_LIST	_IOWR(TEL_IOC_MAGIC, 0x08, struct tel_call_list)
 
 #endif /* _UAPI_LINUX_TEL_H */

@@ -286,7 +286,9 @@ static int state_reachable(unsigned int now, unsigned int want)
  * The record is the truth and events are the wake-up: check the state,
  * then sleep until the card has an event (kept for the application in
  * the card's queue) or the time is up.  A short poll interval also
- * catches a DROP made by another thread, which sends no event.
+ * catches a DROP made by another thread, which sends no event.  When the
+ * application's queue is full, events stay in the kernel (which reports
+ * any it loses with TEL_EVENT_OVERFLOW) and this polls the record.
  */
 TEL_EXPORT int tel_call_wait_state(struct tel_call *call, unsigned int state,
 				   int timeout_ms)
@@ -315,8 +317,8 @@ TEL_EXPORT int tel_call_wait_state(struct tel_call *call, unsigned int state,
 		}
 		if (libtel_priv_events_fill(call->card, left > 100 ? 100 : left) == 0)
 			continue;
-		if (errno == ENODEV) {
-			/* card gone, nothing queued: poll() would not sleep */
+		if (errno == ENODEV || errno == ENOBUFS) {
+			/* nothing to sleep on: poll() would not sleep */
 			struct timespec ts = { 0, 10 * 1000 * 1000 };
 
 			nanosleep(&ts, NULL);

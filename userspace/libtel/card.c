@@ -114,13 +114,17 @@ TEL_EXPORT struct tel_card *tel_card_open_path(const char *path)
 			errno = ENODEV;
 		goto err_close;
 	}
+	if (libtel_priv_events_init(card) < 0)
+		goto err_close;
 	err = pthread_mutex_init(&card->lock, NULL);
 	if (err) {
 		errno = err;
-		goto err_close;
+		goto err_events;
 	}
 	return card;
 
+err_events:
+	free(card->evq);
 err_close:
 	err = errno;
 	close(card->fd);

@@ -9,12 +9,17 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+/*
+ * The kernel's uAPI, from the library's own copy (uapi/linux/tel.h, kept
+ * identical to the kernel's by the build), first: libtel.h then takes its
+ * constants from it.
+ */
+#include "uapi/linux/tel.h"
 #include "libtel.h"
 
 #define TEL_EXPORT	__attribute__((visibility("default")))
 
 #define TEL_SYSFS_CLASS	"/sys/class/tel"
-#define TEL_PROC_CALLS	"/proc/driver/tel/calls"
 
 struct tel_call {
 	struct tel_card *card;
@@ -36,14 +41,17 @@ struct tel_card {
 
 	/*
 	 * Events read from the file but not yet handed out: a read() takes
-	 * as many records as are queued, and tel_call_wait_state() reads
-	 * events while it waits without taking them from the application.
+	 * as many records as there is room for, and tel_call_wait_state()
+	 * reads events while it waits without taking them from the
+	 * application.  A ring of evq_cap records (the application's
+	 * choice, tel_card_set_event_queue_capacity()), never grown.
 	 */
 	struct tel_card_event *evq;
 	size_t evq_head, evq_len, evq_cap;
 };
 
 int libtel_priv_ioctl(struct tel_card *card, unsigned long cmd, void *arg);
+int libtel_priv_events_init(struct tel_card *card);
 int libtel_priv_events_fill(struct tel_card *card, int timeout_ms);
 int64_t libtel_priv_now_ms(void);
 

@@ -9,11 +9,13 @@
  *
  * Conventions: every function returns 0 (or a count, or a pointer) on
  * success and -1 (or NULL) with errno set on failure.  Objects are opaque.
- * The constants (TEL_CALL_*, TEL_ORIGIN_*, TEL_DISC_*, TEL_DIR_*,
- * TEL_EVENT_*, TEL_CHANNEL_ANY, TEL_ANSWER_F_ACCEPT, TEL_AUDIO_F_WAIT) are
- * the kernel's own, from <linux/tel.h>; the structs below are the
- * library's, so that the kernel may grow its structs without breaking
- * programs linked against libtel.so.1.
+ * The constants below (TEL_CALL_*, TEL_ORIGIN_*, TEL_DISC_*, TEL_DIR_*,
+ * TEL_EVENT_*, TEL_OWNER_*, TEL_CHANNEL_ANY, TEL_ANSWER_F_ACCEPT,
+ * TEL_AUDIO_F_WAIT, TEL_NUMBER_LEN) have the kernel's values; this header
+ * needs no kernel header.  A program that also includes <linux/tel.h>
+ * includes it first, and then gets the kernel's own definitions.  The
+ * structs below are the library's, so that the kernel may grow its
+ * structs without breaking programs linked against libtel.so.1.
  */
 #ifndef LIBTEL_H
 #define LIBTEL_H
@@ -22,14 +24,74 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <linux/tel.h>
-
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/*
+ * The release: the one place it is written (the Makefile and libtel.pc
+ * take it from here).  The soname, libtel.so.1, is apart from it.
+ */
 #define LIBTEL_VERSION_MAJOR	1
-#define LIBTEL_VERSION_MINOR	0
+#define LIBTEL_VERSION_MINOR	1
+#define LIBTEL_VERSION_PATCH	0
+
+/*
+ * The kernel's values (uapi/linux/tel.h, see its kernel-doc), defined here
+ * unless <linux/tel.h> came first.  The build checks that they agree.
+ */
+#ifndef _UAPI_LINUX_TEL_H
+#define TEL_NUMBER_LEN		32	/* phone numbers, NUL terminated */
+
+enum tel_call_state {
+	TEL_CALL_IDLE		= 0,
+	TEL_CALL_DIALING	= 1,
+	TEL_CALL_RINGBACK	= 2,
+	TEL_CALL_CONNECTED	= 3,
+	TEL_CALL_OFFERING	= 4,
+	TEL_CALL_DISCONNECTED	= 5,
+};
+
+enum tel_call_origin {
+	TEL_ORIGIN_NONE		= 0,
+	TEL_ORIGIN_LOCAL	= 1,
+	TEL_ORIGIN_APPLICATION	= 2,
+	TEL_ORIGIN_REMOTE	= 3,
+	TEL_ORIGIN_HARDWARE	= 4,
+};
+
+/* disconnect modes: Microsoft TAPI's LINEDISCONNECTMODE_* values */
+#define TEL_DISC_NORMAL		0x00000001
+#define TEL_DISC_UNKNOWN	0x00000002
+#define TEL_DISC_REJECT		0x00000004
+#define TEL_DISC_BUSY		0x00000020
+#define TEL_DISC_NOANSWER	0x00000040
+#define TEL_DISC_BADADDRESS	0x00000080
+#define TEL_DISC_UNREACHABLE	0x00000100
+#define TEL_DISC_CONGESTION	0x00000200
+#define TEL_DISC_INCOMPATIBLE	0x00000400
+#define TEL_DISC_UNAVAIL	0x00000800
+#define TEL_DISC_NODIALTONE	0x00001000
+#define TEL_DISC_NUMBERCHANGED	0x00002000
+#define TEL_DISC_OUTOFORDER	0x00004000
+#define TEL_DISC_TEMPFAILURE	0x00008000
+#define TEL_DISC_BLOCKED	0x00020000
+#define TEL_DISC_CANCELLED	0x00080000
+
+#define TEL_CHANNEL_ANY		0xffffffffU
+#define TEL_ANSWER_F_ACCEPT	0x1	/* take ownership, keep ringing */
+#define TEL_DIR_OUTBOUND	0
+#define TEL_DIR_INBOUND		1
+#define TEL_AUDIO_F_WAIT	0x1	/* block until data or space */
+
+#define TEL_EVENT_STATE		1	/* a call of this file changed state */
+#define TEL_EVENT_OFFER		2	/* inbound call offered on a channel */
+#define TEL_EVENT_CARD_GONE	3	/* card removed or stopped answering */
+#define TEL_EVENT_OVERFLOW	4	/* events were lost: see lost */
+
+#define TEL_OWNER_FILE		0	/* an open /dev/telN */
+#define TEL_OWNER_BRIDGE	1	/* the DAHDI bridge (tel_dahdi.ko) */
+#endif /* _UAPI_LINUX_TEL_H */
 
 struct tel_card;
 struct tel_call;
@@ -161,14 +223,32 @@ struct tel_card_event {
 int tel_card_read_event(struct tel_card *card, struct tel_card_event *ev,
 			int timeout_ms);
 
-/* ---- the calls of every card: /proc/driver/tel/calls ---------------- */
+/*
+ * The card's queue of events read from the kernel and not yet returned
+ * by tel_card_read_event(): at most this many records (1.1).  When it is
+ * full, events wait in the kernel's queue, whose overflow is reported by
+ * a TEL_EVENT_OVERFLOW event.
+ */
+#define TEL_EVENT_QUEUE_DEFAULT	64
+#define TEL_EVENT_QUEUE_MAX	65536
+
+int tel_card_set_event_queue_capacity(struct tel_card *card, size_t capacity);
+size_t tel_card_event_queue_capacity(struct tel_card *card);
+size_t tel_card_event_queue_len(struct tel_card *card);
+
+/* ---- the calls of a card, and of every card ------------------------ */
 
 /**
- * struct tel_call_entry - one line of /proc/driver/tel/calls
+ * struct tel_call_entry - one call as /proc/driver/tel/calls shows it
  *
- * Numbers the file shows as "-" (none) are empty strings here, hidden
- * ones ("*") are "*".  state, direction, origin are TEL_CALL_*, TEL_DIR_*,
- * TEL_ORIGIN_*; disconnect_mode is TEL_DISC_* or 0.
+ * From TEL_IOC_CALL_LIST (no text is parsed).  Numbers that are absent
+ * are empty strings; hidden ones (TEL_CALL_ENTRY_F_HIDDEN in @flags:
+ * numbers go to their owner's uid and CAP_SYS_ADMIN only) are "*".
+ * state, direction, origin are TEL_CALL_*, TEL_DIR_*, TEL_ORIGIN_*;
+ * disconnect_mode is TEL_DISC_* or 0; owner is TEL_OWNER_FILE (an open
+ * /dev/telN) or TEL_OWNER_BRIDGE (the DAHDI bridge; handle 0).  Values
+ * are passed on as the kernel gives them, named or not.  @owner and
+ * @flags are new in 1.1 (they were reserved, zero).
  */
 struct tel_call_entry {
 	unsigned int card;
@@ -190,10 +270,16 @@ struct tel_call_entry {
 	uint64_t dma_bytes;
 	char called[TEL_NUMBER_LEN];
 	char calling[TEL_NUMBER_LEN];
-	uint64_t reserved[4];
+	uint32_t owner;
+	uint32_t flags;
+	uint64_t reserved[3];
 };
 
+#define TEL_CALL_ENTRY_F_HIDDEN	0x1	/* numbers withheld from us */
+
 ssize_t tel_call_list(struct tel_call_entry **entries);
+ssize_t tel_card_list_calls(struct tel_card *card,
+			    struct tel_call_entry **entries);
 void tel_call_list_free(struct tel_call_entry *entries);
 
 /* ---- names ---------------------------------------------------------- */
@@ -203,6 +289,7 @@ const char *tel_origin_name(unsigned int origin);
 const char *tel_direction_name(unsigned int direction);
 const char *tel_disconnect_mode_name(uint32_t mode);
 const char *tel_event_type_name(unsigned int type);
+const char *tel_owner_name(unsigned int owner);
 int tel_state_from_name(const char *name);
 int tel_origin_from_name(const char *name);
 int tel_direction_from_name(const char *name);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * list.c - telctl cards, channels, calls: what sysfs and
- * /proc/driver/tel/calls show, as aligned tables or JSON
+ * list.c - telctl cards, channels, calls: what sysfs and the cards'
+ * lists of calls (TEL_IOC_CALL_LIST, as /proc/driver/tel/calls) show, as
+ * aligned tables or JSON
  */
 #include <errno.h>
 #include <getopt.h>
@@ -149,7 +150,7 @@ int cmd_cards(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* The live call on @ch of @card in the /proc list, if any. */
+/* The live call on @ch of @card in the list of calls, if any. */
 static const struct tel_call_entry *live_call(const struct tel_call_entry *e,
 					      ssize_t n, unsigned int card,
 					      unsigned int ch)
@@ -172,7 +173,7 @@ int cmd_channels(int argc, char **argv)
 		"usage: telctl channels CARD [--json]\n"
 		"The channels of a card (from /sys/class/tel/telN/chM): the\n"
 		"line state as the card sees it, hook, whether a call holds it\n"
-		"and its owner's pid; with /proc/driver/tel/calls, the call's\n"
+		"and its owner's pid; from the card's list of calls, the call's\n"
 		"state and number.\n"
 		"  --json   one JSON array of objects\n";
 	struct tel_call_entry *calls = NULL;
@@ -209,7 +210,7 @@ int cmd_channels(int argc, char **argv)
 		const char *state, *number = NULL, *cstate = NULL;
 
 		if (tel_channel_status(index, ch, &st) < 0) {
-			/* an older tel.ko: say so once, use what /proc has */
+			/* an older tel.ko: say so once, use the call list */
 			if (!warned && !json)
 				fprintf(stderr, "%s: tel%u: no per-channel "
 					"sysfs files; showing calls only\n",
@@ -269,6 +270,12 @@ int cmd_channels(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* A value newer than this libtel's names still gets a cell. */
+static const char *known(const char *name)
+{
+	return name ? name : "unknown";
+}
+
 int cmd_calls(int argc, char **argv)
 {
 	static const char *const hdr[] = {
@@ -278,9 +285,11 @@ int cmd_calls(int argc, char **argv)
 	static const char help[] =
 		"usage: telctl calls [CARD] [--json]\n"
 		"Every call of every card (or of CARD), live or dropped and\n"
-		"awaiting deallocation, from /proc/driver/tel/calls.  Numbers\n"
-		"are shown only to their owner and to root ('*' otherwise).\n"
-		"  --json   one JSON array of objects, every column of the file\n";
+		"awaiting deallocation, owned by a /dev/telN file or by the\n"
+		"DAHDI bridge.  Numbers are shown only to their owner and to\n"
+		"root ('*' otherwise).\n"
+		"  --json   one JSON array of objects, every column of\n"
+		"           /proc/driver/tel/calls\n";
 	struct tel_call_entry *e = NULL;
 	unsigned int only = 0;
 	bool json, have_card = false;
@@ -299,11 +308,10 @@ int cmd_calls(int argc, char **argv)
 	}
 	n = tel_call_list(&e);
 	if (n < 0) {
-		if (errno == ENOENT)
-			errmsg("/proc/driver/tel/calls: not there (tel.ko not "
-			       "loaded, or too old to list calls)");
+		if (errno == ENOTTY)
+			errmsg("listing calls: tel.ko too old to list them");
 		else
-			errmsg("/proc/driver/tel/calls: %s", strerror(errno));
+			errmsg("listing calls: %s", strerror(errno));
 		return EXIT_ERROR;
 	}
 
@@ -357,6 +365,8 @@ int cmd_calls(int argc, char **argv)
 				    c->called[0] ? c->called : NULL);
 			json_kv_str(stdout, &first, "calling",
 				    c->calling[0] ? c->calling : NULL);
+			json_kv_str(stdout, &first, "owner",
+				    tel_owner_name(c->owner));
 			printf("}");
 			continue;
 		}
@@ -368,9 +378,9 @@ int cmd_calls(int argc, char **argv)
 		snprintf(rx, sizeof(rx), "%" PRIu64, c->rx_bytes);
 		snprintf(tx, sizeof(tx), "%" PRIu64, c->tx_bytes);
 		snprintf(dma, sizeof(dma), "%" PRIu64, c->dma_bytes);
-		table_add(t, card, ch, handle, pid, tel_state_name(c->state),
-			  tel_direction_name(c->direction),
-			  tel_origin_name(c->origin),
+		table_add(t, card, ch, handle, pid, known(tel_state_name(c->state)),
+			  known(tel_direction_name(c->direction)),
+			  known(tel_origin_name(c->origin)),
 			  mode_str(c->disconnect_mode), dur, rx, tx, dma,
 			  or_dash(number));
 	}

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * uapi-check.c - print every constant libtel.h defines for applications,
+ * with its value: built once against libtel's private copy of the
+ * kernel's uAPI header (-DFROM_UAPI) and once against libtel.h alone.
+ * The Makefile fails the build when the two outputs differ.  The names
+ * come from driver/tel_names.h's tables, so a value added there is checked
+ * too; the few constants outside them are listed here.
+ */
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef FROM_UAPI
+#include "../uapi/linux/tel.h"
+#else
+#include "../libtel.h"
+#endif
+#include "../../../driver/tel_names.h"
+
+#define SHOW(c)	printf("%s %#llx\n", #c, (unsigned long long)(c))
+
+int main(void)
+{
+	static const char *const kinds[] = {
+		"state", "origin", "direction", "disc", "event", "owner",
+	};
+	unsigned int kind, i, n;
+
+	for (kind = TEL_NAMES_STATE; kind <= TEL_NAMES_OWNER; kind++) {
+		const struct tel_name *t = tel_name_table(kind, &n);
+
+		for (i = 0; i < n; i++)
+			printf("%s %s %#x\n", kinds[kind], t[i].name,
+			       t[i].value);
+	}
+	SHOW(TEL_NUMBER_LEN);
+	SHOW(TEL_CHANNEL_ANY);
+	SHOW(TEL_ANSWER_F_ACCEPT);
+	SHOW(TEL_AUDIO_F_WAIT);
+	return 0;
+}

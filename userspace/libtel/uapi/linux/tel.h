@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * tel.h - userspace ABI of the tel telephony card driver (/dev/telN)
+ *
+ * See Documentation/userspace-api.rst for the call-session contract, the
+ * state diagram and every errno.  Rules (botching-up-ioctls.rst): fixed
+ * size types, pointers in __u64, every struct a multiple of 8 bytes,
+ * reserved fields, padding and output fields must be zero on input (else
+ * EINVAL).
+ *
+ * Extension: a struct never changes size (the size is part of the command
+ * number, so a changed size would be another command: ENOTTY).  New
+ * behaviour comes as a reserved field given a meaning (zero meaning the old
+ * behaviour), a new flag bit, a new command, event type or state, each
+ * announced by a TEL_FEAT_* bit in tel_card_info.features.
+ */
+#ifndef _UAPI_LINUX_TEL_H
+#define _UAPI_LINUX_TEL_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define TEL_STR_LEN		32	/* model, firmware, serial strings */
+#define TEL_NUMBER_LEN		32	/* phone numbers, NUL terminated */
+
+/**
+ * struct tel_card_info - TEL_IOC_CARD_INFO result
+ * @model: card model, NUL terminated
+ * @firmware: firmware version, NUL terminated
+ * @serial: serial number, NUL terminated
+ * @index: N of /dev/telN
+ * @channels: number of channels, numbered 0..channels-1
+ * @frame_samples: samples per frame (one frame per 1 ms tick)
+ * @sample_rate: samples per second
+ * @flags: TEL_CARD_F_*
+ * @abi_version: TEL_ABI_VERSION of the driver
+ * @features: TEL_FEAT_*: what this driver and card can do beyond the
+ *	commands of ABI version @abi_version
+ * @reserved: zero
+ *
+ * Every field is output: all must be zero on entry.  Works after the card
+ * was removed or failed (the identity is kept), with TEL_CARD_F_GONE set.
+ */
+struct tel_card_info {
+	char model[TEL_STR_LEN];
+	char firmware[TEL_STR_LEN];
+	char serial[TEL_STR_LEN];
+	__u32 index;
+	__u32 channels;
+	__u32 frame_samples;
+	__u32 sample_rate;
+	__u32 flags;
+	__u32 abi_version;
+	__u64 features;
+	__u32 reserved[4];
+};
+
+#define TEL_CARD_F_GONE		0x1	/* card removed or failed */
+
+/*
+ * ABI version: 2 since the ioctl magic moved to 0xB9.  A driver reporting a
+ * higher version still answers every command of the lower ones.
+ */
+#define TEL_ABI_VERSION		2
+
+/* tel_card_info.features: what came after ABI version 2's eight commands */
+#define TEL_FEAT_CALL_LIST	(1ULL << 0)	/* TEL_IOC_CALL_LIST */
+
+/**
+ * enum tel_call_state - call states; see the diagram in
+ * Documentation/userspace-api.rst
+ * @TEL_CALL_IDLE: dropped: on hook, buffers and statistics kept until
+ *	TEL_IOC_CALL_DEALLOC
+ * @TEL_CALL_DIALING: outbound, digits going out
+ * @TEL_CALL_RINGBACK: outbound, the far end is alerted
+ * @TEL_CALL_CONNECTED: audio flows both ways
+ * @TEL_CALL_OFFERING: inbound, accepted (TEL_ANSWER_F_ACCEPT) not answered
+ * @TEL_CALL_DISCONNECTED: the far end or the hardware cleared the call;
+ *	the owner still has to drop it
+ */
+enum tel_call_state {
+	TEL_CALL_IDLE		= 0,
+	TEL_CALL_DIALING	= 1,
+	TEL_CALL_RINGBACK	= 2,
+	TEL_CALL_CONNECTED	= 3,
+	TEL_CALL_OFFERING	= 4,
+	TEL_CALL_DISCONNECTED	= 5,
+};
+
+/**
+ * enum tel_call_origin - who ended the call
+ * @TEL_ORIGIN_NONE: not ended yet
+ * @TEL_ORIGIN_LOCAL: the owner dropped it (or closed the file)
+ * @TEL_ORIGIN_APPLICATION: the owner dropped it with an application reason
+ * @TEL_ORIGIN_REMOTE: the far end cleared it
+ * @TEL_ORIGIN_HARDWARE: the card was removed or stopped answering
+ */
+enum tel_call_origin {
+	TEL_ORIGIN_NONE		= 0,
+	TEL_ORIGIN_LOCAL	= 1,
+	TEL_ORIGIN_APPLICATION	= 2,
+	TEL_ORIGIN_REMOTE	= 3,
+	TEL_ORIGIN_HARDWARE	= 4,
+};
+
+/*
+ * Disconnect modes: Microsoft TAPI's LINEDISCONNECTMODE_* values.  Also the
+ * causes the card reports and takes (driver/tel_regs.h).
+ */
+#define TEL_DISC_NORMAL		0x00000001
+#define TEL_DISC_UNKNOWN	0x00000002
+#define TEL_DISC_REJECT		0x00000004
+#define TEL_DISC_BUSY		0x00000020
+#define TEL_DISC_NOANSWER	0x00000040
+#define TEL_DISC_BADADDRESS	0x00000080
+#define TEL_DISC_UNREACHABLE	0x00000100
+#define TEL_DISC_CONGESTION	0x00000200
+#define TEL_DISC_INCOMPATIBLE	0x00000400
+#define TEL_DISC_UNAVAIL	0x00000800
+#define TEL_DISC_NODIALTONE	0x00001000
+#define TEL_DISC_NUMBERCHANGED	0x00002000
+#define TEL_DISC_OUTOFORDER	0x00004000
+#define TEL_DISC_TEMPFAILURE	0x00008000
+#define TEL_DISC_BLOCKED	0x00020000
+#define TEL_DISC_CANCELLED	0x00080000
+
+#define TEL_CHANNEL_ANY		0xffffffffU
+
+/**
+ * struct tel_call_alloc - TEL_IOC_CALL_ALLOC: place an outbound call
+ * @channel: channel to use, or TEL_CHANNEL_ANY for the lowest free one
+ * @flags: none defined, must be zero
+ * @number: digits to dial (0-9 * # +), NUL terminated, not empty
+ * @handle: returned: the call's handle (never 0)
+ * @out_channel: returned: the channel used
+ * @reserved: must be zero
+ *
+ * Returns once the card has gone off hook and dialled: the call is in
+ * DIALING; progress (RINGBACK, CONNECTED, DISCONNECTED) comes as events.
+ */
+struct tel_call_alloc {
+	__u32 channel;
+	__u32 flags;
+	char number[TEL_NUMBER_LEN];
+	__u32 handle;
+	__u32 out_channel;
+	__u32 reserved[4];
+};
+
+#define TEL_ANSWER_F_ACCEPT	0x1	/* take ownership, keep ringing */
+
+/**
+ * struct tel_call_answer - TEL_IOC_CALL_ANSWER: take an offered call
+ * @channel: the channel a TEL_EVENT_OFFER named
+ * @flags: TEL_ANSWER_F_ACCEPT to own the call (state OFFERING) without
+ *	answering it yet; a later ANSWER on the same channel answers it and
+ *	returns the same handle, a DROP rejects it
+ * @handle: returned: the call's handle
+ * @reserved: must be zero
+ */
+struct tel_call_answer {
+	__u32 channel;
+	__u32 flags;
+	__u32 handle;
+	__u32 reserved[5];
+};
+
+/**
+ * struct tel_call_drop - TEL_IOC_CALL_DROP: end a call, keep its record
+ * @handle: the call
+ * @reason: 0 for a plain drop (origin LOCAL), or an application reason
+ *	(origin APPLICATION), kept in the call's record
+ * @reserved: must be zero
+ */
+struct tel_call_drop {
+	__u32 handle;
+	__u32 reason;
+	__u32 reserved[2];
+};
+
+/**
+ * struct tel_call_dealloc - TEL_IOC_CALL_DEALLOC: release an IDLE call
+ * @handle: the call
+ * @reserved: must be zero
+ */
+struct tel_call_dealloc {
+	__u32 handle;
+	__u32 reserved[3];
+};
+
+/**
+ * struct tel_call_info - TEL_IOC_CALL_INFO: the call's record
+ * @handle: in: the call; every other field is output and must be zero on
+ *	entry
+ * @state: enum tel_call_state
+ * @direction: TEL_DIR_OUTBOUND or TEL_DIR_INBOUND
+ * @card: N of /dev/telN
+ * @channel: channel on the card
+ * @origin: enum tel_call_origin
+ * @disconnect_mode: TEL_DISC_*, 0 while not ended
+ * @app_reason: the reason given to TEL_IOC_CALL_DROP, else 0
+ * @called: called number (outbound: the digits dialled)
+ * @calling: calling number (inbound: as the card offered it)
+ * @alloc_ns: CLOCK_MONOTONIC ns when the handle was created
+ * @connect_ns: when the call connected, 0 if it never did
+ * @disconnect_ns: when it was disconnected or dropped, 0 if not yet
+ * @idle_ns: when it became IDLE, 0 if not yet
+ * @start_realtime_ns: CLOCK_REALTIME ns when the handle was created
+ * @duration_ns: connected time: from connect to disconnect (or to now)
+ * @rx_frames: frames received from the far end
+ * @tx_frames: frames sent to the far end from the owner's audio
+ * @rx_bytes: audio bytes received
+ * @tx_bytes: audio bytes sent
+ * @rx_overruns: received frames lost because the owner did not read
+ * @tx_underruns: frames sent as silence because the owner wrote none
+ * @dma_bytes: DMA memory the call holds (0 after card removal)
+ * @rx_pending: received bytes not yet read by TEL_IOC_CALL_READ
+ * @reserved: zero
+ */
+struct tel_call_info {
+	__u32 handle;
+	__u32 state;
+	__u32 direction;
+	__u32 card;
+	__u32 channel;
+	__u32 origin;
+	__u32 disconnect_mode;
+	__u32 app_reason;
+	char called[TEL_NUMBER_LEN];
+	char calling[TEL_NUMBER_LEN];
+	__u64 alloc_ns;
+	__u64 connect_ns;
+	__u64 disconnect_ns;
+	__u64 idle_ns;
+	__u64 start_realtime_ns;
+	__u64 duration_ns;
+	__u64 rx_frames;
+	__u64 tx_frames;
+	__u64 rx_bytes;
+	__u64 tx_bytes;
+	__u64 rx_overruns;
+	__u64 tx_underruns;
+	__u32 dma_bytes;
+	__u32 rx_pending;
+	__u32 reserved[4];
+};
+
+#define TEL_DIR_OUTBOUND	0
+#define TEL_DIR_INBOUND		1
+
+#define TEL_AUDIO_F_WAIT	0x1	/* block until data or space */
+
+/**
+ * struct tel_call_audio - TEL_IOC_CALL_READ / TEL_IOC_CALL_WRITE
+ * @handle: the call
+ * @flags: TEL_AUDIO_F_WAIT to sleep until at least one byte moves (or the
+ *	call can move no more); without it, EAGAIN when nothing can move
+ * @buf: user pointer to the G.711 bytes
+ * @len: in: bytes wanted / offered; out: bytes moved
+ * @reserved: must be zero
+ *
+ * READ returns received audio, also after the call was dropped, until
+ * DEALLOC; when nothing is left and nothing more can arrive it returns
+ * 0 bytes (end of stream).  WRITE queues audio for the far end; only a
+ * CONNECTED call takes audio (else EPIPE).
+ */
+struct tel_call_audio {
+	__u32 handle;
+	__u32 flags;
+	__u64 buf;
+	__u32 len;
+	__u32 reserved[3];
+};
+
+/**
+ * struct tel_call_list_entry - one call in a TEL_IOC_CALL_LIST result
+ * @card: N of /dev/telN
+ * @channel: channel on the card
+ * @handle: the owner's handle for the call; 0 for a bridge call
+ * @pid: the process that created the call, in the caller's pid
+ *	namespace (0 if it has none there)
+ * @uid: the user that created the call, in the opener's user namespace
+ * @state: enum tel_call_state
+ * @direction: TEL_DIR_OUTBOUND or TEL_DIR_INBOUND
+ * @origin: enum tel_call_origin
+ * @disconnect_mode: TEL_DISC_*, 0 while not ended
+ * @owner: TEL_OWNER_*: who holds the call
+ * @flags: TEL_LIST_F_*
+ * @dma_bytes: DMA memory the call holds (0 after card removal)
+ * @duration_ns: connected time: from connect to disconnect (or to now)
+ * @rx_frames: frames received from the far end
+ * @tx_frames: frames sent to the far end from the owner's audio
+ * @rx_bytes: audio bytes received
+ * @tx_bytes: audio bytes sent
+ * @rx_overruns: received frames lost because the owner did not read
+ * @tx_underruns: frames sent as silence because the owner wrote none
+ * @called: called number, NUL terminated; empty if hidden (TEL_LIST_F_HIDDEN)
+ * @calling: calling number, NUL terminated; empty if hidden
+ * @reserved: zero
+ *
+ * The same fields, and the same rule for numbers, as a line of
+ * /proc/driver/tel/calls (Documentation/proc.rst).
+ */
+struct tel_call_list_entry {
+	__u32 card;
+	__u32 channel;
+	__u32 handle;
+	__s32 pid;
+	__u32 uid;
+	__u32 state;
+	__u32 direction;
+	__u32 origin;
+	__u32 disconnect_mode;
+	__u32 owner;
+	__u32 flags;
+	__u32 dma_bytes;
+	__u64 duration_ns;
+	__u64 rx_frames;
+	__u64 tx_frames;
+	__u64 rx_bytes;
+	__u64 tx_bytes;
+	__u64 rx_overruns;
+	__u64 tx_underruns;
+	char called[TEL_NUMBER_LEN];
+	char calling[TEL_NUMBER_LEN];
+	__u32 reserved[4];
+};
+
+#define TEL_OWNER_FILE		0	/* an open /dev/telN */
+#define TEL_OWNER_BRIDGE	1	/* the DAHDI bridge (tel_dahdi.ko) */
+
+#define TEL_LIST_F_HIDDEN	0x1	/* numbers withheld from this caller */
+
+/**
+ * struct tel_call_list - TEL_IOC_CALL_LIST: the calls of this card
+ * @entries: user pointer to @capacity struct tel_call_list_entry
+ * @capacity: in: entries there is room for; 0 asks only for @count
+ * @count: out: the calls there are (written only on success)
+ * @flags: none defined, must be zero
+ * @reserved: must be zero
+ *
+ * Lists every call of the card that /proc/driver/tel/calls shows: those
+ * of every open file, live or dropped and not yet deallocated, and those
+ * the DAHDI bridge holds.  With @capacity 0, only @count is returned.  A
+ * @capacity smaller than the calls there are fails with ENOSPC and
+ * changes nothing: ask again with at least @count entries.
+ */
+struct tel_call_list {
+	__u64 entries;
+	__u32 capacity;
+	__u32 count;
+	__u32 flags;
+	__u32 reserved[5];
+};
+
+/**
+ * struct tel_event - one record returned by read() on /dev/telN
+ * @type: TEL_EVENT_*
+ * @handle: the call concerned, 0 for OFFER, CARD_GONE and OVERFLOW
+ * @channel: channel concerned
+ * @state: enum tel_call_state after the event (STATE)
+ * @origin: enum tel_call_origin (STATE to DISCONNECTED or IDLE)
+ * @disconnect_mode: TEL_DISC_* (STATE to DISCONNECTED or IDLE)
+ * @lost: OVERFLOW: events this file lost since the last OVERFLOW
+ * @seq: per-file sequence number, counts lost events too
+ * @timestamp_ns: CLOCK_MONOTONIC ns
+ * @number: OFFER: the calling number
+ * @reserved: zero
+ */
+struct tel_event {
+	__u32 type;
+	__u32 handle;
+	__u32 channel;
+	__u32 state;
+	__u32 origin;
+	__u32 disconnect_mode;
+	__u32 lost;
+	__u32 seq;
+	__u64 timestamp_ns;
+	char number[TEL_NUMBER_LEN];
+	__u32 reserved[2];
+};
+
+#define TEL_EVENT_STATE		1	/* a call of this file changed state */
+#define TEL_EVENT_OFFER		2	/* inbound call offered on a channel */
+#define TEL_EVENT_CARD_GONE	3	/* card removed or stopped answering */
+#define TEL_EVENT_OVERFLOW	4	/* this file's queue was full */
+
+/*
+ * 0xB9: free in Documentation/userspace-api/ioctl/ioctl-number.rst of both
+ * 6.1 and 6.12 (0xB7, used before, belongs to nsfs and remoteproc).
+ */
+#define TEL_IOC_MAGIC		0xB9
+
+#define TEL_IOC_CARD_INFO	_IOWR(TEL_IOC_MAGIC, 0x00, struct tel_card_info)
+#define TEL_IOC_CALL_ALLOC	_IOWR(TEL_IOC_MAGIC, 0x01, struct tel_call_alloc)
+#define TEL_IOC_CALL_ANSWER	_IOWR(TEL_IOC_MAGIC, 0x02, struct tel_call_answer)
+#define TEL_IOC_CALL_DROP	_IOW(TEL_IOC_MAGIC, 0x03, struct tel_call_drop)
+#define TEL_IOC_CALL_DEALLOC	_IOW(TEL_IOC_MAGIC, 0x04, struct tel_call_dealloc)
+#define TEL_IOC_CALL_INFO	_IOWR(TEL_IOC_MAGIC, 0x05, struct tel_call_info)
+#define TEL_IOC_CALL_READ	_IOWR(TEL_IOC_MAGIC, 0x06, struct tel_call_audio)
+#define TEL_IOC_CALL_WRITE	_IOWR(TEL_IOC_MAGIC, 0x07, struct tel_call_audio)
+#define TEL_IOC_CALL_LIST	_IOWR(TEL_IOC_MAGIC, 0x08, struct tel_call_list)
+
+#endif /* _UAPI_LINUX_TEL_H */
