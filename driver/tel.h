@@ -318,6 +318,9 @@ struct tel_ring_state {
  * @channel: channel on the card
  * @op_lock: serialises operations on this call
  * @bound: the card may DMA into the rings (under card->lock)
+ * @started: the card has taken this call: the indices and counters of its
+ *	channel block are this call's, not the last one's (DIAL or ANSWER
+ *	completed, or an event of the call said so; under card->lock)
  * @ring: DMA ring page (rx at 0, tx at TEL_RING_BYTES), or after the
  *	card is gone a kmalloc'd copy of it; NULL after DEALLOC
  * @ring_dma: bus address of @ring while it is DMA memory
@@ -341,6 +344,7 @@ struct tel_call {
 	u32 channel;
 	struct mutex op_lock;		/* one operation at a time */
 	bool bound;
+	bool started;
 	void *ring;
 	dma_addr_t ring_dma;
 	bool ring_is_dma;

@@ -240,11 +240,12 @@ int tel_call_dial(struct tel_call *call, const char *number)
 	mutex_unlock(&card->lock);
 
 	ret = tel_hw_command(card, TEL_OP_DIAL, call->channel, 0, call, number);
-	if (ret) {
-		mutex_lock(&card->lock);
+	mutex_lock(&card->lock);
+	if (ret)
 		call->bound = false;
-		mutex_unlock(&card->lock);
-	}
+	else
+		call->started = true;
+	mutex_unlock(&card->lock);
 	return ret;
 }
 
@@ -273,10 +274,14 @@ int tel_call_answer(struct tel_call *call)
 	ret = tel_hw_command(card, TEL_OP_ANSWER, call->channel, 0, call, NULL);
 
 	mutex_lock(&card->lock);
-	if (ret)
+	if (ret) {
 		call->bound = false;
-	else if (call->info.state == TEL_CALL_OFFERING)
-		tel_call_set_state(call, TEL_CALL_CONNECTED, TEL_ORIGIN_NONE, 0);
+	} else {
+		call->started = true;
+		if (call->info.state == TEL_CALL_OFFERING)
+			tel_call_set_state(call, TEL_CALL_CONNECTED,
+					   TEL_ORIGIN_NONE, 0);
+	}
 	mutex_unlock(&card->lock);
 	atomic_inc(&card->audio_gen);
 	return ret;
@@ -338,13 +343,18 @@ void tel_call_bind(struct tel_call *call)
 	memset(&call->hw, 0, sizeof(call->hw));
 	call->hw_ticks = tel_win_read(card, TEL_STATUS_TICKS);
 	call->bound = true;
+	call->started = false;	/* until the card zeroed its side too */
 }
 
-/* The card holds the call's rings: its indices and counters are live. */
+/*
+ * The card holds the call's rings and has started it: the channel block's
+ * indices and counters are this call's, live.  Before the DIAL or ANSWER
+ * completed they may still be the previous call's.
+ */
 bool tel_call_on_card(const struct tel_call *call)
 {
 	lockdep_assert_held(&call->card->lock);
-	return call->bound && call->card->gone == TEL_ALIVE;
+	return call->bound && call->started && call->card->gone == TEL_ALIVE;
 }
 
 /*
@@ -400,9 +410,12 @@ void tel_call_unbind(struct tel_call *call)
 	lockdep_assert_held(&card->lock);
 	if (!call->bound)
 		return;
-	tel_ring_sync(card, call, true, true);
-	tel_call_sync_counters(call);
+	if (call->started) {
+		tel_ring_sync(card, call, true, true);
+		tel_call_sync_counters(call);
+	}
 	call->bound = false;
+	call->started = false;
 	card->done.rx_frames += call->hw.rx_frames;
 	card->done.tx_frames += call->hw.tx_frames;
 	card->done.rx_overruns += call->hw.rx_overruns;

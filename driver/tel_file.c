@@ -80,6 +80,7 @@ void tel_file_abandon(struct tel_file *tf, struct tel_call *call)
 	    card->channels[call->channel].call == call)
 		card->channels[call->channel].call = NULL;
 	call->bound = false;
+	call->started = false;
 	call->owner = NULL;
 	mutex_unlock(&card->lock);
 	if (call->handle) {

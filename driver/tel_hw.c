@@ -209,6 +209,13 @@ static void tel_hw_channel_state(struct tel_card *card, u32 ch, u32 chst,
 	if (call->info.state == TEL_CALL_IDLE ||
 	    call->info.state == TEL_CALL_DISCONNECTED)
 		return;
+	/*
+	 * The card reports these only for a call it took, after it zeroed
+	 * the channel's indices and counters for it: the event may be
+	 * handled before the DIAL or ANSWER that took it has returned.
+	 */
+	if (call->bound && chst != TEL_CHST_IDLE && chst != TEL_CHST_OFFERING)
+		call->started = true;
 	state = tel_call_state_of(chst);
 	if (state == TEL_CALL_DISCONNECTED)
 		tel_call_set_state(call, state, TEL_ORIGIN_REMOTE,

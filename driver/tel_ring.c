@@ -61,10 +61,10 @@ int tel_ring_sync(struct tel_card *card, struct tel_call *call, bool rx,
 	if ((rx && !tel_ring_rx_head_ok(&call->pos, head)) ||
 	    (tx && !tel_ring_tx_tail_ok(&call->pos, tail))) {
 		tel_card_error(card, true,
-			       "ring index of channel %u (rx %u-%u, tx %u-%u)",
-			       ch, rx ? head : call->pos.rx_head,
-			       call->pos.rx_tail, call->pos.tx_head,
-			       tx ? tail : call->pos.tx_tail);
+			       "ring index of channel %u: rx head %u (was %u, tail %u), tx tail %u (was %u, head %u)",
+			       ch, rx ? head : call->pos.rx_head, call->pos.rx_head,
+			       call->pos.rx_tail, tx ? tail : call->pos.tx_tail,
+			       call->pos.tx_tail, call->pos.tx_head);
 		return -EIO;
 	}
 	if (rx)
