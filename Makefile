@@ -20,7 +20,8 @@ KVER ?= $(call kver_of,6.1)
 KDIR ?= /lib/modules/$(KVER)/build
 KSRC_FILES := Kbuild $(wildcard driver/*.c driver/*.h uapi/linux/*.h)
 
-.PHONY: all deps modules emu selftests userspace install check run bench lint clean
+.PHONY: all deps modules emu selftests userspace man install modules_install \
+	uninstall uninstall_modules check run bench lint clean
 
 all: modules emu selftests userspace
 
@@ -44,12 +45,78 @@ selftests:
 	$(MAKE) -C $(TOP)/tests/dahdi
 	$(MAKE) -C $(TOP)/tests/libtel
 
-# libtel and telctl; make install PREFIX=... DESTDIR=...
+# libtel, telctl and the man pages
 userspace:
 	$(MAKE) -C $(TOP)/userspace
 
-install:
+man:
+	$(MAKE) -C $(TOP)/Documentation/man
+
+# Installing, the way out-of-tree drivers are installed
+# (Documentation/install.rst).  For kernel KVER (default: the running one)
+# under DESTDIR (default: /):
+#   make modules_install  tel.ko, and tel_dahdi.ko where DAHDI built
+#                         (dahdi/Makefile), in /lib/modules/KVER/updates/,
+#                         through kbuild (it signs and compresses as the
+#                         kernel's .config says); then depmod, unless
+#                         DESTDIR is a staging tree without modules.dep
+#   make install          modules_install, then libtel, telctl, the man
+#                         pages (PREFIX=/usr/local) and the udev rule
+#                         (UDEVDIR=/etc/udev/rules.d); the tel group is
+#                         yours to create (groupadd --system tel)
+#   make uninstall        removes what install put (uninstall_modules: the
+#                         modules only)
+#   Debian's kernels sign their modules with a key they do not ship: kbuild
+#   signs ours only with MODULE_SIG_ALL=y (a kernel tree with its key;
+#   DKMS signs with the machine's MOK key itself).
+MODULE_SIG_ALL ?=
+INSTALL_KVER = $(if $(filter command line environment,$(origin KVER)),$(KVER),$(shell uname -r))
+UDEVDIR ?= /etc/udev/rules.d
+MODDIR = $(DESTDIR)/lib/modules/$(INSTALL_KVER)
+DAHDI_KO = $(BUILD)/dahdi/$(INSTALL_KVER)/tel_dahdi
+
+modules_install:
+	$(MAKE) modules KVER=$(INSTALL_KVER)
+	$(MAKE) -C /lib/modules/$(INSTALL_KVER)/build M=$(BUILD)/$(INSTALL_KVER) \
+		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates DEPMOD=true \
+		CONFIG_MODULE_SIG_ALL=$(MODULE_SIG_ALL) modules_install
+	@if [ -f $(DAHDI_KO)/tel_dahdi.ko ]; then \
+		$(MAKE) -C /lib/modules/$(INSTALL_KVER)/build M=$(DAHDI_KO) \
+			INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates DEPMOD=true \
+			CONFIG_MODULE_SIG_ALL=$(MODULE_SIG_ALL) modules_install; \
+	else \
+		echo "tel_dahdi: not installed: DAHDI does not build for $(INSTALL_KVER)"; \
+	fi
+	$(call depmod)
+
+# depmod on a real root, or on a staging tree that holds the kernel's own
+# modules.dep (a chroot); not on a bare packaging tree, where the package's
+# own scripts run it.
+depmod = @if [ -z "$(DESTDIR)" ] || [ -f $(MODDIR)/modules.dep ]; then \
+		echo "depmod $(if $(DESTDIR),-b $(DESTDIR) )$(INSTALL_KVER)"; \
+		depmod $(if $(DESTDIR),-b $(DESTDIR)) $(INSTALL_KVER); \
+	else \
+		echo "depmod: skipped ($(MODDIR)/modules.dep missing: run depmod $(INSTALL_KVER) on the target)"; \
+	fi
+
+install: modules_install
 	$(MAKE) -C $(TOP)/userspace install
+	$(MAKE) -C $(TOP)/Documentation/man install
+	install -d $(DESTDIR)$(UDEVDIR)
+	install -m 0644 $(TOP)/udev/60-tel.rules $(DESTDIR)$(UDEVDIR)/
+
+uninstall_modules:
+	rm -f $(MODDIR)/updates/tel.ko $(MODDIR)/updates/tel.ko.xz \
+	      $(MODDIR)/updates/tel.ko.zst $(MODDIR)/updates/tel.ko.gz \
+	      $(MODDIR)/updates/tel_dahdi.ko $(MODDIR)/updates/tel_dahdi.ko.xz \
+	      $(MODDIR)/updates/tel_dahdi.ko.zst $(MODDIR)/updates/tel_dahdi.ko.gz
+	-rmdir $(MODDIR)/updates 2>/dev/null
+	$(call depmod)
+
+uninstall: uninstall_modules
+	$(MAKE) -C $(TOP)/userspace uninstall
+	$(MAKE) -C $(TOP)/Documentation/man all uninstall
+	rm -f $(DESTDIR)$(UDEVDIR)/60-tel.rules
 
 check: deps
 	@$(TOP)/tests/check $(KERNELS)
@@ -78,3 +145,4 @@ clean:
 	-$(MAKE) -C $(TOP)/tests/libtel clean
 	-$(MAKE) -C $(TOP)/tests/bench clean
 	-$(MAKE) -C $(TOP)/userspace clean
+	-$(MAKE) -C $(TOP)/Documentation/man clean
