@@ -9,8 +9,9 @@ BUILD := $(TOP)/build
 # Kernels under test: series names, each resolved to the newest installed
 # Debian kernel of that series (the same rule as tests/vm/run --kernel);
 # 6.12-rt: Debian's PREEMPT_RT 6.12; debug: the debug kernel built from
-# linux-source-6.1 (tests/debugkernel, built once per machine).
-KERNELS ?= 6.1 6.12 6.12-rt debug
+# linux-source-6.1 (KASAN, lockdep, kmemleak, UBSAN); kcsan: the KCSAN kernel
+# built from linux-source-6.12 (tests/debugkernel, each built once per machine).
+KERNELS ?= 6.1 6.12 6.12-rt debug kcsan
 kver_of = $(lastword $(sort $(filter-out %-rt-amd64 %-cloud-amd64,\
 	$(notdir $(wildcard /lib/modules/$(1).*-amd64)))))
 KVER ?= $(call kver_of,6.1)
@@ -134,7 +135,7 @@ bench: deps
 # sparse (C=1, every file rebuilt) and W=1 on every Debian kernel under
 # test; cppcheck and -Wall -Wextra -Werror on the userspace C.
 lint: deps
-	@$(TOP)/tests/lint $(filter-out debug,$(KERNELS))
+	@$(TOP)/tests/lint $(filter-out debug kcsan,$(KERNELS))
 
 clean:
 	rm -rf $(BUILD)

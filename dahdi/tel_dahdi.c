@@ -11,7 +11,8 @@
  * current (DAHDI_EVENT_ONHOOK to the application, kewlstart disconnect
  * supervision); an answered outbound call reverses polarity
  * (DAHDI_EVENT_POLARITY: Asterisk's answeronpolarityswitch); a call the
- * far end offers rings (DAHDI_EVENT_RINGOFFHOOK).
+ * far end offers rings (DAHDI_EVENT_RINGOFFHOOK); a hook flash is ignored
+ * (the card has none yet): the call goes on.
  *
  * A DAHDI open of a channel holds it (a tel.ko "bridge call"), so it is
  * either DAHDI's or a /dev/telN caller's, never both: the loser gets
@@ -30,6 +31,14 @@
 #include "tel_bridge.h"
 
 #define TEL_DAHDI_SILENCE	0xff	/* mu-law: the span's law, the card's */
+
+/*
+ * DAHDI's transmit state while a hook flash holds the line on hook.  Its
+ * enum dahdi_txstate is private to dahdi-base.c, where DAHDI_TXSTATE_FLASH
+ * is the seventh value in DAHDI 2.11 (Debian's dahdi-source);
+ * tests/dahdi's hook_flash_keeps_the_call fails if that ever changes.
+ */
+#define TEL_DAHDI_TXSTATE_FLASH	6
 
 static char *tel_dahdi_number = "100";
 module_param_named(number, tel_dahdi_number, charp, 0644);
@@ -136,13 +145,24 @@ static int tel_dahdi_close(struct dahdi_chan *dchan)
 	return 0;
 }
 
-/* DAHDI holds dchan->lock (a spinlock, interrupts off): defer the work. */
+/*
+ * DAHDI holds dchan->lock (a spinlock, interrupts off): defer the work.
+ *
+ * A hook flash (DAHDI_HOOK DAHDI_FLASH) reaches us as on hook, then off
+ * hook once DAHDI's flash time is over; DAHDI sets txstate to
+ * DAHDI_TXSTATE_FLASH before it asks for the on-hook half, and to
+ * DAHDI_TXSTATE_ONHOOK for a real one.  The card has no flash, and hanging
+ * up would end the call and dial again: the bridge ignores the on-hook
+ * half, the off-hook half then changes nothing, and the call goes on.
+ */
 static int tel_dahdi_hooksig(struct dahdi_chan *dchan, enum dahdi_txsig txsig)
 {
 	struct tel_dahdi_chan *tch = to_tch(dchan);
 	bool offhook = txsig == DAHDI_TXSIG_OFFHOOK ||
 		       txsig == DAHDI_TXSIG_START;
 
+	if (!offhook && dchan->txstate == TEL_DAHDI_TXSTATE_FLASH)
+		return 0;
 	WRITE_ONCE(tch->want_offhook, offhook);
 	queue_work(tel_dahdi_wq, &tch->hook_work);
 	return 0;

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -172,6 +173,7 @@ static int base0, base1;
 #define CH_EBUSY	5
 #define CH_IOCTL	6
 #define CH_HOLD		7
+#define CH_FLASH	CH_OFFHOOK	/* idle again after test_offhook */
 #define EMU_CONNECTED	3
 
 static bool sysfs_is(int card, int ch, const char *attr, const char *want)
@@ -344,6 +346,92 @@ static bool test_far_hangup(void)
 	return true;
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;	/* only interrupts a DAHDI_HOOK that never returns */
+}
+
+/*
+ * A hook flash (DAHDI_HOOK DAHDI_FLASH: on hook for DAHDI's flash time,
+ * 750 ms by default, then off hook) is not a hangup: the card has no flash
+ * yet, so the bridge ignores it and the call goes on, audio and all.
+ */
+static bool test_flash(void)
+{
+	enum { LEN = 4096, RUN = 2000 };
+	static uint8_t buf[LEN];
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	long dials, hangups, far_rx;
+	size_t got = 0;
+	int fd, ret, best = 0, run = 1, ev;
+	char reply[512];
+
+	CHECK(!emu_cmd(NULL, 0, "audio 0 %d pattern", CH_FLASH), "audio");
+	fd = dahdi_open(base0 + CH_FLASH);
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	CHECK(big_buffers(fd), "DAHDI_SET_BUFINFO: %m");
+	CHECK(!dahdi_hook(fd, DAHDI_OFFHOOK), "DAHDI_HOOK: %m");
+	CHECK(emu_wait_state(0, CH_FLASH, EMU_CONNECTED, TEL_WAIT_MS),
+	      "not connected");
+	dials = emu_num_stat(0, CH_FLASH, "dials");
+	hangups = emu_num_stat(0, CH_FLASH, "hangups");
+	far_rx = emu_num_stat(0, CH_FLASH, "far_rx_bytes");
+
+	/*
+	 * DAHDI refuses a flash (EBUSY) until its off-hook debounce is over
+	 * (600 ms of span time).  A blocking DAHDI_FLASH returns once the
+	 * line is off hook again; the alarm only guards against a hang.
+	 */
+	sigaction(SIGALRM, &sa, NULL);
+	for (int i = 0; i < 50; i++) {
+		alarm(10);
+		ret = dahdi_hook(fd, DAHDI_FLASH);
+		alarm(0);
+		if (!ret || errno != EBUSY)
+			break;
+		usleep(100000);
+	}
+	CHECK(!ret, "DAHDI_HOOK DAHDI_FLASH: %m");
+	/* DAHDI is off hook again: the card must still be in the call */
+	CHECK(emu_num_stat(0, CH_FLASH, "state") == EMU_CONNECTED,
+	      "the call did not survive the flash (state %ld)",
+	      emu_num_stat(0, CH_FLASH, "state"));
+	CHECK(emu_num_stat(0, CH_FLASH, "hook") == 1, "went on hook");
+	CHECK(emu_num_stat(0, CH_FLASH, "hangups") == hangups,
+	      "the far end saw a hangup");
+	CHECK(emu_num_stat(0, CH_FLASH, "dials") == dials,
+	      "the card dialled again");
+	/* no disconnect for DAHDI either: no ONHOOK event is pending */
+	ev = dahdi_wait_event(fd, 300);
+	CHECK(ev != DAHDI_EVENT_ONHOOK, "DAHDI_EVENT_ONHOOK after the flash");
+
+	/* audio still flows both ways */
+	while (got < LEN) {
+		ssize_t n = dahdi_io(fd, buf + got, LEN - got, false);
+
+		CHECK(n > 0, "read: %m");
+		got += n;
+	}
+	for (int i = 1; i < LEN; i++) {
+		run = buf[i] == (uint8_t)(buf[i - 1] + 1) ? run + 1 : 1;
+		if (run > best)
+			best = run;
+	}
+	CHECK(!emu_cmd(reply, sizeof(reply), "stats 0 %d", CH_FLASH), "stats");
+	printf("# after the flash: longest run of the far end's pattern %d of %d bytes, the far end received %ld more bytes\n",
+	       best, LEN, emu_num(reply, "far_rx_bytes") - far_rx);
+	CHECK(best >= RUN, "rx pattern broken: longest run %d", best);
+	CHECK(emu_num(reply, "far_rx_bytes") > far_rx,
+	      "the far end received nothing after the flash");
+	CHECK(emu_num(reply, "state") == EMU_CONNECTED, "call lost while reading");
+	CHECK(!dahdi_hook(fd, DAHDI_ONHOOK), "on hook: %m");
+	CHECK(emu_wait_state(0, CH_FLASH, 0, TEL_WAIT_MS), "not idle");
+	CHECK(emu_num_stat(0, CH_FLASH, "hangups") == hangups + 1,
+	      "on hook after the flash is no hangup");
+	close(fd);
+	return true;
+}
+
 /* An offered call rings on a DAHDI channel; off hook answers it. */
 static bool test_ring(void)
 {
@@ -466,13 +554,14 @@ int main(int argc, char **argv)
 			result(test_unplug(), "unplug_with_dahdi_open", NULL);
 		}
 	} else {
-		printf("1..6\n");
+		printf("1..7\n");
 		result(test_offhook(), "offhook_reaches_card", NULL);
 		result(test_tx(), "tx_audio_intact", NULL);
 		result(test_rx(), "rx_audio_intact", NULL);
 		result(test_far_hangup(), "far_hangup_is_onhook_event", NULL);
 		result(test_ring(), "offer_rings_and_answers", NULL);
 		result(test_ebusy(), "one_user_per_channel", NULL);
+		result(test_flash(), "hook_flash_keeps_the_call", NULL);
 	}
 	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
 	       pass, fail, skip);
