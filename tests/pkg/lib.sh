@@ -54,6 +54,9 @@ make_root() {
 	mkdir -p "$R/run/lock"
 	mount -t tmpfs -o mode=1777 tmpfs "$R/tmp"
 	if [ -n "${TEL_TOP:-}" ] && [ -d "$TEL_TOP" ]; then
+		# the checkout may live where the root has no such folder (on
+		# /tmp, a tmpfs just mounted over it): make the mount point
+		mkdir -p "$R$TEL_TOP" &&
 		mount --bind "$TEL_TOP" "$R$TEL_TOP"	# coherent with the host
 	fi
 }

@@ -64,7 +64,7 @@ struct tel_card_info {
 #define TEL_ABI_VERSION		2
 
 /* tel_card_info.features: what came after ABI version 2's eight commands */
-#define TEL_FEAT_CALL_LIST	(1ULL << 0)	/* TEL_IOC_CALL_LIST */
+#define TEL_FEAT_CALL_LIST	0x1ULL	/* TEL_IOC_CALL_LIST */
 
 /**
  * enum tel_call_state - call states; see the diagram in
