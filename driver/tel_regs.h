@@ -49,7 +49,10 @@
 #define TEL_MAGIC_LEN		8
 #define TEL_VERSION		1
 #define TEL_MAX_CHANNELS	256
-#define TEL_CAP_G711		0x1	/* 8-bit G.711 audio */
+#define TEL_CAP_G711		0x1	/* 8-bit G.711 (mu-law) audio */
+#define TEL_CAP_DTMF		0x2	/* TEL_OP_DIGITS, TEL_OP_DETECT */
+#define TEL_CAP_CALLER_ID	0x4	/* OFFER carries name, presentation */
+#define TEL_CAP_FLASH		0x8	/* TEL_OP_FLASH */
 
 /* Status block: written by the card. */
 #define TEL_STATUS		0x0100	/* u32, TEL_STATUS_* */
@@ -102,6 +105,41 @@
 #define TEL_OP_DIAL		2	/* off hook, bind rings, dial DIGITS */
 #define TEL_OP_ANSWER		3	/* answer an offered call, bind rings */
 #define TEL_OP_HANGUP		4	/* on hook (rejects an offer); ARG=cause */
+/*
+ * CONNECTED: queue DIGITS (1 to 31 of 0-9 * # A-D) to be sent as DTMF,
+ * mixed into the channel's transmit audio after any still queued.  ARG =
+ * tone ms | gap ms << 16, each TEL_DTMF_MIN_MS..TEL_DTMF_MAX_MS, 0 for
+ * TEL_DTMF_DEFAULT_MS.  FULL if the queue (TEL_DIGITS_LEN - 1 digits)
+ * can not take them all: then none is queued.  TEL_HWEV_DIGITS_SENT
+ * when the queue has run empty.  Any other state: BUSY.
+ */
+#define TEL_OP_DIGITS		5
+/*
+ * ARG = TEL_DETECT_*: DTMF detection in the channel's received audio, on
+ * or off (any state; DIAL, ANSWER and HANGUP turn it off).  Each digit
+ * detected raises TEL_HWEV_DIGIT when its tone ends.
+ */
+#define TEL_OP_DETECT		6
+/*
+ * CONNECTED: on hook for ARG ms (TEL_FLASH_MIN_MS..TEL_FLASH_MAX_MS, 0
+ * for TEL_FLASH_DEFAULT_MS), then off hook again: the call goes on.  No
+ * audio moves while on hook.  TEL_HWEV_FLASH when off hook again.  Any
+ * other state, or a flash already running: BUSY.
+ */
+#define TEL_OP_FLASH		7
+
+#define TEL_DETECT_ON		0x1	/* detect DTMF in the rx audio */
+#define TEL_DETECT_MUTE		0x2	/* and replace the tones by silence */
+#define TEL_DETECT_MASK		0x3
+
+/* Tone and gap of generated DTMF, ms (ITU-T Q.24: at least 40 each) */
+#define TEL_DTMF_MIN_MS		40
+#define TEL_DTMF_MAX_MS		1000
+#define TEL_DTMF_DEFAULT_MS	80
+/* Hook flash, ms (a common CO's range; DAHDI's default is 750) */
+#define TEL_FLASH_MIN_MS	50
+#define TEL_FLASH_MAX_MS	2000
+#define TEL_FLASH_DEFAULT_MS	750
 
 /* Command status */
 #define TEL_CMDST_OK		0
@@ -109,6 +147,7 @@
 #define TEL_CMDST_BUSY		2	/* channel not in a state for this */
 #define TEL_CMDST_BADADDR	3	/* a ring address the card refused */
 #define TEL_CMDST_INVAL		4	/* unknown op or bad argument */
+#define TEL_CMDST_FULL		5	/* the digit queue can not take them */
 
 /*
  * Event queue: TEL_EVQ_ENTRIES entries of TEL_EVQ_ENTRY_SIZE bytes.  The
@@ -125,10 +164,31 @@
 #define TEL_EV_CHANNEL		0x04	/* u32 */
 #define TEL_EV_STATE		0x08	/* u32, TEL_CHST_* after the event */
 #define TEL_EV_CAUSE		0x0c	/* u32, TEL_CAUSE_* (DISCONNECTED) */
+#define TEL_EV_PRESENTATION	0x0c	/* u32, TEL_PRES_* (OFFER) */
+#define TEL_EV_NAME		0x10	/* char[16], calling name (OFFER) */
+#define TEL_EV_DIGIT		0x10	/* u32, ASCII digit (DIGIT) */
+#define TEL_EV_SENT		0x10	/* u32, digits sent (DIGITS_SENT) */
+#define TEL_EV_START		0x14	/* u32, STATUS_TICKS at tone start (DIGIT) */
+#define TEL_EV_DURATION		0x18	/* u32, ms: the tone (DIGIT), on hook (FLASH) */
 #define TEL_EV_NUMBER		0x20	/* char[32], calling number (OFFER) */
+#define TEL_NAME_LEN		16	/* Bell 202 MDMF: 15 characters */
 
 #define TEL_HWEV_STATE		1	/* a channel changed state */
 #define TEL_HWEV_OFFER		2	/* inbound call offered on a channel */
+#define TEL_HWEV_DIGIT		3	/* a DTMF digit detected, tone ended */
+#define TEL_HWEV_DIGITS_SENT	4	/* the digit queue ran empty */
+#define TEL_HWEV_FLASH		5	/* a hook flash ended: off hook again */
+#define TEL_HWEV_MAX		TEL_HWEV_FLASH
+
+/*
+ * Presentation of the calling party (TAPI's LINECALLPARTYID_*): with
+ * RESTRICTED (the caller withheld it) and UNAVAILABLE (the network does
+ * not have it) the number and name are empty.
+ */
+#define TEL_PRES_ALLOWED	0
+#define TEL_PRES_RESTRICTED	1
+#define TEL_PRES_UNAVAILABLE	2
+#define TEL_PRES_MAX		TEL_PRES_UNAVAILABLE
 
 /*
  * Channel blocks: TEL_CH_STRIDE bytes each, channel n at
