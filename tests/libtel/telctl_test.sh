@@ -184,11 +184,15 @@ dial_busy_channel() {
 		[ "$(cat /sys/class/tel/tel0/calls)" != 0 ] && break
 		sleep 0.05
 	done
-	status 1 "$T" dial 0:3 5550000
+	status 1 "$T" dial 0:3 5550000 && stderr_has "tel0: channel 3 is busy"
 	rc=$?
+	# the live call in the calls table, owned by a file, number shown
+	status 0 "$T" calls 0 || rc=1
+	grep -qE "^tel0 +3 +[0-9]+ +[0-9]+ +file +(dialing|ringback|connected) +out .* 5551234\$" \
+		"$tmp/out" || { cat "$tmp/out"; rc=1; }
 	kill -INT $pid
 	wait $pid
-	[ $rc = 0 ] && stderr_has "tel0: channel 3 is busy"
+	return $rc
 }
 dial_errors() {
 	status 1 "$T" dial 7:1 123 || return 1

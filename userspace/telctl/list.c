@@ -279,8 +279,8 @@ static const char *known(const char *name)
 int cmd_calls(int argc, char **argv)
 {
 	static const char *const hdr[] = {
-		"CARD", "CH", "HANDLE", "PID", "STATE", "DIR", "ORIGIN", "MODE",
-		"DURATION", "RX_BYTES", "TX_BYTES", "DMA_BYTES", "NUMBER",
+		"CARD", "CH", "HANDLE", "PID", "OWNER", "STATE", "DIR", "ORIGIN",
+		"MODE", "DURATION", "RX_BYTES", "TX_BYTES", "DMA_BYTES", "NUMBER",
 	};
 	static const char help[] =
 		"usage: telctl calls [CARD] [--json]\n"
@@ -315,7 +315,7 @@ int cmd_calls(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 
-	struct table *t = table_new(13, hdr);
+	struct table *t = table_new(14, hdr);
 	bool first_obj = true;
 	int shown = 0;
 
@@ -378,7 +378,8 @@ int cmd_calls(int argc, char **argv)
 		snprintf(rx, sizeof(rx), "%" PRIu64, c->rx_bytes);
 		snprintf(tx, sizeof(tx), "%" PRIu64, c->tx_bytes);
 		snprintf(dma, sizeof(dma), "%" PRIu64, c->dma_bytes);
-		table_add(t, card, ch, handle, pid, known(tel_state_name(c->state)),
+		table_add(t, card, ch, handle, pid, known(tel_owner_name(c->owner)),
+			  known(tel_state_name(c->state)),
 			  known(tel_direction_name(c->direction)),
 			  known(tel_origin_name(c->origin)),
 			  mode_str(c->disconnect_mode), dur, rx, tx, dma,
