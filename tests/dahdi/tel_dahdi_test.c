@@ -6,6 +6,8 @@
  *   tel_dahdi_test hold SECS  keep card 0 channel 8 off hook and connected
  *                             for SECS s (the span ticks: dahdi_test)
  *   tel_dahdi_test unplug     removal of card 1 with DAHDI channels open
+ *   tel_dahdi_test lie        card 0 lies about a ring the bridge reads
+ *                             (leaves card 0 failed: run it last)
  *
  * Channels: DAHDI channel = basechan of span "TEL/<card>" + channel.  The
  * emulator is driven through $TEL_EMU_CTL (tests/selftests/tel_test.h).
@@ -498,6 +500,42 @@ static int cmd_hold(int secs)
 	return 0;
 }
 
+/*
+ * The card lies about a ring the bridge reads (an rx head 60,000 bytes
+ * beyond the 1 ms ring): the bridge's tick path checks it with the same
+ * tel_ring_sync() as the ioctls, so the lie is counted, the card is
+ * failed, DAHDI sees a red alarm and the line go on hook, and nothing is
+ * read beyond the ring (KASAN watches on the debug kernel).  Card 0 stays
+ * failed: run last, before the modules are unloaded.
+ */
+static bool test_lie_on_bridge_channel(void)
+{
+	char state[32] = "";
+	long errors = tel_sysfs_num(0, "card_errors");
+	uint64_t end;
+	int fd;
+
+	fd = dahdi_open(base0 + CH_HOLD);
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	CHECK(!dahdi_hook(fd, DAHDI_OFFHOOK), "DAHDI_HOOK: %m");
+	CHECK(emu_wait_state(0, CH_HOLD, EMU_CONNECTED, TEL_WAIT_MS),
+	      "not connected");
+	usleep(50000);	/* the bridge moves audio on the ring a while */
+	CHECK(!emu_cmd(NULL, 0, "lie 0 %d rx-ahead 60000", CH_HOLD), "lie");
+	end = tel_test_now_ms() + TEL_WAIT_MS;
+	while (tel_test_now_ms() < end &&
+	       (tel_read_sysfs("/sys/class/tel/tel0/state", state,
+			       sizeof(state)) || strcmp(state, "failed")))
+		usleep(20000);
+	CHECK(!strcmp(state, "failed"), "card state \"%s\", not failed", state);
+	CHECK(tel_sysfs_num(0, "card_errors") > errors, "lie not counted");
+	CHECK(dahdi_expect_event(fd, DAHDI_EVENT_ALARM, TEL_WAIT_MS),
+	      "no red alarm on the channel");
+	dahdi_hook(fd, DAHDI_ONHOOK);
+	close(fd);
+	return true;
+}
+
 /* Unplug card 1 with every channel open and one in a call. */
 static bool test_unplug(void)
 {
@@ -544,7 +582,11 @@ int main(int argc, char **argv)
 		return cmd_hold(atoi(argv[2]));
 
 	printf("TAP version 13\n");
-	if (argc > 1 && !strcmp(argv[1], "unplug")) {
+	if (argc > 1 && !strcmp(argv[1], "lie")) {
+		printf("1..1\n");
+		result(test_lie_on_bridge_channel(),
+		       "lie_on_bridge_channel_fails_card", NULL);
+	} else if (argc > 1 && !strcmp(argv[1], "unplug")) {
 		printf("1..1\n");
 		if (base1 < 0) {
 			num++;
