@@ -35,7 +35,7 @@ modules:
 	@mkdir -p $(BUILD)/$(KVER)/driver $(BUILD)/$(KVER)/uapi/linux
 	@for f in $(KSRC_FILES); do cmp -s $$f $(BUILD)/$(KVER)/$$f || cp -p $$f $(BUILD)/$(KVER)/$$f; done
 	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER) W=1 modules
-	@$(MAKE) -s -C $(TOP)/dahdi KVER=$(KVER)
+	@$(MAKE) -s -C $(TOP)/dahdi KVER=$(KVER) KDIR=$(KDIR)
 
 emu:
 	$(MAKE) -C $(TOP)/tests/emu
