@@ -487,8 +487,13 @@ struct tel_event {
 	__u32 seq;
 	__u64 timestamp_ns;
 	char number[TEL_NUMBER_LEN];
-	__u32 detail;
-	__u32 duration_ms;
+	union {
+		__u32 reserved[2];	/* their old name */
+		struct {
+			__u32 detail;
+			__u32 duration_ms;
+		};
+	};
 };
 
 #define TEL_EVENT_STATE		1	/* a call of this file changed state */
