@@ -10,8 +10,10 @@
  * Conventions: every function returns 0 (or a count, or a pointer) on
  * success and -1 (or NULL) with errno set on failure.  Objects are opaque.
  * The constants below (TEL_CALL_*, TEL_ORIGIN_*, TEL_DISC_*, TEL_DIR_*,
- * TEL_EVENT_*, TEL_OWNER_*, TEL_CHANNEL_ANY, TEL_ANSWER_F_ACCEPT,
- * TEL_AUDIO_F_WAIT, TEL_NUMBER_LEN) have the kernel's values; this header
+ * TEL_EVENT_*, TEL_OWNER_*, TEL_PRES_*, TEL_MONITOR_F_*, TEL_FEAT_*,
+ * TEL_CHANNEL_ANY, TEL_ANSWER_F_ACCEPT, TEL_AUDIO_F_WAIT, TEL_NUMBER_LEN,
+ * TEL_DIGITS_MAX, TEL_NAME_LEN, TEL_DIGITS_LOG_LEN) have the kernel's
+ * values; this header
  * needs no kernel header.  A program that also includes <linux/tel.h>
  * includes it first, and then gets the kernel's own definitions.  The
  * structs below are the library's, so that the kernel may grow its
@@ -42,6 +44,16 @@ extern "C" {
  */
 #ifndef _UAPI_LINUX_TEL_H
 #define TEL_NUMBER_LEN		32	/* phone numbers, NUL terminated */
+#define TEL_DIGITS_MAX		31	/* digits one tel_call_send_digits() */
+#define TEL_NAME_LEN		16	/* calling name, NUL terminated */
+#define TEL_DIGITS_LOG_LEN	64	/* digits kept in a call's record */
+
+/* tel_card_has_feature(): what came after ABI version 2 (1.2) */
+#define TEL_FEAT_CALL_LIST	0x1ULL	/* tel_card_list_calls() */
+#define TEL_FEAT_DIGITS		0x2ULL	/* digits both ways */
+#define TEL_FEAT_CALLER_ID	0x4ULL	/* OFFER's presentation, the name */
+#define TEL_FEAT_FLASH		0x8ULL	/* tel_call_flash() */
+#define TEL_FEAT_CALL_PARTY	0x10ULL	/* tel_call_get_party() */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -88,6 +100,18 @@ enum tel_call_origin {
 #define TEL_EVENT_OFFER		2	/* inbound call offered on a channel */
 #define TEL_EVENT_CARD_GONE	3	/* card removed or stopped answering */
 #define TEL_EVENT_OVERFLOW	4	/* events were lost: see lost */
+#define TEL_EVENT_DIGIT		5	/* a monitored call heard a digit */
+#define TEL_EVENT_DIGITS_SENT	6	/* the digits queued were all sent */
+#define TEL_EVENT_FLASH		7	/* a hook flash ended */
+
+/* presentation of the calling party (TAPI's LINECALLPARTYID_*) */
+#define TEL_PRES_ALLOWED	0
+#define TEL_PRES_RESTRICTED	1
+#define TEL_PRES_UNAVAILABLE	2
+
+/* tel_call_monitor_digits() */
+#define TEL_MONITOR_F_DIGITS	0x1	/* a TEL_EVENT_DIGIT per digit heard */
+#define TEL_MONITOR_F_MUTE	0x2	/* and the tones muted in the audio */
 
 #define TEL_OWNER_FILE		0	/* an open /dev/telN */
 #define TEL_OWNER_BRIDGE	1	/* the DAHDI bridge (tel_dahdi.ko) */
