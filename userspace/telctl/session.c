@@ -197,15 +197,17 @@ static int send_digits(struct session *s)
 	}
 	note(s, "sending digits %s", s->digits);
 	if (wait_call_event(s, TEL_EVENT_DIGITS_SENT, &ev, secs) < 0) {
-		if (errno == EPIPE)
+		int err = errno;
+
+		if (err == EPIPE)
 			note(s, "the call ended before the digits were sent");
-		else if (errno == ETIMEDOUT)
+		else if (err == ETIMEDOUT)
 			errmsg("tel%u: the digits were not sent within %g s",
 			       s->index, secs);
-		else if (errno != EINTR)
+		else if (err != EINTR)
 			errmsg("tel%u: waiting for the digits: %s", s->index,
-			       strerror(errno));
-		return errno == EPIPE || errno == EINTR ? 0 : -1;
+			       strerror(err));
+		return err == EPIPE || err == EINTR ? 0 : -1;
 	}
 	note(s, "sent %" PRIu32 " digits", ev.detail);
 	return 0;
@@ -222,15 +224,17 @@ static int flash(struct session *s)
 		return -1;
 	}
 	if (wait_call_event(s, TEL_EVENT_FLASH, &ev, secs) < 0) {
-		if (errno == EPIPE)
+		int err = errno;
+
+		if (err == EPIPE)
 			note(s, "the call ended during the hook flash");
-		else if (errno == ETIMEDOUT)
+		else if (err == ETIMEDOUT)
 			errmsg("tel%u: the hook flash did not end within %g s",
 			       s->index, secs);
-		else if (errno != EINTR)
+		else if (err != EINTR)
 			errmsg("tel%u: waiting for the flash: %s", s->index,
-			       strerror(errno));
-		return errno == EPIPE || errno == EINTR ? 0 : -1;
+			       strerror(err));
+		return err == EPIPE || err == EINTR ? 0 : -1;
 	}
 	note(s, "hook flash: %" PRIu32 " ms on hook", ev.duration_ms);
 	return 0;
