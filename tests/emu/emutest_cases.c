@@ -31,7 +31,9 @@ static void case_identity(void)
 	check(rd(c, TEL_ID_CHANNELS) == NCH, "channels");
 	check(rd(c, TEL_ID_FRAME_SAMPLES) == 8 &&
 	      rd(c, TEL_ID_SAMPLE_RATE) == 8000, "frame samples, rate");
-	check(rd(c, TEL_ID_CAPS) == TEL_CAP_G711, "caps");
+	check(rd(c, TEL_ID_CAPS) == (TEL_CAP_G711 | TEL_CAP_DTMF |
+				     TEL_CAP_CALLER_ID | TEL_CAP_FLASH),
+	      "caps: G711, DTMF, caller id, flash");
 	check(rd(c, TEL_ID_DOORBELL_PEER) == 0, "doorbell peer 0");
 	check(!strcmp((char *)c->win + TEL_ID_MODEL, "tel-emu E4"), "model");
 	check(!strcmp((char *)c->win + TEL_ID_FIRMWARE, "emu-1.0"),
