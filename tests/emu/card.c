@@ -386,14 +386,6 @@ static void det_end(struct emu_card *c, struct emu_chan *ch)
 	ev_put32(e, TEL_EV_DIGIT, ch->det_digit);
 	ev_put32(e, TEL_EV_START, ch->det_start_tick);
 	ev_put32(e, TEL_EV_DURATION, ms);
-	if (c->lie_digit) {	/* control: lie digit, once */
-		ev_put32(e, TEL_EV_DIGIT, c->lie_digit);
-		c->lie_digit = 0;
-	}
-	if (c->lie_duration) {	/* control: lie digit-duration, once */
-		ev_put32(e, TEL_EV_DURATION, c->lie_duration);
-		c->lie_duration = 0;
-	}
 	ch->det_digit = 0;
 	ch->digits_detected++;
 	card_emit_entry(c, e);

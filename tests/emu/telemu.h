@@ -188,8 +188,6 @@ struct emu_card {
 	bool f_cmd_timeout;
 	bool f_stall;
 	uint32_t lie_cmd_status;	/* next command's status, 0: none */
-	uint32_t lie_digit;	/* next DIGIT event: this character, 0: none */
-	uint32_t lie_duration;	/* next DIGIT event: this duration, 0: none */
 
 	uint64_t commands;
 	uint64_t doorbells;
