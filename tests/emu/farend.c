@@ -275,7 +275,7 @@ void far_dsp_reset(struct emu_chan *ch)
 	ch->far_flash_ms = 0;
 }
 
-/* control: digits.  Queued after any still playing; -ENOSPC if full. */
+/* control: digits.  -EBUSY while still playing, -ENOSPC if too many. */
 int far_play(struct emu_chan *ch, const char *digits, int tone_ms,
 	     int gap_ms, int level, int twist)
 {
@@ -284,7 +284,8 @@ int far_play(struct emu_chan *ch, const char *digits, int tone_ms,
 	dtmf_tx_init(ch->far_gen);
 	dtmf_tx_set_level(ch->far_gen, level, twist);
 	dtmf_tx_set_timing(ch->far_gen, tone_ms, gap_ms);
-	if (dtmf_tx_put(ch->far_gen, digits, -1) != (int)strlen(digits))
+	/* returns how many did not fit (its header says otherwise) */
+	if (dtmf_tx_put(ch->far_gen, digits, -1) != 0)
 		return -ENOSPC;
 	ch->far_playing = true;
 	return 0;
