@@ -477,6 +477,7 @@ static void chan_on_hook(struct emu_card *c, struct emu_chan *ch)
 {
 	chan_unbind(c, ch);
 	chan_dsp_reset(ch);	/* a flash running ends without its event */
+	ch->far_playing = false;	/* what it heard stays, for stats */
 	ch->step = STEP_NONE;
 	chan_set_state(c, ch, TEL_CHST_IDLE);
 	ch_store(c, ch, TEL_CH_HOOK, 0);

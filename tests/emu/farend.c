@@ -89,6 +89,7 @@ uint32_t crc_value(const struct emu_crc *s)
 void far_clear(struct emu_card *c, struct emu_chan *ch, uint32_t cause)
 {
 	ch->step = STEP_NONE;
+	ch->far_playing = false;	/* it stops playing digits too */
 	if (ch->flash_left) {	/* cleared during a flash: no FLASH event */
 		ch->flash_left = 0;
 		ch_store(c, ch, TEL_CH_HOOK, 1);
