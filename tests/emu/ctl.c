@@ -600,7 +600,7 @@ static void cmd_lie(struct req *r)
 		ok = lie_digit(c, ch, n, 80, 0);
 	} else if (!strcmp(what, "digit-duration")) {	/* '5' lasting N ms */
 		ok = lie_digit(c, ch, '5', n, 0);
-	} else if (!strcmp(what, "digit-start")) {	/* began N ticks ahead */
+	} else if (!strcmp(what, "digit-start")) {	/* N ticks ahead */
 		ok = lie_digit(c, ch, '5', 80, n);
 	} else if (!strcmp(what, "sent")) {	/* DIGITS_SENT, N sent */
 		ev_init(e, TEL_HWEV_DIGITS_SENT, ch->index, ch->state);

@@ -975,7 +975,8 @@ static void case_dtmf_detect(void)
 		start = ev32(&ev[i], TEL_EV_START);
 		printf("# digit %c start %+d duration %u\n",
 		       ev32(&ev[i], TEL_EV_DIGIT), (int)(start - t0), d);
-		ok += d >= 60 && d <= 100 && ev[i].state == TEL_CHST_CONNECTED &&
+		ok += d >= 60 && d <= 100 &&
+		      ev[i].state == TEL_CHST_CONNECTED &&
 		      (int)(start - (t0 + 160 * i)) >= -12 &&
 		      (int)(start - (t1 + 160 * i)) <= 12;
 	}
@@ -1021,7 +1022,7 @@ static void case_dtmf_detect(void)
 			loud += keep[p.kept] != 0xff && keep[p.kept] != 0x7f;
 		if (!i)
 			check(n == 1 && loud >= 1500,
-			      "unmuted: the tone reaches the host (%zu samples)",
+			      "unmuted: the tone reaches the host (%zu)",
 			      loud);
 		else
 			check(n == 1 && loud > 0 && loud <= 40 * 8,

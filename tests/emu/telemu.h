@@ -39,7 +39,7 @@
 #define EMU_SERIAL		"EMU-%04u"	/* of --serial-base + card */
 #define EMU_CAPS		(TEL_CAP_G711 | TEL_CAP_DTMF | \
 				 TEL_CAP_CALLER_ID | TEL_CAP_FLASH)
-#define EMU_DIGITS_Q		(TEL_DIGITS_LEN - 1)	/* TEL_OP_DIGITS queue */
+#define EMU_DIGITS_Q		(TEL_DIGITS_LEN - 1)	/* OP_DIGITS queue */
 #define EMU_FAR_DIGITS		64	/* far end: played / detected, kept */
 /*
  * spandsp's dtmf_rx decides per block of 102 samples and confirms a
