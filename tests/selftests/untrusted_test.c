@@ -372,6 +372,10 @@ TEST_F(liar, caller_id_that_cannot_be_is_counted_and_dropped)
 			EXPECT_STREQ("5551234", ev.number);
 			EXPECT_EQ(TEL_PRES_ALLOWED, ev.detail);
 		}
+		/* the far end gives up: the channel is idle for the next */
+		ASSERT_EQ(0, emu_cmd(NULL, 0, "cancel %d 1", LIAR));
+		ASSERT_EQ(0, tel_wait_event(fd1, TEL_EVENT_STATE, &ev,
+					    TEL_WAIT_MS));
 	}
 	expect_counted(_metadata, self, 4);
 	close(fd1);
