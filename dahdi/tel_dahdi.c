@@ -11,8 +11,8 @@
  * current (DAHDI_EVENT_ONHOOK to the application, kewlstart disconnect
  * supervision); an answered outbound call reverses polarity
  * (DAHDI_EVENT_POLARITY: Asterisk's answeronpolarityswitch); a call the
- * far end offers rings (DAHDI_EVENT_RINGOFFHOOK); a hook flash is ignored
- * (the card has none yet): the call goes on.
+ * far end offers rings (DAHDI_EVENT_RINGOFFHOOK); a hook flash becomes
+ * the card's hook flash, of DAHDI's flash time: the call goes on.
  *
  * A DAHDI open of a channel holds it (a tel.ko "bridge call"), so it is
  * either DAHDI's or a /dev/telN caller's, never both: the loser gets
@@ -51,6 +51,7 @@ MODULE_PARM_DESC(number,
  * @tc: the card
  * @ch: the card's channel number (DAHDI's chanpos - 1)
  * @hook_work: carries hook changes out of DAHDI's atomic context
+ * @flash_work: the same for a hook flash
  * @want_offhook: what DAHDI last asked (written under dchan.lock)
  * @lock: @offhook, @claimed: the hook work against open and close
  * @offhook: what the card was last told
@@ -63,6 +64,7 @@ struct tel_dahdi_chan {
 	struct tel_dahdi_card *tc;
 	u32 ch;
 	struct work_struct hook_work;
+	struct work_struct flash_work;
 	bool want_offhook;
 	struct mutex lock;		/* offhook, claimed */
 	bool offhook;
@@ -133,6 +135,7 @@ static int tel_dahdi_close(struct dahdi_chan *dchan)
 	struct tel_dahdi_chan *tch = to_tch(dchan);
 
 	cancel_work_sync(&tch->hook_work);
+	cancel_work_sync(&tch->flash_work);
 	mutex_lock(&tch->lock);
 	if (tch->claimed)
 		tel_bridge_release(tch->tc->card, tch->ch);
@@ -151,9 +154,10 @@ static int tel_dahdi_close(struct dahdi_chan *dchan)
  * A hook flash (DAHDI_HOOK DAHDI_FLASH) reaches us as on hook, then off
  * hook once DAHDI's flash time is over; DAHDI sets txstate to
  * DAHDI_TXSTATE_FLASH before it asks for the on-hook half, and to
- * DAHDI_TXSTATE_ONHOOK for a real one.  The card has no flash, and hanging
- * up would end the call and dial again: the bridge ignores the on-hook
- * half, the off-hook half then changes nothing, and the call goes on.
+ * DAHDI_TXSTATE_ONHOOK for a real one.  Hanging up would end the call and
+ * dial again: the on-hook half becomes the card's own hook flash, of
+ * DAHDI's flash time, the off-hook half then changes nothing, and the
+ * call goes on.
  */
 static int tel_dahdi_hooksig(struct dahdi_chan *dchan, enum dahdi_txsig txsig)
 {
@@ -161,11 +165,30 @@ static int tel_dahdi_hooksig(struct dahdi_chan *dchan, enum dahdi_txsig txsig)
 	bool offhook = txsig == DAHDI_TXSIG_OFFHOOK ||
 		       txsig == DAHDI_TXSIG_START;
 
-	if (!offhook && dchan->txstate == TEL_DAHDI_TXSTATE_FLASH)
+	if (!offhook && dchan->txstate == TEL_DAHDI_TXSTATE_FLASH) {
+		queue_work(tel_dahdi_wq, &tch->flash_work);
 		return 0;
+	}
 	WRITE_ONCE(tch->want_offhook, offhook);
 	queue_work(tel_dahdi_wq, &tch->hook_work);
 	return 0;
+}
+
+static void tel_dahdi_flash_work(struct work_struct *work)
+{
+	struct tel_dahdi_chan *tch = container_of(work, struct tel_dahdi_chan,
+						  flash_work);
+	int ret;
+
+	mutex_lock(&tch->lock);
+	if (tch->claimed && tch->offhook) {
+		ret = tel_bridge_flash(tch->tc->card, tch->ch,
+				       READ_ONCE(tch->dchan.flashtime));
+		if (ret)
+			dev_dbg(&tch->tc->ddev->dev, "channel %u: flash: %d\n",
+				tch->ch, ret);
+	}
+	mutex_unlock(&tch->lock);
 }
 
 static void tel_dahdi_hook_work(struct work_struct *work)
@@ -330,6 +353,7 @@ static int tel_dahdi_attach(struct tel_card *card,
 		tch->ch = ch;
 		mutex_init(&tch->lock);
 		INIT_WORK(&tch->hook_work, tel_dahdi_hook_work);
+		INIT_WORK(&tch->flash_work, tel_dahdi_flash_work);
 		snprintf(tch->dchan.name, sizeof(tch->dchan.name),
 			 "TEL/%u/%u", info->index, ch + 1);
 		tch->dchan.sigcap = DAHDI_SIG_FXSKS | DAHDI_SIG_FXSLS;
@@ -362,8 +386,10 @@ static void tel_dahdi_detach(struct tel_card *card, void *priv)
 
 	/* DAHDI closes the channels still open (tel_dahdi_close()) */
 	dahdi_unregister_device(tc->ddev);
-	for (ch = 0; ch < tc->nr; ch++)
+	for (ch = 0; ch < tc->nr; ch++) {
 		cancel_work_sync(&tc->tch[ch].hook_work);
+		cancel_work_sync(&tc->tch[ch].flash_work);
+	}
 	pr_info("tel_dahdi: %s: %llu ticks, %llu rx frames missing, %llu tx frames dropped\n",
 		tc->span.name, tc->ticks, tc->rx_missing, tc->tx_dropped);
 	mutex_lock(&tel_dahdi_dead_lock);

@@ -61,7 +61,8 @@
 #define TEL_CALL_DMA_BYTES	(2 * TEL_RING_BYTES)
 #define TEL_FILE_EVENTS		256	/* events queued per open file */
 #define TEL_FRAME_BYTES		8	/* one 1 ms frame of 8 kHz G.711 */
-#define TEL_FEATURES		TEL_FEAT_CALL_LIST	/* TEL_FEAT_* offered */
+/* TEL_FEAT_* every card has; the rest follow the card's TEL_CAP_* */
+#define TEL_FEATURES		(TEL_FEAT_CALL_LIST | TEL_FEAT_CALL_PARTY)
 
 struct pci_dev;
 struct tel_bridge_ops;
@@ -81,6 +82,10 @@ struct tel_owner;
  *	a free channel, the withdrawal of an offer nobody took,
  *	TEL_EVENT_OVERFLOW, and TEL_EVENT_CARD_GONE, last of all, after
  *	every call of the card went DISCONNECTED.  Under card->lock.
+ * @call_event: an event of one of its calls other than a state change:
+ *	TEL_EVENT_DIGIT, _DIGITS_SENT, _FLASH (tel_call_event()), with
+ *	@ev->handle 0 for the owner to fill in.  Under card->lock.  NULL:
+ *	an owner that does not want them.
  *
  * Every callback may take spinlocks and must not sleep on anything the
  * call core holds, nor call back into it except tel_call_set_state().
@@ -90,6 +95,8 @@ struct tel_owner_ops {
 	bool (*offered)(struct tel_owner *owner, struct tel_call *call,
 			const char *number);
 	void (*card_event)(struct tel_owner *owner, const struct tel_event *ev);
+	void (*call_event)(struct tel_owner *owner, struct tel_call *call,
+			   const struct tel_event *ev);
 };
 
 /**
@@ -119,6 +126,8 @@ enum tel_gone_reason {
  * @call: the call that holds the channel, NULL when free
  * @offered: the card offers an inbound call on this channel
  * @offer_number: calling number of that offer
+ * @offer_name: calling name of that offer
+ * @offer_pres: TEL_PRES_* of that offer
  * @audio: the bridge call whose audio the tick interrupt moves: set while
  *	it is connected (under tel_card.lock and tel_card.bridge_lock, read
  *	under either)
@@ -129,6 +138,8 @@ struct tel_channel {
 	struct tel_call *call;
 	bool offered;
 	char offer_number[TEL_NUMBER_LEN];
+	char offer_name[TEL_NAME_LEN];
+	u32 offer_pres;
 	struct tel_call *audio;
 };
 
@@ -243,6 +254,7 @@ struct tel_card {
 	void __iomem *win;
 	int index;
 	u32 nr_channels;
+	u32 caps;			/* TEL_CAP_*, read at probe */
 	char model[TEL_STR_LEN];
 	char firmware[TEL_STR_LEN];
 	char serial[TEL_STR_LEN];
@@ -354,6 +366,10 @@ struct tel_call {
 	} hw;
 	u32 hw_ticks;
 	struct tel_call_info info;
+	struct tel_call_party party;	/* under card->lock, as info */
+	u32 monitor;			/* TEL_MONITOR_F_*, under card->lock */
+	bool flashing;			/* under card->lock */
+	u32 digits_sent;		/* reported by the card, under card->lock */
 	struct pid *owner_pid;
 	kuid_t owner_uid;
 };
@@ -453,6 +469,14 @@ void tel_call_begin(struct tel_call *call, u32 state);
 void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 			u32 mode);
 bool tel_call_offered(struct tel_call *call, const char *number);
+void tel_call_event(struct tel_call *call, const struct tel_event *ev);
+void tel_call_digit_heard(struct tel_call *call, char digit);
+int tel_call_send_digits(struct tel_call *call, const char *digits,
+			 u32 tone_ms, u32 gap_ms);
+int tel_call_monitor(struct tel_call *call, u32 flags);
+int tel_call_flash(struct tel_call *call, u32 ms);
+bool tel_digit_valid(int c);
+u64 tel_card_features(const struct tel_card *card);
 int tel_call_dial(struct tel_call *call, const char *number);
 int tel_call_answer(struct tel_call *call);
 int tel_call_hangup(struct tel_call *call, u32 mode);

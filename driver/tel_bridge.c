@@ -646,3 +646,34 @@ void tel_bridge_onhook(struct tel_card *card, u32 ch)
 	up_read(&card->hw_rwsem);
 }
 EXPORT_SYMBOL_GPL(tel_bridge_onhook);
+
+/**
+ * tel_bridge_flash() - a hook flash on a bridge line's call
+ * @card: the card
+ * @ch: a channel the bridge claimed
+ * @ms: time on hook, 0 for the card's default
+ *
+ * The call goes on (tel_call_flash(): the one path a file's flash takes
+ * too).  May sleep.
+ *
+ * Return: 0, -ENOTCONN if no connected call is on the line, or
+ * tel_call_flash()'s error (-EOPNOTSUPP on a card without hook flash).
+ */
+int tel_bridge_flash(struct tel_card *card, u32 ch, u32 ms)
+{
+	struct tel_call *call;
+	int ret = -ENOTCONN;
+
+	down_read(&card->hw_rwsem);
+	call = tel_bridge_get(card, ch);
+	if (call) {
+		mutex_lock(&call->op_lock);
+		ret = tel_call_flash(call, clamp_t(u32, ms, TEL_FLASH_MIN_MS,
+						   TEL_FLASH_MAX_MS));
+		mutex_unlock(&call->op_lock);
+		tel_call_put(call);
+	}
+	up_read(&card->hw_rwsem);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(tel_bridge_flash);

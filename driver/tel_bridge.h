@@ -96,6 +96,7 @@ int tel_bridge_claim(struct tel_card *card, u32 ch);
 void tel_bridge_release(struct tel_card *card, u32 ch);
 int tel_bridge_offhook(struct tel_card *card, u32 ch, const char *number);
 void tel_bridge_onhook(struct tel_card *card, u32 ch);
+int tel_bridge_flash(struct tel_card *card, u32 ch, u32 ms);
 
 bool tel_bridge_rx(struct tel_card *card, u32 ch, u8 *frame);
 bool tel_bridge_tx(struct tel_card *card, u32 ch, const u8 *frame);

@@ -40,6 +40,27 @@ bool tel_number_valid(const char *number)
 	return true;
 }
 
+/* DTMF digits a card sends and detects: 0-9 * # A-D. */
+bool tel_digit_valid(int c)
+{
+	return (c >= '0' && c <= '9') || c == '*' || c == '#' ||
+	       (c >= 'A' && c <= 'D');
+}
+
+/* What this driver and @card can do beyond ABI version 2's commands. */
+u64 tel_card_features(const struct tel_card *card)
+{
+	u64 features = TEL_FEATURES;
+
+	if (card->caps & TEL_CAP_DTMF)
+		features |= TEL_FEAT_DIGITS;
+	if (card->caps & TEL_CAP_CALLER_ID)
+		features |= TEL_FEAT_CALLER_ID;
+	if (card->caps & TEL_CAP_FLASH)
+		features |= TEL_FEAT_FLASH;
+	return features;
+}
+
 u64 tel_now_ns(void)
 {
 	return ktime_get_ns();
@@ -213,6 +234,172 @@ bool tel_call_offered(struct tel_call *call, const char *number)
 	lockdep_assert_held(&call->card->lock);
 	return owner && owner->ops->offered &&
 	       owner->ops->offered(owner, call, number);
+}
+
+/**
+ * tel_call_event() - tell the call's owner of a digit, the digits sent or
+ *	a flash
+ * @call: the call; the caller holds card->lock
+ * @ev: the event, handle 0 (the owner's to fill in)
+ */
+void tel_call_event(struct tel_call *call, const struct tel_event *ev)
+{
+	struct tel_owner *owner = call->owner;
+
+	lockdep_assert_held(&call->card->lock);
+	if (owner && owner->ops->call_event)
+		owner->ops->call_event(owner, call, ev);
+}
+
+/*
+ * Add @n digits to a record's log: the first TEL_DIGITS_LOG_LEN - 1 are
+ * kept, NUL terminated; the count counts them all.
+ */
+static void tel_digits_log(char *log, u32 *count, const char *digits,
+			   size_t n)
+{
+	size_t len = strnlen(log, TEL_DIGITS_LOG_LEN - 1);
+	size_t room = TEL_DIGITS_LOG_LEN - 1 - len;
+
+	memcpy(log + len, digits, min(n, room));
+	log[len + min(n, room)] = '\0';
+	*count += n;
+}
+
+/* A digit the card heard on the call's channel: into the record. */
+void tel_call_digit_heard(struct tel_call *call, char digit)
+{
+	lockdep_assert_held(&call->card->lock);
+	tel_digits_log(call->party.digits_rx, &call->party.digits_rx_count,
+		       &digit, 1);
+}
+
+/*
+ * One command for the call's channel, if the call is on the card in one of
+ * @states (a mask of BIT(TEL_CALL_*)): else -ENOTCONN.  The card's BUSY
+ * means the same (the far end cleared the call meanwhile).  Caller holds
+ * call->op_lock and hw_rwsem (read).
+ */
+static int tel_call_command(struct tel_call *call, u32 states, u32 op,
+			    u32 arg, const char *digits)
+{
+	struct tel_card *card = call->card;
+	bool ok;
+	int ret;
+
+	lockdep_assert_held(&card->hw_rwsem);
+	lockdep_assert_held(&call->op_lock);
+	mutex_lock(&card->lock);
+	ok = tel_call_on_card(call) && (states & BIT(call->info.state));
+	mutex_unlock(&card->lock);
+	if (!ok)
+		return -ENOTCONN;
+	ret = tel_hw_command(card, op, call->channel, arg, NULL, digits);
+	return ret == -EBUSY ? -ENOTCONN : ret;
+}
+
+/**
+ * tel_call_send_digits() - queue DTMF digits on a connected call
+ * @call: the call; the caller holds call->op_lock and hw_rwsem (read)
+ * @digits: 1 to TEL_DIGITS_MAX valid digits (tel_digit_valid()), NUL
+ *	terminated
+ * @tone_ms: 0 or TEL_DTMF_MIN_MS..TEL_DTMF_MAX_MS
+ * @gap_ms: the same
+ *
+ * Return: 0 (queued, and in the record), -EOPNOTSUPP, -ENOTCONN, -EAGAIN
+ * if the card's queue can not take them (none was queued), -ETIMEDOUT,
+ * -ENODEV.
+ */
+int tel_call_send_digits(struct tel_call *call, const char *digits,
+			 u32 tone_ms, u32 gap_ms)
+{
+	struct tel_card *card = call->card;
+	int ret;
+
+	if (!(card->caps & TEL_CAP_DTMF))
+		return -EOPNOTSUPP;
+	ret = tel_call_command(call, BIT(TEL_CALL_CONNECTED), TEL_OP_DIGITS,
+			       tone_ms | gap_ms << 16, digits);
+	if (ret)
+		return ret;
+	mutex_lock(&card->lock);
+	tel_digits_log(call->party.digits_tx, &call->party.digits_tx_count,
+		       digits, strlen(digits));
+	mutex_unlock(&card->lock);
+	return 0;
+}
+
+/**
+ * tel_call_monitor() - digit monitoring on or off (lineMonitorDigits)
+ * @call: the call; the caller holds call->op_lock and hw_rwsem (read)
+ * @flags: TEL_MONITOR_F_* (checked by the caller), 0 for off
+ *
+ * The owner gets a TEL_EVENT_DIGIT for each digit heard while @flags has
+ * TEL_MONITOR_F_DIGITS; set before the command, so that none the card
+ * reports after it is lost, and put back if the card refused.
+ *
+ * Return: 0, -EOPNOTSUPP, -ENOTCONN (not DIALING, RINGBACK or CONNECTED),
+ * -ETIMEDOUT, -ENODEV.
+ */
+int tel_call_monitor(struct tel_call *call, u32 flags)
+{
+	struct tel_card *card = call->card;
+	u32 arg = 0, old;
+	int ret;
+
+	if (!(card->caps & TEL_CAP_DTMF))
+		return -EOPNOTSUPP;
+	if (flags & TEL_MONITOR_F_DIGITS)
+		arg |= TEL_DETECT_ON;
+	if (flags & TEL_MONITOR_F_MUTE)
+		arg |= TEL_DETECT_MUTE;
+	mutex_lock(&card->lock);
+	old = call->monitor;
+	call->monitor = flags;
+	mutex_unlock(&card->lock);
+	ret = tel_call_command(call, BIT(TEL_CALL_DIALING) |
+			       BIT(TEL_CALL_RINGBACK) | BIT(TEL_CALL_CONNECTED),
+			       TEL_OP_DETECT, arg, NULL);
+	if (ret) {
+		mutex_lock(&card->lock);
+		if (call->monitor == flags)
+			call->monitor = old;
+		mutex_unlock(&card->lock);
+	}
+	return ret;
+}
+
+/**
+ * tel_call_flash() - a hook flash on a connected call
+ * @call: the call; the caller holds call->op_lock and hw_rwsem (read)
+ * @ms: 0 or TEL_FLASH_MIN_MS..TEL_FLASH_MAX_MS (checked by the caller)
+ *
+ * Return: 0 (started: TEL_EVENT_FLASH follows), -EOPNOTSUPP, -EBUSY if a
+ * flash of the call is still running, -ENOTCONN, -ETIMEDOUT, -ENODEV.
+ */
+int tel_call_flash(struct tel_call *call, u32 ms)
+{
+	struct tel_card *card = call->card;
+	int ret;
+
+	if (!(card->caps & TEL_CAP_FLASH))
+		return -EOPNOTSUPP;
+	mutex_lock(&card->lock);
+	if (call->flashing) {
+		mutex_unlock(&card->lock);
+		return -EBUSY;
+	}
+	call->flashing = true;
+	mutex_unlock(&card->lock);
+	ret = tel_call_command(call, BIT(TEL_CALL_CONNECTED), TEL_OP_FLASH, ms,
+			       NULL);
+	mutex_lock(&card->lock);
+	if (ret)
+		call->flashing = false;
+	else
+		call->party.flashes++;
+	mutex_unlock(&card->lock);
+	return ret;
 }
 
 /**
@@ -416,6 +603,9 @@ void tel_call_unbind(struct tel_call *call)
 	}
 	call->bound = false;
 	call->started = false;
+	/* the HANGUP ended the card's detection and any flash */
+	call->monitor = 0;
+	call->flashing = false;
 	card->done.rx_frames += call->hw.rx_frames;
 	card->done.tx_frames += call->hw.tx_frames;
 	card->done.rx_overruns += call->hw.rx_overruns;

@@ -220,10 +220,20 @@ static void tel_file_card_event(struct tel_owner *owner,
 	tel_file_event(container_of(owner, struct tel_file, owner), ev);
 }
 
+static void tel_file_call_event(struct tel_owner *owner, struct tel_call *call,
+				const struct tel_event *ev)
+{
+	struct tel_event e = *ev;
+
+	e.handle = call->handle;
+	tel_file_event(container_of(owner, struct tel_file, owner), &e);
+}
+
 /* A file's calls never take offers: the card offers only free channels. */
 const struct tel_owner_ops tel_file_owner_ops = {
 	.state = tel_file_call_state,
 	.card_event = tel_file_card_event,
+	.call_event = tel_file_call_event,
 };
 
 /* ---- open, release, read, poll ---- */

@@ -55,11 +55,17 @@ void tel_card_error(struct tel_card *card, bool fatal, const char *fmt, ...)
 		tel_card_fail(card);
 }
 
-static int tel_cmd_errno(struct tel_card *card, u32 status)
+static int tel_cmd_errno(struct tel_card *card, u32 op, u32 status)
 {
 	switch (status) {
 	case TEL_CMDST_OK:
 		return 0;
+	case TEL_CMDST_FULL:
+		/* only DIGITS queues anything: FULL from another is a lie */
+		if (op == TEL_OP_DIGITS)
+			return -EAGAIN;
+		tel_card_error(card, true, "command status FULL for op %u", op);
+		return -EIO;
 	case TEL_CMDST_BUSY:
 		return -EBUSY;
 	case TEL_CMDST_BADCHAN:
@@ -134,7 +140,7 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 		tel_card_fail(card);
 		ret = -ETIMEDOUT;
 	} else {
-		ret = tel_cmd_errno(card, tel_win_read(card, TEL_CMD_STATUS));
+		ret = tel_cmd_errno(card, op, tel_win_read(card, TEL_CMD_STATUS));
 	}
 	/* under cmd_lock: one command at a time */
 	card->perf.cmds++;
@@ -224,15 +230,24 @@ static void tel_hw_channel_state(struct tel_card *card, u32 ch, u32 chst,
 		tel_call_set_state(call, state, TEL_ORIGIN_NONE, 0);
 }
 
-static void tel_hw_offer(struct tel_card *card, u32 ch, const char *number,
-			 u64 now)
+/* An offer as the card made it: the calling party, checked. */
+struct tel_hw_party {
+	char number[TEL_NUMBER_LEN];
+	char name[TEL_NAME_LEN];
+	u32 pres;
+};
+
+static void tel_hw_offer(struct tel_card *card, u32 ch,
+			 const struct tel_hw_party *party, u64 now)
 {
 	struct tel_channel *chan = &card->channels[ch];
+	const char *number = party->number;
 	struct tel_event ev = {
 		.type = TEL_EVENT_OFFER,
 		.channel = ch,
 		.state = TEL_CALL_OFFERING,
 		.timestamp_ns = now,
+		.detail = party->pres,
 	};
 
 	lockdep_assert_held(&card->lock);
@@ -247,6 +262,8 @@ static void tel_hw_offer(struct tel_card *card, u32 ch, const char *number,
 	}
 	chan->offered = true;
 	strscpy(chan->offer_number, number, sizeof(chan->offer_number));
+	strscpy(chan->offer_name, party->name, sizeof(chan->offer_name));
+	chan->offer_pres = party->pres;
 	strscpy(ev.number, number, sizeof(ev.number));
 	tel_card_broadcast(card, &ev);
 }
@@ -262,6 +279,11 @@ static void tel_hw_resync(struct tel_card *card, u32 lost, u64 now)
 		.lost = lost,
 		.timestamp_ns = now,
 	};
+	/* an offer whose event was lost: the party is not known */
+	struct tel_hw_party lost_party = {
+		.pres = card->caps & TEL_CAP_CALLER_ID ? TEL_PRES_UNAVAILABLE :
+			TEL_PRES_ALLOWED,
+	};
 	u32 ch;
 
 	tel_card_broadcast(card, &ev);
@@ -276,7 +298,7 @@ static void tel_hw_resync(struct tel_card *card, u32 lost, u64 now)
 			continue;
 		}
 		if (chst == TEL_CHST_OFFERING && !chan->call && !chan->offered)
-			tel_hw_offer(card, ch, "", now);
+			tel_hw_offer(card, ch, &lost_party, now);
 		else
 			tel_hw_channel_state(card, ch, chst, cause, now);
 	}
@@ -302,13 +324,114 @@ static void tel_hw_number(struct tel_card *card, u32 ch, u32 off,
 	number[0] = '\0';
 }
 
+/*
+ * The calling party of an OFFER at @off: the number, and with caller ID
+ * the name (NUL terminated, printable) and the presentation (in range; no
+ * number and no name unless ALLOWED, as card.rst says).  What is not so
+ * is counted and dropped.
+ */
+static void tel_hw_party(struct tel_card *card, u32 ch, u32 off,
+			 struct tel_hw_party *party)
+{
+	size_t i, len;
+
+	memset(party, 0, sizeof(*party));
+	tel_hw_number(card, ch, off + TEL_EV_NUMBER, party->number);
+	if (!(card->caps & TEL_CAP_CALLER_ID))
+		return;
+	memcpy_fromio(party->name, card->win + off + TEL_EV_NAME,
+		      TEL_NAME_LEN);
+	len = strnlen(party->name, TEL_NAME_LEN);
+	for (i = 0; i < len && isprint(party->name[i]); i++)
+		;
+	if (len == TEL_NAME_LEN || i != len) {
+		tel_card_error(card, false, "calling name on channel %u", ch);
+		party->name[0] = '\0';
+	}
+	party->pres = tel_win_read(card, off + TEL_EV_PRESENTATION);
+	if (party->pres > TEL_PRES_MAX) {
+		tel_card_error(card, false, "presentation %u on channel %u",
+			       party->pres, ch);
+		party->pres = TEL_PRES_UNAVAILABLE;
+	} else if (party->pres != TEL_PRES_ALLOWED &&
+		   (party->number[0] || party->name[0])) {
+		tel_card_error(card, false,
+			       "calling party withheld but given on channel %u",
+			       ch);
+	} else {
+		return;
+	}
+	party->number[0] = '\0';
+	party->name[0] = '\0';
+}
+
+/*
+ * The call a digit, digits-sent or flash event of channel @ch is for: the
+ * channel's call while it is on the card.  None is not an error: the
+ * call may have hung up as the card wrote the event.
+ */
+static struct tel_call *tel_hw_event_call(struct tel_card *card, u32 ch)
+{
+	struct tel_call *call = card->channels[ch].call;
+
+	return call && tel_call_on_card(call) ? call : NULL;
+}
+
+/* Longest DTMF tone the driver believes: a minute. */
+#define TEL_DIGIT_MAX_MS	60000
+
+/*
+ * A digit the card's detector heard: a valid digit whose tone began
+ * (TEL_EV_START, in the card's ticks) no longer ago than the tick count
+ * allows and lasted no longer than that.
+ */
+static void tel_hw_digit(struct tel_card *card, u32 ch, u32 off, u64 now)
+{
+	u32 digit = tel_win_read(card, off + TEL_EV_DIGIT);
+	u32 start = tel_win_read(card, off + TEL_EV_START);
+	u32 ms = tel_win_read(card, off + TEL_EV_DURATION);
+	u32 age = tel_win_read(card, TEL_STATUS_TICKS) - start;
+	struct tel_call *call;
+	struct tel_event ev = {
+		.type = TEL_EVENT_DIGIT,
+		.channel = ch,
+		.detail = digit,
+		.duration_ms = ms,
+	};
+
+	if (digit > 0x7f || !tel_digit_valid(digit)) {
+		tel_card_error(card, false, "digit %#x on channel %u", digit,
+			       ch);
+		return;
+	}
+	if (ms > TEL_DIGIT_MAX_MS || age > TEL_DIGIT_MAX_MS + 1000 ||
+	    ms > age + 1) {
+		tel_card_error(card, false,
+			       "digit of %u ms begun %u ticks ago on channel %u",
+			       ms, age, ch);
+		return;
+	}
+	call = tel_hw_event_call(card, ch);
+	if (!call || !(call->monitor & TEL_MONITOR_F_DIGITS))
+		return;
+	ev.state = call->info.state;
+	ev.timestamp_ns = now - min_t(u64, (u64)age * NSEC_PER_MSEC, now);
+	tel_call_digit_heard(call, digit);
+	tel_call_event(call, &ev);
+}
+
 /* One entry of the card's event queue at @off, checked field by field. */
 static void tel_hw_event(struct tel_card *card, u32 off, u64 now)
 {
 	u32 type = tel_win_read(card, off + TEL_EV_TYPE);
 	u32 ch = tel_win_read(card, off + TEL_EV_CHANNEL);
-	char number[TEL_NUMBER_LEN];
-	u32 chst;
+	struct tel_hw_party party;
+	struct tel_call *call;
+	struct tel_event ev = {
+		.channel = ch,
+		.timestamp_ns = now,
+	};
+	u32 chst, n;
 
 	lockdep_assert_held(&card->lock);
 	if (ch >= card->nr_channels) {
@@ -328,10 +451,58 @@ static void tel_hw_event(struct tel_card *card, u32 off, u64 now)
 				     now);
 		break;
 	case TEL_HWEV_OFFER:
-		tel_hw_number(card, ch, off + TEL_EV_NUMBER, number);
-		tel_hw_offer(card, ch, number, now);
+		tel_hw_party(card, ch, off, &party);
+		tel_hw_offer(card, ch, &party, now);
+		break;
+	case TEL_HWEV_DIGIT:
+		if (!(card->caps & TEL_CAP_DTMF))
+			goto bad_type;
+		tel_hw_digit(card, ch, off, now);
+		break;
+	case TEL_HWEV_DIGITS_SENT:
+		if (!(card->caps & TEL_CAP_DTMF))
+			goto bad_type;
+		n = tel_win_read(card, off + TEL_EV_SENT);
+		call = tel_hw_event_call(card, ch);
+		if (!call)
+			return;
+		/* no more than were queued and not reported sent yet */
+		if (!n || n > call->party.digits_tx_count - call->digits_sent) {
+			tel_card_error(card, false, "%u digits sent on channel %u",
+				       n, ch);
+			return;
+		}
+		call->digits_sent += n;
+		ev.type = TEL_EVENT_DIGITS_SENT;
+		ev.state = call->info.state;
+		ev.detail = n;
+		tel_call_event(call, &ev);
+		break;
+	case TEL_HWEV_FLASH:
+		if (!(card->caps & TEL_CAP_FLASH))
+			goto bad_type;
+		n = tel_win_read(card, off + TEL_EV_DURATION);
+		if (n > TEL_FLASH_MAX_MS) {
+			tel_card_error(card, false, "flash of %u ms on channel %u",
+				       n, ch);
+			return;
+		}
+		call = tel_hw_event_call(card, ch);
+		if (!call)
+			return;
+		if (!call->flashing) {
+			/* none was asked for: HANGUP is the only way one ends */
+			tel_card_error(card, false, "flash on channel %u", ch);
+			return;
+		}
+		call->flashing = false;
+		ev.type = TEL_EVENT_FLASH;
+		ev.state = call->info.state;
+		ev.duration_ms = n;
+		tel_call_event(call, &ev);
 		break;
 	default:
+bad_type:
 		tel_card_error(card, false, "event type %u", type);
 		break;
 	}

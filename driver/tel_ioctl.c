@@ -26,6 +26,13 @@ static_assert(sizeof(struct tel_call_dealloc) == 16);
 static_assert(sizeof(struct tel_call_info) == 216);
 static_assert(sizeof(struct tel_call_audio) == 32);
 static_assert(sizeof(struct tel_event) == 80);
+static_assert(sizeof(struct tel_call_digits) == 64);
+static_assert(sizeof(struct tel_call_monitor) == 16);
+static_assert(sizeof(struct tel_call_flash) == 16);
+static_assert(sizeof(struct tel_call_party) == 184);
+/* the card's limits are the ABI's */
+static_assert(TEL_DIGITS_MAX + 1 == TEL_DIGITS_LEN);
+static_assert(sizeof_field(struct tel_call_party, name) == TEL_NAME_LEN);
 static_assert(offsetof(struct tel_card_info, features) == 120);
 
 static bool tel_is_zero(const void *p, size_t len)
@@ -54,7 +61,7 @@ static int tel_ioctl_card_info(struct tel_file *tf, void __user *uarg)
 	info.sample_rate = 8000;
 	info.flags = READ_ONCE(card->gone) ? TEL_CARD_F_GONE : 0;
 	info.abi_version = TEL_ABI_VERSION;
-	info.features = TEL_FEATURES;
+	info.features = tel_card_features(card);
 	if (copy_to_user(uarg, &info, sizeof(info)))
 		return -EFAULT;
 	return 0;
@@ -260,6 +267,9 @@ static int tel_ioctl_answer(struct tel_file *tf, void __user *uarg)
 		chan->offered = false;
 		strscpy(call->info.calling, chan->offer_number,
 			sizeof(call->info.calling));
+		strscpy(call->party.name, chan->offer_name,
+			sizeof(call->party.name));
+		call->party.presentation = chan->offer_pres;
 		tel_call_begin(call, TEL_CALL_OFFERING);
 	}
 	mutex_unlock(&card->lock);
@@ -489,6 +499,121 @@ static int tel_ioctl_audio(struct tel_file *tf, void __user *uarg, bool write)
 	return 0;
 }
 
+/* 0, or a duration between @min and @max ms */
+static bool tel_ms_valid(u32 ms, u32 min, u32 max)
+{
+	return !ms || (ms >= min && ms <= max);
+}
+
+static int tel_ioctl_digits(struct tel_file *tf, void __user *uarg)
+{
+	struct tel_card *card = tf->card;
+	struct tel_call_digits req;
+	struct tel_call *call;
+	size_t i, len;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	len = strnlen(req.digits, sizeof(req.digits));
+	if (req.flags || !tel_is_zero(req.reserved, sizeof(req.reserved)) ||
+	    !len || len > TEL_DIGITS_MAX ||
+	    !tel_is_zero(req.digits + len, sizeof(req.digits) - len) ||
+	    !tel_ms_valid(req.tone_ms, TEL_DTMF_MIN_MS, TEL_DTMF_MAX_MS) ||
+	    !tel_ms_valid(req.gap_ms, TEL_DTMF_MIN_MS, TEL_DTMF_MAX_MS))
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		if (!tel_digit_valid(req.digits[i]))
+			return -EINVAL;
+	call = tel_file_lookup(tf, req.handle);
+	if (!call)
+		return -ENOENT;
+
+	down_read(&card->hw_rwsem);
+	mutex_lock(&call->op_lock);
+	ret = tel_call_send_digits(call, req.digits, req.tone_ms, req.gap_ms);
+	mutex_unlock(&call->op_lock);
+	up_read(&card->hw_rwsem);
+	tel_call_put(call);
+	return ret;
+}
+
+static int tel_ioctl_monitor(struct tel_file *tf, void __user *uarg)
+{
+	struct tel_card *card = tf->card;
+	struct tel_call_monitor req;
+	struct tel_call *call;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!tel_is_zero(req.reserved, sizeof(req.reserved)) ||
+	    req.flags & ~(TEL_MONITOR_F_DIGITS | TEL_MONITOR_F_MUTE) ||
+	    req.flags == TEL_MONITOR_F_MUTE)
+		return -EINVAL;
+	call = tel_file_lookup(tf, req.handle);
+	if (!call)
+		return -ENOENT;
+
+	down_read(&card->hw_rwsem);
+	mutex_lock(&call->op_lock);
+	ret = tel_call_monitor(call, req.flags);
+	mutex_unlock(&call->op_lock);
+	up_read(&card->hw_rwsem);
+	tel_call_put(call);
+	return ret;
+}
+
+static int tel_ioctl_flash(struct tel_file *tf, void __user *uarg)
+{
+	struct tel_card *card = tf->card;
+	struct tel_call_flash req;
+	struct tel_call *call;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!tel_is_zero(req.reserved, sizeof(req.reserved)) ||
+	    !tel_ms_valid(req.ms, TEL_FLASH_MIN_MS, TEL_FLASH_MAX_MS))
+		return -EINVAL;
+	call = tel_file_lookup(tf, req.handle);
+	if (!call)
+		return -ENOENT;
+
+	down_read(&card->hw_rwsem);
+	mutex_lock(&call->op_lock);
+	ret = tel_call_flash(call, req.ms);
+	mutex_unlock(&call->op_lock);
+	up_read(&card->hw_rwsem);
+	tel_call_put(call);
+	return ret;
+}
+
+static int tel_ioctl_party(struct tel_file *tf, void __user *uarg)
+{
+	struct tel_card *card = tf->card;
+	struct tel_call_party party;
+	struct tel_call *call;
+
+	if (copy_from_user(&party, uarg, sizeof(party)))
+		return -EFAULT;
+	/* only the handle is input */
+	if (!tel_is_zero((u8 *)&party + sizeof(party.handle),
+			 sizeof(party) - sizeof(party.handle)))
+		return -EINVAL;
+	call = tel_file_lookup(tf, party.handle);
+	if (!call)
+		return -ENOENT;
+	mutex_lock(&card->lock);
+	party = call->party;
+	party.handle = call->handle;
+	mutex_unlock(&card->lock);
+	tel_call_put(call);
+	if (copy_to_user(uarg, &party, sizeof(party)))
+		return -EFAULT;
+	return 0;
+}
+
 long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct tel_file *tf = filp->private_data;
@@ -513,6 +638,14 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return tel_ioctl_audio(tf, uarg, true);
 	case TEL_IOC_CALL_LIST:
 		return tel_ioctl_call_list(filp, uarg);
+	case TEL_IOC_CALL_DIGITS:
+		return tel_ioctl_digits(tf, uarg);
+	case TEL_IOC_CALL_MONITOR:
+		return tel_ioctl_monitor(tf, uarg);
+	case TEL_IOC_CALL_FLASH:
+		return tel_ioctl_flash(tf, uarg);
+	case TEL_IOC_CALL_PARTY:
+		return tel_ioctl_party(tf, uarg);
 	default:
 		return -ENOTTY;
 	}

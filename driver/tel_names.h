@@ -40,6 +40,7 @@ struct tel_name {
  * @TEL_NAMES_DISC: TEL_DISC_* (TAPI's LINEDISCONNECTMODE_* in lower case)
  * @TEL_NAMES_EVENT: TEL_EVENT_*
  * @TEL_NAMES_OWNER: TEL_OWNER_*: who holds a call
+ * @TEL_NAMES_PRES: TEL_PRES_*: the calling party's presentation
  */
 enum tel_name_kind {
 	TEL_NAMES_STATE,
@@ -48,6 +49,7 @@ enum tel_name_kind {
 	TEL_NAMES_DISC,
 	TEL_NAMES_EVENT,
 	TEL_NAMES_OWNER,
+	TEL_NAMES_PRES,
 };
 
 #define TEL_NAMES_LEN(a)	(sizeof(a) / sizeof((a)[0]))
@@ -105,10 +107,18 @@ static inline const struct tel_name *tel_name_table(enum tel_name_kind kind,
 		{ TEL_EVENT_OFFER, "offer" },
 		{ TEL_EVENT_CARD_GONE, "card_gone" },
 		{ TEL_EVENT_OVERFLOW, "overflow" },
+		{ TEL_EVENT_DIGIT, "digit" },
+		{ TEL_EVENT_DIGITS_SENT, "digits_sent" },
+		{ TEL_EVENT_FLASH, "flash" },
 	};
 	static const struct tel_name owners[] = {
 		{ TEL_OWNER_FILE, "file" },
 		{ TEL_OWNER_BRIDGE, "dahdi" },
+	};
+	static const struct tel_name presentations[] = {
+		{ TEL_PRES_ALLOWED, "allowed" },
+		{ TEL_PRES_RESTRICTED, "restricted" },
+		{ TEL_PRES_UNAVAILABLE, "unavailable" },
 	};
 
 	switch (kind) {
@@ -130,6 +140,9 @@ static inline const struct tel_name *tel_name_table(enum tel_name_kind kind,
 	case TEL_NAMES_OWNER:
 		*count = TEL_NAMES_LEN(owners);
 		return owners;
+	case TEL_NAMES_PRES:
+		*count = TEL_NAMES_LEN(presentations);
+		return presentations;
 	}
 	*count = 0;
 	return NULL;

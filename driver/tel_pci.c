@@ -74,6 +74,7 @@ static int tel_identify(struct pci_dev *pdev, struct tel_card *card)
 		dev_err(&pdev->dev, "tel card identity block is inconsistent\n");
 		return -ENODEV;
 	}
+	card->caps = tel_win_read(card, TEL_ID_CAPS);
 	card->doorbell_peer = tel_win_read(card, TEL_ID_DOORBELL_PEER);
 	tel_read_id_string(card, TEL_ID_MODEL, card->model);
 	tel_read_id_string(card, TEL_ID_FIRMWARE, card->firmware);

@@ -363,7 +363,7 @@ static bool test_flash(void)
 	enum { LEN = 4096, RUN = 2000 };
 	static uint8_t buf[LEN];
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
-	long dials, hangups, far_rx;
+	long dials, hangups, far_rx, flashes;
 	size_t got = 0;
 	int fd, ret, best = 0, run = 1, ev;
 	char reply[512];
@@ -378,6 +378,7 @@ static bool test_flash(void)
 	dials = emu_num_stat(0, CH_FLASH, "dials");
 	hangups = emu_num_stat(0, CH_FLASH, "hangups");
 	far_rx = emu_num_stat(0, CH_FLASH, "far_rx_bytes");
+	flashes = emu_num_stat(0, CH_FLASH, "flashes");
 
 	/*
 	 * DAHDI refuses a flash (EBUSY) until its off-hook debounce is over
@@ -398,7 +399,16 @@ static bool test_flash(void)
 	CHECK(emu_num_stat(0, CH_FLASH, "state") == EMU_CONNECTED,
 	      "the call did not survive the flash (state %ld)",
 	      emu_num_stat(0, CH_FLASH, "state"));
-	CHECK(emu_num_stat(0, CH_FLASH, "hook") == 1, "went on hook");
+	/* the far end saw the card's own flash, then the line off hook */
+	for (int i = 0; i < 200; i++) {
+		if (emu_num_stat(0, CH_FLASH, "flashes") == flashes + 1 &&
+		    emu_num_stat(0, CH_FLASH, "hook") == 1)
+			break;
+		usleep(20000);
+	}
+	CHECK(emu_num_stat(0, CH_FLASH, "flashes") == flashes + 1,
+	      "the far end saw no flash");
+	CHECK(emu_num_stat(0, CH_FLASH, "hook") == 1, "left on hook");
 	CHECK(emu_num_stat(0, CH_FLASH, "hangups") == hangups,
 	      "the far end saw a hangup");
 	CHECK(emu_num_stat(0, CH_FLASH, "dials") == dials,

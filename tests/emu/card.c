@@ -56,6 +56,8 @@ static void str_field(uint8_t *dst, const char *s)
 	memcpy(dst, s, strnlen(s, TEL_ID_STR_LEN - 1));
 }
 
+static void chan_dsp_reset(struct emu_chan *ch);
+
 static void win_str(struct emu_card *c, uint32_t off, const char *s)
 {
 	str_field(c->win + off, s);
@@ -76,7 +78,7 @@ void card_init_window(struct emu_card *c)
 	win_store(c, TEL_ID_CHANNELS, c->nch);
 	win_store(c, TEL_ID_FRAME_SAMPLES, EMU_FRAME);
 	win_store(c, TEL_ID_SAMPLE_RATE, 8000);
-	win_store(c, TEL_ID_CAPS, TEL_CAP_G711);
+	win_store(c, TEL_ID_CAPS, EMU_CAPS);
 	win_store(c, TEL_ID_DOORBELL_PEER, EMU_PEER_ID);
 	snprintf(buf, sizeof(buf), EMU_MODEL "%u", c->nch);
 	win_str(c, TEL_ID_MODEL, buf);
@@ -91,6 +93,7 @@ void card_init_window(struct emu_card *c)
 		c->ch[i].state = TEL_CHST_IDLE;
 		c->ch[i].step = STEP_NONE;
 		c->ch[i].ring_bytes = 0;
+		chan_dsp_reset(&c->ch[i]);
 	}
 	win_store(c, TEL_STATUS, TEL_STATUS_READY);
 }
@@ -114,7 +117,12 @@ int card_create(struct emu_card *c, unsigned int index, unsigned int nch,
 	if (!c->ch)
 		return -ENOMEM;
 	for (i = 0; i < nch; i++) {
+		c->ch[i].card = c;
 		c->ch[i].index = i;
+		c->ch[i].gen = dtmf_tx_init(NULL);
+		c->ch[i].det = dtmf_rx_init(NULL, NULL, NULL);
+		if (!c->ch[i].gen || !c->ch[i].det || far_dsp_init(&c->ch[i]))
+			return -ENOMEM;
 		c->ch[i].far_mode = FAR_ANSWER;
 		c->ch[i].far_delay = EMU_ANSWER_TICKS;
 		c->ch[i].audio_mode = AUDIO_PATTERN;
@@ -151,6 +159,7 @@ void card_detach(struct emu_card *c)
 	c->connected = false;
 	for (i = 0; i < c->nch; i++) {
 		chan_unbind(c, &c->ch[i]);
+		chan_dsp_reset(&c->ch[i]);
 		c->ch[i].step = STEP_NONE;
 		c->ch[i].state = TEL_CHST_IDLE;
 	}
@@ -174,24 +183,26 @@ void card_raise(struct emu_card *c, unsigned int vector)
 	c->irqs++;
 }
 
-/*
- * Queue one event.  Returns false if it was not queued (disabled or
- * full); the caller raises TEL_IRQ_EVENT, so a burst costs one irq.
- */
-static bool evq_push_raw(struct emu_card *c, uint32_t type, uint32_t chan,
-			 uint32_t state, uint32_t cause, const char *number,
-			 const uint8_t *raw);
-
-static bool evq_push(struct emu_card *c, uint32_t type, uint32_t chan,
-		     uint32_t state, uint32_t cause, const char *number)
+void ev_init(uint8_t *e, uint32_t type, uint32_t chan, uint32_t state)
 {
-	return evq_push_raw(c, type, chan, state, cause, number, NULL);
+	memset(e, 0, TEL_EVQ_ENTRY_SIZE);
+	ev_put32(e, TEL_EV_TYPE, type);
+	ev_put32(e, TEL_EV_CHANNEL, chan);
+	ev_put32(e, TEL_EV_STATE, state);
 }
 
-/* @raw: a raw number field (control: lie number), NUL or not */
-static bool evq_push_raw(struct emu_card *c, uint32_t type, uint32_t chan,
-			 uint32_t state, uint32_t cause, const char *number,
-			 const uint8_t *raw)
+void ev_put32(uint8_t *e, uint32_t off, uint32_t val)
+{
+	uint32_t le = htole32(val);
+
+	memcpy(e + off, &le, sizeof(le));
+}
+
+/*
+ * Queue one event entry.  Returns false if it was not queued (disabled
+ * or full); the caller raises TEL_IRQ_EVENT, so a burst costs one irq.
+ */
+static bool evq_push_entry(struct emu_card *c, const uint8_t *entry)
 {
 	uint32_t tail = win_load(c, TEL_CTRL_EVQ_TAIL);
 	uint8_t *e;
@@ -205,17 +216,34 @@ static bool evq_push_raw(struct emu_card *c, uint32_t type, uint32_t chan,
 	}
 	e = c->win + TEL_EVQ_BASE +
 	    (c->evq_head % TEL_EVQ_ENTRIES) * TEL_EVQ_ENTRY_SIZE;
-	memset(e, 0, TEL_EVQ_ENTRY_SIZE);
-	*(uint32_t *)(e + TEL_EV_TYPE) = htole32(type);
-	*(uint32_t *)(e + TEL_EV_CHANNEL) = htole32(chan);
-	*(uint32_t *)(e + TEL_EV_STATE) = htole32(state);
-	*(uint32_t *)(e + TEL_EV_CAUSE) = htole32(cause);
+	memcpy(e, entry, TEL_EVQ_ENTRY_SIZE);
+	c->evq_head++;
+	win_store(c, TEL_EVQ_HEAD, c->evq_head);
+	return true;
+}
+
+/* @raw: a raw number field (control: lie number), NUL or not */
+static bool evq_push(struct emu_card *c, uint32_t type, uint32_t chan,
+		     uint32_t state, uint32_t cause, const char *number,
+		     const uint8_t *raw)
+{
+	uint8_t e[TEL_EVQ_ENTRY_SIZE];
+
+	ev_init(e, type, chan, state);
+	ev_put32(e, TEL_EV_CAUSE, cause);
 	if (number)
 		str_field(e + TEL_EV_NUMBER, number);
 	if (raw)
 		memcpy(e + TEL_EV_NUMBER, raw, TEL_DIGITS_LEN);
-	c->evq_head++;
-	win_store(c, TEL_EVQ_HEAD, c->evq_head);
+	return evq_push_entry(c, e);
+}
+
+/* Queue a built entry and raise the event irq. */
+bool card_emit_entry(struct emu_card *c, const uint8_t *e)
+{
+	if (!evq_push_entry(c, e))
+		return false;
+	card_raise(c, TEL_IRQ_EVENT);
 	return true;
 }
 
@@ -224,10 +252,30 @@ bool card_emit(struct emu_card *c, uint32_t type, struct emu_chan *ch,
 {
 	bool queued;
 
-	queued = evq_push(c, type, ch->index, ch->state, cause, number);
+	queued = evq_push(c, type, ch->index, ch->state, cause, number, NULL);
 	if (queued)
 		card_raise(c, TEL_IRQ_EVENT);
 	return queued;
+}
+
+/*
+ * An OFFER with caller id.  With a presentation other than ALLOWED the
+ * card does not pass the number or the name on (TEL_PRES_*).
+ */
+bool card_emit_offer(struct emu_card *c, struct emu_chan *ch, uint32_t pres,
+		     const char *number, const char *name)
+{
+	uint8_t e[TEL_EVQ_ENTRY_SIZE];
+
+	ev_init(e, TEL_HWEV_OFFER, ch->index, ch->state);
+	ev_put32(e, TEL_EV_PRESENTATION, pres);
+	if (pres == TEL_PRES_ALLOWED) {
+		str_field(e + TEL_EV_NUMBER, number);
+		if (name)
+			memcpy(e + TEL_EV_NAME, name,
+			       strnlen(name, TEL_NAME_LEN - 1));
+	}
+	return card_emit_entry(c, e);
 }
 
 /*
@@ -237,7 +285,7 @@ bool card_emit(struct emu_card *c, uint32_t type, struct emu_chan *ch,
 bool card_emit_raw(struct emu_card *c, uint32_t type, uint32_t chan,
 		   uint32_t state, uint32_t cause, const uint8_t *number)
 {
-	if (!evq_push_raw(c, type, chan, state, cause, NULL, number))
+	if (!evq_push(c, type, chan, state, cause, NULL, number))
 		return false;
 	card_raise(c, TEL_IRQ_EVENT);
 	return true;
@@ -257,9 +305,157 @@ void card_flood(struct emu_card *c, unsigned long n)
 	bool any = false;
 
 	while (n--)
-		any |= evq_push(c, TEL_HWEV_STATE, 0, c->ch[0].state, 0, NULL);
+		any |= evq_push(c, TEL_HWEV_STATE, 0, c->ch[0].state, 0, NULL,
+				NULL);
 	if (any)
 		card_raise(c, TEL_IRQ_EVENT);
+}
+
+/* ---- DSP: DTMF out (TEL_OP_DIGITS), DTMF in (TEL_OP_DETECT) ---- */
+
+bool dtmf_digit_ok(int d)
+{
+	return d && strchr("0123456789*#ABCD", d);
+}
+
+static int16_t sat16(int v)
+{
+	return v > INT16_MAX ? INT16_MAX : v < INT16_MIN ? INT16_MIN : v;
+}
+
+/* Start the next queued digit in the generator, with its own timing. */
+static void gen_next(struct emu_chan *ch)
+{
+	struct emu_digit *d = &ch->dq[ch->dq_head];
+
+	dtmf_tx_set_timing(ch->gen, d->tone_ms, d->gap_ms);
+	dtmf_tx_put(ch->gen, &d->digit, 1);
+	ch->dq_head = (ch->dq_head + 1) % EMU_DIGITS_Q;
+	ch->dq_len--;
+	ch->gen_busy = true;
+}
+
+/*
+ * Host -> line: mix the queued digits into the frame the host wrote (or
+ * the silence sent for a missing one): sum of linear samples, saturated.
+ * A frame with no tone in it is passed on untouched, byte for byte.
+ */
+void card_dsp_tx(struct emu_card *c, struct emu_chan *ch, uint8_t *frame)
+{
+	int16_t amp[EMU_FRAME] = { 0 };
+	uint8_t e[TEL_EVQ_ENTRY_SIZE];
+	int n = 0, got, i;
+
+	if (!ch->gen_busy && !ch->dq_len)
+		return;
+	while (n < EMU_FRAME) {
+		if (!ch->gen_busy) {
+			if (!ch->dq_len)
+				break;
+			gen_next(ch);
+		}
+		got = dtmf_tx(ch->gen, amp + n, EMU_FRAME - n);
+		n += got > 0 ? got : 0;
+		if (n < EMU_FRAME) {	/* short: tone and gap are over */
+			ch->gen_busy = false;
+			ch->gen_sent++;
+			ch->digits_sent++;
+		}
+	}
+	for (i = 0; i < n; i++)
+		frame[i] = linear_to_ulaw(sat16(ulaw_to_linear(frame[i]) +
+						amp[i]));
+	if (ch->gen_busy || ch->dq_len)
+		return;
+	ev_init(e, TEL_HWEV_DIGITS_SENT, ch->index, ch->state);
+	ev_put32(e, TEL_EV_SENT, ch->gen_sent);
+	ch->gen_sent = 0;
+	card_emit_entry(c, e);
+}
+
+/* The tone heard since det_start ended (det_pos: the sample now fed). */
+static void det_end(struct emu_card *c, struct emu_chan *ch)
+{
+	uint8_t e[TEL_EVQ_ENTRY_SIZE];
+	uint64_t end = ch->det_pos > EMU_DTMF_END_LAG ?
+		       ch->det_pos - EMU_DTMF_END_LAG : 0;
+	uint32_t ms = end > ch->det_start ?
+		      (end - ch->det_start) / EMU_FRAME : 0;
+
+	ev_init(e, TEL_HWEV_DIGIT, ch->index, ch->state);
+	ev_put32(e, TEL_EV_DIGIT, ch->det_digit);
+	ev_put32(e, TEL_EV_START, ch->det_start_tick);
+	ev_put32(e, TEL_EV_DURATION, ms);
+	ch->det_digit = 0;
+	ch->digits_detected++;
+	card_emit_entry(c, e);
+}
+
+/* spandsp's realtime report: a tone began (code) or ended (0). */
+static void det_report(void *user, int code, int level, int delay)
+{
+	struct emu_chan *ch = user;
+	struct emu_card *c = ch->card;
+	uint64_t back;
+
+	(void)level;
+	(void)delay;
+	if (ch->det_digit)
+		det_end(c, ch);
+	if (!code)
+		return;
+	ch->det_digit = code;
+	ch->det_start = ch->det_pos > EMU_DTMF_START_LAG ?
+			ch->det_pos - EMU_DTMF_START_LAG : 0;
+	/* sample det_base + k was moved in this tick, for k = 0..7 */
+	back = ch->det_base + EMU_FRAME - 1 - ch->det_start;
+	ch->det_start_tick = win_load(c, TEL_STATUS_TICKS) -
+			     (uint32_t)(back / EMU_FRAME);
+}
+
+static void det_reset(struct emu_chan *ch)
+{
+	dtmf_rx_init(ch->det, NULL, NULL);
+	dtmf_rx_set_realtime_callback(ch->det, det_report, ch);
+	ch->det_pos = 0;
+	ch->det_base = 0;
+	ch->det_digit = 0;
+}
+
+/*
+ * Line -> host: detect digits in the frame about to go into the rx ring;
+ * with TEL_DETECT_MUTE the samples from the report of a tone to the
+ * report of its end become silence.  Sample by sample, so a report is
+ * dated to its sample.
+ */
+void card_dsp_rx(struct emu_card *c, struct emu_chan *ch, uint8_t *frame)
+{
+	int16_t amp;
+	int i;
+
+	(void)c;
+	if (!(ch->detect & TEL_DETECT_ON))
+		return;
+	ch->det_base = ch->det_pos;
+	for (i = 0; i < EMU_FRAME; i++, ch->det_pos++) {
+		amp = ulaw_to_linear(frame[i]);
+		dtmf_rx(ch->det, &amp, 1);
+		if (ch->det_digit && (ch->detect & TEL_DETECT_MUTE))
+			frame[i] = 0xff;
+	}
+}
+
+/* A new call, or none: the card's DSP forgets everything. */
+static void chan_dsp_reset(struct emu_chan *ch)
+{
+	dtmf_tx_init(ch->gen);
+	ch->dq_head = 0;
+	ch->dq_len = 0;
+	ch->gen_busy = false;
+	ch->gen_sent = 0;
+	ch->detect = 0;
+	det_reset(ch);
+	ch->flash_left = 0;
 }
 
 void chan_set_state(struct emu_card *c, struct emu_chan *ch, uint32_t state)
@@ -280,6 +476,8 @@ void chan_unbind(struct emu_card *c, struct emu_chan *ch)
 static void chan_on_hook(struct emu_card *c, struct emu_chan *ch)
 {
 	chan_unbind(c, ch);
+	chan_dsp_reset(ch);	/* a flash running ends without its event */
+	ch->far_playing = false;	/* what it heard stays, for stats */
 	ch->step = STEP_NONE;
 	chan_set_state(c, ch, TEL_CHST_IDLE);
 	ch_store(c, ch, TEL_CH_HOOK, 0);
@@ -329,6 +527,8 @@ static uint32_t chan_bind(struct emu_card *c, struct emu_chan *ch)
 	ch->rx_frozen = false;
 	crc_reset(&ch->far_rx);
 	crc_reset(&ch->far_tx);
+	chan_dsp_reset(ch);
+	far_dsp_reset(ch);
 	ch_store(c, ch, TEL_CH_RING_BYTES, bytes);
 	ch_store(c, ch, TEL_CH_HOOK, 1);
 	return TEL_CMDST_OK;
@@ -379,6 +579,88 @@ static uint32_t op_hangup(struct emu_card *c, struct emu_chan *ch)
 	return TEL_CMDST_OK;
 }
 
+/* ARG half: 0 is the default, else MIN..MAX; -1 if out of range. */
+static int dtmf_ms(uint32_t v)
+{
+	if (!v)
+		return TEL_DTMF_DEFAULT_MS;
+	if (v < TEL_DTMF_MIN_MS || v > TEL_DTMF_MAX_MS)
+		return -1;
+	return v;
+}
+
+/* Arguments first (INVAL), then the state (BUSY), then room (FULL). */
+static uint32_t op_digits(struct emu_card *c, struct emu_chan *ch)
+{
+	uint32_t arg = win_load(c, TEL_CMD_ARG);
+	int tone = dtmf_ms(arg & 0xffff), gap = dtmf_ms(arg >> 16);
+	char digits[TEL_DIGITS_LEN];
+	unsigned int i, n, slot;
+
+	memcpy(digits, c->win + TEL_CMD_DIGITS, sizeof(digits));
+	if (!memchr(digits, 0, sizeof(digits)) || !digits[0] ||
+	    tone < 0 || gap < 0)
+		return TEL_CMDST_INVAL;
+	n = strlen(digits);
+	for (i = 0; i < n; i++)
+		if (!dtmf_digit_ok(digits[i]))
+			return TEL_CMDST_INVAL;
+	if (ch->state != TEL_CHST_CONNECTED)
+		return TEL_CMDST_BUSY;
+	if (ch->dq_len + n > EMU_DIGITS_Q)
+		return TEL_CMDST_FULL;
+	for (i = 0; i < n; i++) {
+		slot = (ch->dq_head + ch->dq_len++) % EMU_DIGITS_Q;
+		ch->dq[slot] = (struct emu_digit){ digits[i], tone, gap };
+	}
+	return TEL_CMDST_OK;
+}
+
+static uint32_t op_detect(struct emu_card *c, struct emu_chan *ch)
+{
+	uint32_t arg = win_load(c, TEL_CMD_ARG);
+
+	if (arg & ~TEL_DETECT_MASK)
+		return TEL_CMDST_INVAL;
+	/* MUTE without ON: nothing is detected, so nothing is muted */
+	if (!(arg & TEL_DETECT_ON))
+		arg = 0;
+	if (!(ch->detect & TEL_DETECT_ON))
+		det_reset(ch);	/* turned on (or still off): fresh state */
+	ch->detect = arg;
+	return TEL_CMDST_OK;
+}
+
+static uint32_t op_flash(struct emu_card *c, struct emu_chan *ch)
+{
+	uint32_t ms = win_load(c, TEL_CMD_ARG);
+
+	if (!ms)
+		ms = TEL_FLASH_DEFAULT_MS;
+	if (ms < TEL_FLASH_MIN_MS || ms > TEL_FLASH_MAX_MS)
+		return TEL_CMDST_INVAL;
+	if (ch->state != TEL_CHST_CONNECTED || ch->flash_left)
+		return TEL_CMDST_BUSY;
+	ch->flash_left = ms;
+	ch->flash_ms = ms;
+	ch_store(c, ch, TEL_CH_HOOK, 0);
+	return TEL_CMDST_OK;
+}
+
+/* A tick of a flash: on hook, no audio; off hook again at the end. */
+static void flash_tick(struct emu_card *c, struct emu_chan *ch)
+{
+	uint8_t e[TEL_EVQ_ENTRY_SIZE];
+
+	if (--ch->flash_left)
+		return;
+	ch_store(c, ch, TEL_CH_HOOK, 1);
+	far_saw_flash(ch, ch->flash_ms);
+	ev_init(e, TEL_HWEV_FLASH, ch->index, ch->state);
+	ev_put32(e, TEL_EV_DURATION, ch->flash_ms);
+	card_emit_entry(c, e);
+}
+
 static uint32_t card_exec(struct emu_card *c)
 {
 	uint32_t op = win_load(c, TEL_CMD_OP);
@@ -396,6 +678,9 @@ static uint32_t card_exec(struct emu_card *c)
 	case TEL_OP_DIAL:
 	case TEL_OP_ANSWER:
 	case TEL_OP_HANGUP:
+	case TEL_OP_DIGITS:
+	case TEL_OP_DETECT:
+	case TEL_OP_FLASH:
 		break;
 	default:
 		return TEL_CMDST_INVAL;
@@ -407,6 +692,12 @@ static uint32_t card_exec(struct emu_card *c)
 		return op_dial(c, ch);
 	if (op == TEL_OP_ANSWER)
 		return op_answer(c, ch);
+	if (op == TEL_OP_DIGITS)
+		return op_digits(c, ch);
+	if (op == TEL_OP_DETECT)
+		return op_detect(c, ch);
+	if (op == TEL_OP_FLASH)
+		return op_flash(c, ch);
 	return op_hangup(c, ch);
 }
 
@@ -471,6 +762,10 @@ void card_tick(struct emu_card *c)
 		if (ch->state != TEL_CHST_CONNECTED)
 			continue;
 		live = true;
+		if (ch->flash_left) {
+			flash_tick(c, ch);
+			continue;
+		}
 		/*
 		 * No DMA unless the driver enabled the card: telemu cannot
 		 * see the PCI bus-master bit, and a driver that gave up on

@@ -261,11 +261,51 @@ static bool number_ok(const char *s)
 	return true;
 }
 
+static const char *const pres_names[] = {
+	[TEL_PRES_ALLOWED] = "allowed", [TEL_PRES_RESTRICTED] = "restricted",
+	[TEL_PRES_UNAVAILABLE] = "unavailable",
+};
+
+/*
+ * A calling name: 1 to TEL_NAME_LEN - 1 printable characters, '_' for a
+ * space (the control line splits at blanks); no '"' or '\'.
+ */
+static bool name_parse(const char *s, char *name)
+{
+	size_t i, len = strlen(s);
+
+	if (!len || len >= TEL_NAME_LEN)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (!isgraph((unsigned char)s[i]) || s[i] == '"' ||
+		    s[i] == '\\')
+			return false;
+		name[i] = s[i] == '_' ? ' ' : s[i];
+	}
+	name[len] = 0;
+	return true;
+}
+
+/* offer CARD CH NUMBER [name NAME] [pres allowed|restricted|unavailable] */
 static void cmd_offer(struct req *r)
 {
-	if (r->argc != 4 || !number_ok(r->argv[3])) {
-		ctl_reply(r->cc, "err usage");
-		return;
+	char name[TEL_NAME_LEN] = "";
+	int pres = TEL_PRES_ALLOWED, i;
+
+	if (!number_ok(r->argv[3]) || r->argc % 2)
+		goto usage;
+	for (i = 4; i < r->argc; i += 2) {
+		if (!strcmp(r->argv[i], "name")) {
+			if (!name_parse(r->argv[i + 1], name))
+				goto usage;
+		} else if (!strcmp(r->argv[i], "pres")) {
+			pres = name_index(r->argv[i + 1], pres_names,
+					  TEL_PRES_MAX + 1);
+			if (pres < 0)
+				goto usage;
+		} else {
+			goto usage;
+		}
 	}
 	if (r->ch->state != TEL_CHST_IDLE) {
 		ctl_reply(r->cc, "err busy");
@@ -273,8 +313,61 @@ static void cmd_offer(struct req *r)
 	}
 	ch_store(r->card, r->ch, TEL_CH_CAUSE, 0);
 	chan_set_state(r->card, r->ch, TEL_CHST_OFFERING);
-	card_emit(r->card, TEL_HWEV_OFFER, r->ch, 0, r->argv[3]);
+	card_emit_offer(r->card, r->ch, pres, r->argv[3], name);
 	ctl_reply(r->cc, "ok");
+	return;
+usage:
+	ctl_reply(r->cc, "err usage");
+}
+
+static int parse_int(const char *s, long min, long max, int *out)
+{
+	long v;
+	char *end;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/*
+ * digits CARD CH STRING [tone_ms gap_ms [level_dbm0 [twist_db]]]: the far
+ * end plays DTMF towards the host, in place of its normal audio.  Timing
+ * and level are free well past ITU-T Q.24, so that tests can probe the
+ * card's detector at and beyond its limits.
+ */
+static void cmd_digits(struct req *r)
+{
+	int tone = TEL_DTMF_DEFAULT_MS, gap = TEL_DTMF_DEFAULT_MS;
+	int level = -10, twist = 0, err;
+	const char *s = r->argv[3];
+	size_t i, len = strlen(s);
+
+	if (r->argc == 5 || !len || len > EMU_FAR_DIGITS)
+		goto usage;
+	for (i = 0; i < len; i++)
+		if (!dtmf_digit_ok(s[i]))
+			goto usage;
+	if (r->argc > 5 && (parse_int(r->argv[4], 1, 10000, &tone) ||
+			    parse_int(r->argv[5], 1, 10000, &gap)))
+		goto usage;
+	if (r->argc > 6 && parse_int(r->argv[6], -60, 3, &level))
+		goto usage;
+	if (r->argc > 7 && parse_int(r->argv[7], -20, 20, &twist))
+		goto usage;
+	if (r->ch->state != TEL_CHST_CONNECTED) {
+		ctl_reply(r->cc, "err state");
+		return;
+	}
+	err = far_play(r->ch, s, tone, gap, level, twist);
+	ctl_reply(r->cc, !err ? "ok" : err == -EBUSY ? "err busy" :
+		  "err queue");
+	return;
+usage:
+	ctl_reply(r->cc, "err usage");
 }
 
 static void cmd_cancel(struct req *r)
@@ -313,7 +406,9 @@ static void cmd_stats(struct req *r)
 		  "answers=%llu hangups=%llu hangup_cause=%u "
 		  "far_rx_bytes=%llu far_rx_crc=%08x "
 		  "far_tx_bytes=%llu far_tx_crc=%08x "
-		  "rx_overruns=%u tx_underruns=%u",
+		  "rx_overruns=%u tx_underruns=%u "
+		  "far_digits=\"%s\" far_playing=%d flashes=%llu "
+		  "flash_ms=%u detect=%u queued=%u sent=%llu detected=%llu",
 		  ch->state, ch_load(c, ch, TEL_CH_HOOK),
 		  (unsigned long long)ch->dials, digits,
 		  (unsigned long long)ch->answers,
@@ -321,7 +416,12 @@ static void cmd_stats(struct req *r)
 		  (unsigned long long)ch->far_rx.bytes, crc_value(&ch->far_rx),
 		  (unsigned long long)ch->far_tx.bytes, crc_value(&ch->far_tx),
 		  ch_load(c, ch, TEL_CH_RX_OVERRUNS),
-		  ch_load(c, ch, TEL_CH_TX_UNDERRUNS));
+		  ch_load(c, ch, TEL_CH_TX_UNDERRUNS),
+		  ch->far_digits, ch->far_playing,
+		  (unsigned long long)ch->far_flashes, ch->far_flash_ms,
+		  ch->detect, ch->dq_len + ch->gen_busy,
+		  (unsigned long long)ch->digits_sent,
+		  (unsigned long long)ch->digits_detected);
 }
 
 static void cmd_info(struct req *r)
@@ -396,6 +496,47 @@ usage:
 	ctl_reply(r->cc, "err usage");
 }
 
+/* lie digit*: a DIGIT event now, its tone ended this tick. */
+static bool lie_digit(struct emu_card *c, struct emu_chan *ch, uint32_t d,
+		      uint32_t ms, uint32_t ahead)
+{
+	uint8_t e[TEL_EVQ_ENTRY_SIZE];
+	uint32_t now = win_load(c, TEL_STATUS_TICKS);
+
+	ev_init(e, TEL_HWEV_DIGIT, ch->index, ch->state);
+	ev_put32(e, TEL_EV_DIGIT, d);
+	ev_put32(e, TEL_EV_START, ahead ? now + ahead : now - 80);
+	ev_put32(e, TEL_EV_DURATION, ms);
+	return card_emit_entry(c, e);
+}
+
+/*
+ * lie offer-*: an OFFER whose caller id breaks a rule.  pres: presentation
+ * N; name: 16 name bytes, no NUL; name-ctrl: a control character in the
+ * name; withheld: RESTRICTED, yet number and name are there.
+ */
+static bool lie_offer(uint8_t *e, struct emu_chan *ch, const char *how,
+		      uint32_t n)
+{
+	uint32_t pres = TEL_PRES_ALLOWED;
+
+	ev_init(e, TEL_HWEV_OFFER, ch->index, TEL_CHST_OFFERING);
+	memcpy(e + TEL_EV_NUMBER, "5551234", 7);
+	memcpy(e + TEL_EV_NAME, "Alice", 5);
+	if (!strcmp(how, "pres"))
+		pres = n;
+	else if (!strcmp(how, "name"))
+		memset(e + TEL_EV_NAME, 'N', TEL_NAME_LEN);
+	else if (!strcmp(how, "name-ctrl"))
+		memcpy(e + TEL_EV_NAME, "Al\a" "ce", 5);
+	else if (!strcmp(how, "withheld"))
+		pres = TEL_PRES_RESTRICTED;
+	else
+		return false;
+	ev_put32(e, TEL_EV_PRESENTATION, pres);
+	return true;
+}
+
 /*
  * lie CARD CH WHAT [N]: the card reports something impossible, once, so
  * that the driver's checks of everything it reads from the window can be
@@ -406,7 +547,7 @@ static void cmd_lie(struct req *r)
 	struct emu_card *c = r->card;
 	struct emu_chan *ch = r->ch;
 	const char *what = r->argv[3];
-	uint8_t raw[TEL_DIGITS_LEN];
+	uint8_t raw[TEL_DIGITS_LEN], e[TEL_EVQ_ENTRY_SIZE];
 	unsigned int n = 0;
 	bool ok = true;
 
@@ -455,6 +596,32 @@ static void cmd_lie(struct req *r)
 		chan_set_state(c, ch, TEL_CHST_OFFERING);
 		ok = card_emit_raw(c, TEL_HWEV_OFFER, ch->index, ch->state, 0,
 				   raw);
+	} else if (!strcmp(what, "digit")) {	/* DIGIT event, character N */
+		ok = lie_digit(c, ch, n, 80, 0);
+	} else if (!strcmp(what, "digit-duration")) {	/* '5' lasting N ms */
+		ok = lie_digit(c, ch, '5', n, 0);
+	} else if (!strcmp(what, "digit-start")) {	/* N ticks ahead */
+		ok = lie_digit(c, ch, '5', 80, n);
+	} else if (!strcmp(what, "sent")) {	/* DIGITS_SENT, N sent */
+		ev_init(e, TEL_HWEV_DIGITS_SENT, ch->index, ch->state);
+		ev_put32(e, TEL_EV_SENT, n);
+		ok = card_emit_entry(c, e);
+	} else if (!strcmp(what, "flash")) {	/* FLASH of N ms, none ran */
+		ev_init(e, TEL_HWEV_FLASH, ch->index, ch->state);
+		ev_put32(e, TEL_EV_DURATION, n);
+		ok = card_emit_entry(c, e);
+	} else if (!strncmp(what, "offer-", 6)) {	/* a bad caller id */
+		if (ch->state != TEL_CHST_IDLE) {
+			ctl_reply(r->cc, "err busy");
+			return;
+		}
+		if (!lie_offer(e, ch, what + 6, n)) {
+			ctl_reply(r->cc, "err usage");
+			return;
+		}
+		chan_set_state(c, ch, TEL_CHST_OFFERING);
+		ev_put32(e, TEL_EV_STATE, ch->state);
+		ok = card_emit_entry(c, e);
 	} else if (!strcmp(what, "evq-ahead")) {	/* head skips N entries */
 		card_evq_skip(c, n);
 	} else if (!strcmp(what, "cmd-status")) {	/* next command's status */
@@ -496,6 +663,7 @@ static const struct ctl_cmd {
 	{ "stats", 3, true, false, cmd_stats },
 	{ "hangup", 4, true, true, cmd_hangup },
 	{ "offer", 4, true, true, cmd_offer },
+	{ "digits", 4, true, true, cmd_digits },
 	{ "cancel", 3, true, true, cmd_cancel },
 	{ "lie", 4, true, true, cmd_lie },
 };

@@ -301,8 +301,17 @@ bool next_event(struct card *c, struct event *e, int ms)
 	e->cause = le32toh(*(uint32_t *)(p + TEL_EV_CAUSE));
 	memcpy(e->number, p + TEL_EV_NUMBER, sizeof(e->number));
 	e->number[sizeof(e->number) - 1] = 0;
+	memcpy(e->raw, p, sizeof(e->raw));
 	wr(c, TEL_CTRL_EVQ_TAIL, ++c->evq_tail);
 	return true;
+}
+
+uint32_t ev32(const struct event *e, uint32_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, e->raw + off, sizeof(v));
+	return le32toh(v);
 }
 
 bool expect_state(struct card *c, uint32_t ch, uint32_t state,

@@ -39,7 +39,10 @@ struct cmd {
 struct event {
 	uint32_t type, ch, state, cause;
 	char number[TEL_DIGITS_LEN];
+	uint8_t raw[TEL_EVQ_ENTRY_SIZE];	/* the entry, as written */
 };
+
+uint32_t ev32(const struct event *e, uint32_t off);
 
 extern struct card cards[NCARDS];
 extern uint8_t *ram;		/* the guest RAM file, mapped */

@@ -89,6 +89,11 @@ uint32_t crc_value(const struct emu_crc *s)
 void far_clear(struct emu_card *c, struct emu_chan *ch, uint32_t cause)
 {
 	ch->step = STEP_NONE;
+	ch->far_playing = false;	/* it stops playing digits too */
+	if (ch->flash_left) {	/* cleared during a flash: no FLASH event */
+		ch->flash_left = 0;
+		ch_store(c, ch, TEL_CH_HOOK, 1);
+	}
 	ch_store(c, ch, TEL_CH_CAUSE, cause);
 	chan_set_state(c, ch, TEL_CHST_DISCONNECTED);
 	card_emit(c, TEL_HWEV_STATE, ch, cause, NULL);
@@ -187,7 +192,10 @@ static void ch_inc(struct emu_card *c, struct emu_chan *ch, uint32_t reg)
 	ch_store(c, ch, reg, ch_load(c, ch, reg) + 1);
 }
 
-/* Host -> far end.  Returns true if a frame was taken from the tx ring. */
+/*
+ * Host -> far end, with the card's digits mixed in.  Returns true if a
+ * frame was taken from the tx ring.
+ */
 static bool far_take_tx(struct emu_card *c, struct emu_chan *ch,
 			uint8_t *frame)
 {
@@ -201,12 +209,14 @@ static bool far_take_tx(struct emu_card *c, struct emu_chan *ch,
 			  false);
 		ch_store(c, ch, TEL_CH_TX_TAIL, tail + EMU_FRAME);
 		ch_inc(c, ch, TEL_CH_TX_FRAMES);
+		card_dsp_tx(c, ch, frame);
 		crc_add(&ch->far_rx, frame, EMU_FRAME);
 		return true;
 	}
 	memset(frame, 0xff, EMU_FRAME);
 	if (head != 0)
 		ch_inc(c, ch, TEL_CH_TX_UNDERRUNS);
+	card_dsp_tx(c, ch, frame);	/* digits go out over silence too */
 	return false;
 }
 
@@ -231,6 +241,91 @@ static void far_put_rx(struct emu_card *c, struct emu_chan *ch,
 	crc_add(&ch->far_tx, frame, EMU_FRAME);
 }
 
+/* ---- far-end DSP: digits it plays, digits it hears ---- */
+
+/* The far end's detector: from the audio the host sent, nothing else. */
+static void far_heard(void *user, const char *digits, int len)
+{
+	struct emu_chan *ch = user;
+	size_t have = strlen(ch->far_digits);
+	int i;
+
+	for (i = 0; i < len && have < EMU_FAR_DIGITS; i++)
+		ch->far_digits[have++] = digits[i];
+	ch->far_digits[have] = 0;
+}
+
+int far_dsp_init(struct emu_chan *ch)
+{
+	ch->far_gen = dtmf_tx_init(NULL);
+	ch->far_det = dtmf_rx_init(NULL, far_heard, ch);
+	if (!ch->far_gen || !ch->far_det)
+		return -ENOMEM;
+	far_dsp_reset(ch);
+	return 0;
+}
+
+/* A new call (DIAL, ANSWER): nothing played, heard or seen yet. */
+void far_dsp_reset(struct emu_chan *ch)
+{
+	dtmf_tx_init(ch->far_gen);
+	ch->far_playing = false;
+	dtmf_rx_init(ch->far_det, far_heard, ch);
+	ch->far_digits[0] = 0;
+	ch->far_flashes = 0;
+	ch->far_flash_ms = 0;
+}
+
+/* control: digits.  -EBUSY while still playing, -ENOSPC if too many. */
+int far_play(struct emu_chan *ch, const char *digits, int tone_ms,
+	     int gap_ms, int level, int twist)
+{
+	if (ch->far_playing)
+		return -EBUSY;
+	dtmf_tx_init(ch->far_gen);
+	dtmf_tx_set_level(ch->far_gen, level, twist);
+	dtmf_tx_set_timing(ch->far_gen, tone_ms, gap_ms);
+	/* returns how many did not fit (its header says otherwise) */
+	if (dtmf_tx_put(ch->far_gen, digits, -1) != 0)
+		return -ENOSPC;
+	ch->far_playing = true;
+	return 0;
+}
+
+void far_saw_flash(struct emu_chan *ch, uint32_t ms)
+{
+	ch->far_flashes++;
+	ch->far_flash_ms = ms;
+}
+
+/* The far end listens to what reached it (after the card's mixing). */
+static void far_listen(struct emu_chan *ch, const uint8_t *frame)
+{
+	int16_t amp[EMU_FRAME];
+	int i;
+
+	for (i = 0; i < EMU_FRAME; i++)
+		amp[i] = ulaw_to_linear(frame[i]);
+	dtmf_rx(ch->far_det, amp, EMU_FRAME);
+}
+
+/* While it plays digits, they replace the far end's normal audio. */
+static void far_speak(struct emu_chan *ch, uint8_t *frame)
+{
+	int16_t amp[EMU_FRAME];
+	int n, i;
+
+	if (!ch->far_playing)
+		return;
+	n = dtmf_tx(ch->far_gen, amp, EMU_FRAME);
+	if (n < 0)
+		n = 0;
+	for (i = 0; i < n; i++)
+		frame[i] = linear_to_ulaw(amp[i]);
+	if (n < EMU_FRAME)
+		ch->far_playing = false;
+}
+
 /* One frame each way on a CONNECTED channel. */
 void far_audio(struct emu_card *c, struct emu_chan *ch)
 {
@@ -240,6 +335,7 @@ void far_audio(struct emu_card *c, struct emu_chan *ch)
 	if (!ch->ring_bytes)
 		return;
 	far_take_tx(c, ch, tx);
+	far_listen(ch, tx);
 	switch (ch->audio_mode) {
 	case AUDIO_PATTERN:
 		for (i = 0; i < EMU_FRAME; i++)
@@ -252,7 +348,9 @@ void far_audio(struct emu_card *c, struct emu_chan *ch)
 		memset(rx, 0xff, EMU_FRAME);
 		break;
 	}
+	far_speak(ch, rx);
 	/* the stream position advances even if the frame is lost */
 	ch->pattern_k += EMU_FRAME;
+	card_dsp_rx(c, ch, rx);
 	far_put_rx(c, ch, rx);
 }

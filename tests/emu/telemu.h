@@ -17,6 +17,13 @@
 #include <sys/epoll.h>
 #include <linux/types.h>
 
+#include <spandsp/telephony.h>
+#include <spandsp/logging.h>
+#include <spandsp/super_tone_rx.h>
+#include <spandsp/dtmf.h>
+#include <spandsp/bit_operations.h>
+#include <spandsp/g711.h>
+
 #include "../../driver/tel_regs.h"
 #include "../../uapi/linux/tel.h"
 
@@ -30,6 +37,18 @@
 #define EMU_MODEL		"tel-emu E"	/* + channels */
 #define EMU_FIRMWARE		"emu-1.0"
 #define EMU_SERIAL		"EMU-%04u"	/* of --serial-base + card */
+#define EMU_CAPS		(TEL_CAP_G711 | TEL_CAP_DTMF | \
+				 TEL_CAP_CALLER_ID | TEL_CAP_FLASH)
+#define EMU_DIGITS_Q		(TEL_DIGITS_LEN - 1)	/* OP_DIGITS queue */
+#define EMU_FAR_DIGITS		64	/* far end: played / detected, kept */
+/*
+ * spandsp's dtmf_rx decides per block of 102 samples and confirms a
+ * change over two blocks: it reports a tone 204..306 samples after it
+ * began and its end 102..204 samples after it ended.  The card takes the
+ * middle of each range to date the tone.
+ */
+#define EMU_DTMF_START_LAG	255	/* samples */
+#define EMU_DTMF_END_LAG	153
 
 extern int emu_verbose;
 
@@ -69,7 +88,17 @@ struct emu_crc {
 	uint32_t crc;		/* running value, not yet inverted */
 };
 
+/* One digit of TEL_OP_DIGITS with its own timing. */
+struct emu_digit {
+	char digit;
+	uint16_t tone_ms;
+	uint16_t gap_ms;
+};
+
+struct emu_card;
+
 struct emu_chan {
+	struct emu_card *card;	/* back pointer, for the DSP callbacks */
 	unsigned int index;
 	uint32_t state;		/* TEL_CHST_*, mirrored in the window */
 
@@ -98,6 +127,37 @@ struct emu_chan {
 	char digits[TEL_DIGITS_LEN];
 	struct emu_crc far_rx;	/* bytes the far end got from the host */
 	struct emu_crc far_tx;	/* bytes the card put in the rx ring */
+
+	/* card: DTMF generator, mixed into the tx audio (TEL_OP_DIGITS) */
+	dtmf_tx_state_t *gen;
+	struct emu_digit dq[EMU_DIGITS_Q];
+	unsigned int dq_head;
+	unsigned int dq_len;
+	bool gen_busy;		/* a digit (tone + gap) is in gen */
+	uint32_t gen_sent;	/* digits done since the last DIGITS_SENT */
+
+	/* card: DTMF detector on the rx audio (TEL_OP_DETECT) */
+	dtmf_rx_state_t *det;
+	uint32_t detect;	/* TEL_DETECT_* */
+	uint64_t det_pos;	/* samples fed since the reset */
+	uint64_t det_base;	/* det_pos at the start of this tick */
+	uint64_t det_start;	/* estimated first sample of the tone */
+	uint32_t det_start_tick;
+	int det_digit;		/* the tone being heard, 0: none */
+
+	/* card: hook flash (TEL_OP_FLASH) */
+	uint32_t flash_left;	/* ticks still on hook, 0: no flash */
+	uint32_t flash_ms;
+
+	/* far end: digits it plays (control: digits) and hears */
+	dtmf_tx_state_t *far_gen;
+	bool far_playing;
+	dtmf_rx_state_t *far_det;
+	char far_digits[EMU_FAR_DIGITS + 1];
+	uint64_t far_flashes;
+	uint32_t far_flash_ms;	/* the last one */
+	uint64_t digits_sent;	/* card: total TEL_OP_DIGITS digits sent */
+	uint64_t digits_detected;	/* card: DIGIT events raised */
 };
 
 struct emu_card {
@@ -187,6 +247,13 @@ void card_flood(struct emu_card *c, unsigned long n);
 bool card_emit_raw(struct emu_card *c, uint32_t type, uint32_t chan,
 		   uint32_t state, uint32_t cause, const uint8_t *number);
 void card_evq_skip(struct emu_card *c, uint32_t n);
+void ev_init(uint8_t *e, uint32_t type, uint32_t chan, uint32_t state);
+void ev_put32(uint8_t *e, uint32_t off, uint32_t val);
+bool card_emit_entry(struct emu_card *c, const uint8_t *e);
+bool card_emit_offer(struct emu_card *c, struct emu_chan *ch, uint32_t pres,
+		     const char *number, const char *name);
+void card_dsp_tx(struct emu_card *c, struct emu_chan *ch, uint8_t *frame);
+void card_dsp_rx(struct emu_card *c, struct emu_chan *ch, uint8_t *frame);
 void chan_set_state(struct emu_card *c, struct emu_chan *ch, uint32_t state);
 void chan_unbind(struct emu_card *c, struct emu_chan *ch);
 
@@ -195,6 +262,12 @@ void far_dialled(struct emu_card *c, struct emu_chan *ch);
 void far_step(struct emu_card *c, struct emu_chan *ch);
 void far_clear(struct emu_card *c, struct emu_chan *ch, uint32_t cause);
 void far_audio(struct emu_card *c, struct emu_chan *ch);
+int far_dsp_init(struct emu_chan *ch);
+void far_dsp_reset(struct emu_chan *ch);
+int far_play(struct emu_chan *ch, const char *digits, int tone_ms,
+	     int gap_ms, int level, int twist);
+void far_saw_flash(struct emu_chan *ch, uint32_t ms);
+bool dtmf_digit_ok(int d);
 void crc_reset(struct emu_crc *s);
 void crc_add(struct emu_crc *s, const uint8_t *buf, size_t len);
 uint32_t crc_value(const struct emu_crc *s);

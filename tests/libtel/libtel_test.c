@@ -609,4 +609,418 @@ TEST(threads_share_a_card)
 	EXPECT_EQ(0, tel_card_close(w.card));
 }
 
+/*
+ * ---- 1.2: digits both ways, hook flash, caller ID ----------------------
+ *
+ * Written against Documentation/libtel.rst and the emulator's commands
+ * "digits CARD CH STRING [tone_ms gap_ms [level twist]]" (the far end
+ * sends DTMF), "stats CARD CH" (far_digits="...": what the far end
+ * detected in our audio; flashes=N) and "offer CARD CH NUMBER [name
+ * NAME] [pres allowed|restricted|unavailable]".  Each skips on a card
+ * without the feature.
+ */
+
+static int has(struct tel_card *card, uint64_t feature)
+{
+	return tel_card_has_feature(card, feature) == 1;
+}
+
+/* A connected outbound call on @ch. */
+/* The far end plays one string of digits at a time: wait for the last. */
+static void far_idle(int ch)
+{
+	uint64_t end = tel_test_now_ms() + TEL_WAIT_MS;
+
+	while (emu_num_stat(CARD, ch, "far_playing") > 0 &&
+	       tel_test_now_ms() < end)
+		usleep(20000);
+}
+
+static struct tel_call *connected_call(struct __test_metadata *_metadata,
+				       struct tel_card *card, unsigned int ch)
+{
+	struct tel_call *call = tel_call_dial(card, ch, "5551200");
+
+	EXPECT_NE(NULL, call);
+	if (call)
+		EXPECT_EQ(0, tel_call_wait_state(call, TEL_CALL_CONNECTED,
+						 TEL_WAIT_MS));
+	return call;
+}
+
+/* The far end's detected digits, polled until they equal @want. */
+static int far_digits_are(unsigned int ch, const char *want)
+{
+	char reply[512], v[128];
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (emu_cmd(reply, sizeof(reply), "stats %d %u", CARD, ch) == 0 &&
+		    emu_val(reply, "far_digits", v, sizeof(v)) &&
+		    !strcmp(v, want))
+			return 1;
+		usleep(20 * 1000);
+	}
+	return 0;
+}
+
+TEST(names_1_2)
+{
+	EXPECT_STREQ("digit", tel_event_type_name(TEL_EVENT_DIGIT));
+	EXPECT_STREQ("digits_sent", tel_event_type_name(TEL_EVENT_DIGITS_SENT));
+	EXPECT_STREQ("flash", tel_event_type_name(TEL_EVENT_FLASH));
+	EXPECT_EQ(NULL, tel_event_type_name(TEL_EVENT_FLASH + 1));
+	EXPECT_STREQ("allowed", tel_presentation_name(TEL_PRES_ALLOWED));
+	EXPECT_STREQ("restricted", tel_presentation_name(TEL_PRES_RESTRICTED));
+	EXPECT_STREQ("unavailable",
+		     tel_presentation_name(TEL_PRES_UNAVAILABLE));
+	errno = 0;
+	EXPECT_EQ(NULL, tel_presentation_name(3));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_STREQ("1.2.0", tel_version());
+}
+
+TEST_F(lib, features_query)
+{
+	uint64_t all = TEL_FEAT_CALL_LIST | TEL_FEAT_DIGITS |
+		       TEL_FEAT_CALLER_ID | TEL_FEAT_FLASH |
+		       TEL_FEAT_CALL_PARTY;
+
+	EXPECT_EQ(-1, tel_card_has_feature(NULL, TEL_FEAT_DIGITS));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_card_has_feature(self->card, 0));
+	EXPECT_EQ(EINVAL, errno);
+	/* the emulated card has everything */
+	EXPECT_EQ(all, tel_card_features(self->card) & all);
+	EXPECT_EQ(1, tel_card_has_feature(self->card, all));
+	EXPECT_EQ(0, tel_card_has_feature(self->card, 1ULL << 63));
+}
+
+TEST_F(lib, send_digits_reach_the_far_end)
+{
+	struct tel_call_party_info party;
+	struct tel_card_event ev;
+	struct tel_call *call, *ringing;
+	char longd[TEL_DIGITS_MAX + 2];
+
+	if (!has(self->card, TEL_FEAT_DIGITS))
+		SKIP(return, "no TEL_FEAT_DIGITS");
+	call = connected_call(_metadata, self->card, 2);
+	ASSERT_NE(NULL, call);
+
+	EXPECT_EQ(0, tel_call_send_digits(call, "1234#", 0, 0));
+	ASSERT_EQ(0, tel_call_wait_event(call, TEL_EVENT_DIGITS_SENT, &ev,
+					 TEL_WAIT_MS));
+	EXPECT_EQ(tel_call_handle(call), ev.handle);
+	EXPECT_EQ(5u, ev.detail);
+	EXPECT_TRUE(far_digits_are(2, "1234#"));
+	/* the slowest and the fastest tones are both heard */
+	EXPECT_EQ(0, tel_call_send_digits(call, "*0", 40, 40));
+	EXPECT_EQ(0, tel_call_send_digits(call, "AD", 200, 100));
+	ASSERT_EQ(0, tel_call_wait_event(call, TEL_EVENT_DIGITS_SENT, &ev,
+					 TEL_WAIT_MS));
+	if (ev.detail == 2)	/* the two were sent as two batches */
+		ASSERT_EQ(0, tel_call_wait_event(call, TEL_EVENT_DIGITS_SENT,
+						 &ev, TEL_WAIT_MS));
+	EXPECT_TRUE(far_digits_are(2, "1234#*0AD"));
+
+	/* the library's and the kernel's EINVAL */
+	memset(longd, '1', sizeof(longd) - 1);
+	longd[sizeof(longd) - 1] = '\0';
+	EXPECT_EQ(-1, tel_call_send_digits(call, longd, 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_send_digits(call, "12x", 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_send_digits(call, "", 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_send_digits(call, "1", 39, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_send_digits(call, "1", 0, 1001));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_send_digits(call, NULL, 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_send_digits(NULL, "1", 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* the record, also after the hangup */
+	ASSERT_EQ(0, tel_call_drop(call, 0));
+	ASSERT_EQ(0, tel_call_get_party(call, &party));
+	EXPECT_STREQ("1234#*0AD", party.digits_tx);
+	EXPECT_EQ(9u, party.digits_tx_count);
+	EXPECT_EQ(0u, party.digits_rx_count);
+	EXPECT_EQ(-1, tel_call_send_digits(call, "1", 0, 0));
+	EXPECT_EQ(ENOTCONN, errno);
+	EXPECT_EQ(-1, tel_call_wait_event(call, TEL_EVENT_DIGITS_SENT, &ev,
+					  100));
+	EXPECT_EQ(EPIPE, errno);
+	EXPECT_EQ(0, tel_call_dealloc(call));
+
+	/* not connected yet */
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "far %d 5 noanswer", CARD));
+	ringing = tel_call_dial(self->card, 5, "5551205");
+	ASSERT_NE(NULL, ringing);
+	EXPECT_EQ(-1, tel_call_send_digits(ringing, "1", 0, 0));
+	EXPECT_EQ(ENOTCONN, errno);
+	EXPECT_EQ(0, tel_call_destroy(ringing));
+}
+
+TEST_F(lib, digit_events_while_monitoring)
+{
+	struct tel_call_party_info party;
+	struct tel_card_event ev;
+	struct tel_call *call, *ringing;
+
+	if (!has(self->card, TEL_FEAT_DIGITS))
+		SKIP(return, "no TEL_FEAT_DIGITS");
+	call = connected_call(_metadata, self->card, 3);
+	ASSERT_NE(NULL, call);
+
+	EXPECT_EQ(-1, tel_call_monitor_digits(call, TEL_MONITOR_F_MUTE));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_monitor_digits(call, 0x4));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_monitor_digits(NULL, TEL_MONITOR_F_DIGITS));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, tel_call_monitor_digits(call, TEL_MONITOR_F_DIGITS));
+
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "digits %d 3 5 120 80", CARD));
+	ASSERT_EQ(0, tel_call_wait_event(call, TEL_EVENT_DIGIT, &ev,
+					 TEL_WAIT_MS));
+	EXPECT_EQ('5', (int)ev.detail);
+	EXPECT_EQ(tel_call_handle(call), ev.handle);
+	EXPECT_EQ(3u, ev.channel);
+	EXPECT_GE(ev.duration_ms, 90u);
+	EXPECT_LE(ev.duration_ms, 150u);
+	EXPECT_NE(0u, ev.timestamp_ns);
+
+	/* muted: still an event per digit */
+	ASSERT_EQ(0, tel_call_monitor_digits(call, TEL_MONITOR_F_DIGITS |
+					     TEL_MONITOR_F_MUTE));
+	far_idle(3);
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "digits %d 3 7", CARD));
+	ASSERT_EQ(0, tel_call_wait_event(call, TEL_EVENT_DIGIT, &ev,
+					 TEL_WAIT_MS));
+	EXPECT_EQ('7', (int)ev.detail);
+
+	/* off: no more events */
+	ASSERT_EQ(0, tel_call_monitor_digits(call, 0));
+	far_idle(3);
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "digits %d 3 9", CARD));
+	EXPECT_EQ(-1, tel_call_wait_event(call, TEL_EVENT_DIGIT, &ev, 1000));
+	EXPECT_EQ(ETIMEDOUT, errno);
+
+	ASSERT_EQ(0, tel_call_get_party(call, &party));
+	EXPECT_STREQ("57", party.digits_rx);
+	EXPECT_EQ(2u, party.digits_rx_count);
+	EXPECT_EQ(-1, tel_call_wait_event(NULL, TEL_EVENT_DIGIT, &ev, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_wait_event(call, 0, &ev, 0));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, tel_call_drop(call, 0));
+	EXPECT_EQ(-1, tel_call_monitor_digits(call, TEL_MONITOR_F_DIGITS));
+	EXPECT_EQ(ENOTCONN, errno);
+	EXPECT_EQ(0, tel_call_dealloc(call));
+
+	/* allowed while ringing */
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "far %d 5 noanswer", CARD));
+	ringing = tel_call_dial(self->card, 5, "5551205");
+	ASSERT_NE(NULL, ringing);
+	ASSERT_EQ(0, tel_call_wait_state(ringing, TEL_CALL_RINGBACK,
+					 TEL_WAIT_MS));
+	EXPECT_EQ(0, tel_call_monitor_digits(ringing, TEL_MONITOR_F_DIGITS));
+	EXPECT_EQ(0, tel_call_destroy(ringing));
+}
+
+TEST_F(lib, gather_digits_stops_as_documented)
+{
+	struct tel_card_event ev;
+	struct tel_call *call;
+	unsigned int why;
+	bool offer = false;
+	char buf[16];
+	uint64_t t0;
+
+	if (!has(self->card, TEL_FEAT_DIGITS))
+		SKIP(return, "no TEL_FEAT_DIGITS");
+	call = connected_call(_metadata, self->card, 4);
+	ASSERT_NE(NULL, call);
+	while (tel_card_read_event(self->card, &ev, 0) == 0)
+		;
+
+	/* a terminator: kept in the buffer and counted (TAPI) */
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer %d 6 5550006", CARD));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "digits %d 4 4711#9", CARD));
+	EXPECT_EQ(5, tel_call_gather_digits(call, buf, 10, "#*", 5000, 2000,
+					    &why));
+	EXPECT_STREQ("4711#", buf);
+	EXPECT_EQ(TEL_GATHER_TERMDIGIT, why);
+
+	/* no first digit: 0, first timeout, after about that long */
+	usleep(500 * 1000);	/* the trailing 9 went unheard: monitoring off */
+	t0 = tel_test_now_ms();
+	EXPECT_EQ(0, tel_call_gather_digits(call, buf, 4, NULL, 300, 300, &why));
+	EXPECT_GE(tel_test_now_ms() - t0, 290u);
+	EXPECT_STREQ("", buf);
+	EXPECT_EQ(TEL_GATHER_FIRSTTIMEOUT, why);
+
+	/* two digits, then silence: inter-digit timeout */
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "digits %d 4 12", CARD));
+	EXPECT_EQ(2, tel_call_gather_digits(call, buf, 8, "#", 5000, 600,
+					    &why));
+	EXPECT_STREQ("12", buf);
+	EXPECT_EQ(TEL_GATHER_INTERTIMEOUT, why);
+
+	/* monitoring on first: nothing is lost between two gatherings */
+	ASSERT_EQ(0, tel_call_monitor_digits(call, TEL_MONITOR_F_DIGITS));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "digits %d 4 98765", CARD));
+	EXPECT_EQ(3, tel_call_gather_digits(call, buf, 3, NULL, 5000, 2000,
+					    &why));
+	EXPECT_STREQ("987", buf);
+	EXPECT_EQ(TEL_GATHER_BUFFERFULL, why);
+	usleep(800 * 1000);
+	EXPECT_EQ(2, tel_call_gather_digits(call, buf, 2, NULL, 0, 0, NULL));
+	EXPECT_STREQ("65", buf);
+
+	/* the other events stayed queued; the digits were taken */
+	while (tel_card_read_event(self->card, &ev, 0) == 0) {
+		EXPECT_NE(TEL_EVENT_DIGIT, ev.type);
+		if (ev.type == TEL_EVENT_OFFER && ev.channel == 6)
+			offer = true;
+	}
+	EXPECT_TRUE(offer);
+	EXPECT_EQ(0, emu_cmd(NULL, 0, "cancel %d 6", CARD));
+
+	/* the call ends: cancel, not an error */
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "hangup %d 4 normal", CARD));
+	ASSERT_EQ(0, tel_call_wait_state(call, TEL_CALL_DISCONNECTED,
+					 TEL_WAIT_MS));
+	EXPECT_EQ(0, tel_call_gather_digits(call, buf, 4, NULL, 2000, 2000,
+					    &why));
+	EXPECT_EQ(TEL_GATHER_CANCEL, why);
+
+	EXPECT_EQ(-1, tel_call_gather_digits(call, buf, 0, NULL, 0, 0, &why));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_gather_digits(call, NULL, 4, NULL, 0, 0, &why));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, tel_call_destroy(call));
+}
+
+/* monitoring off and the call not live: the MONITOR's ENOTCONN */
+TEST_F(lib, gather_on_a_dropped_call_is_enotconn)
+{
+	struct tel_call *call;
+	char buf[8];
+
+	if (!has(self->card, TEL_FEAT_DIGITS))
+		SKIP(return, "no TEL_FEAT_DIGITS");
+	call = connected_call(_metadata, self->card, 5);
+	ASSERT_NE(NULL, call);
+	ASSERT_EQ(0, tel_call_drop(call, 0));
+	EXPECT_EQ(-1, tel_call_gather_digits(call, buf, 4, NULL, 100, 100,
+					     NULL));
+	EXPECT_EQ(ENOTCONN, errno);
+	EXPECT_EQ(0, tel_call_dealloc(call));
+}
+
+TEST_F(lib, hook_flash)
+{
+	struct tel_call_party_info party;
+	struct tel_card_event ev;
+	struct tel_call *call;
+
+	if (!has(self->card, TEL_FEAT_FLASH))
+		SKIP(return, "no TEL_FEAT_FLASH");
+	call = connected_call(_metadata, self->card, 6);
+	ASSERT_NE(NULL, call);
+	EXPECT_EQ(-1, tel_call_flash(call, 49));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_flash(call, 2001));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_flash(NULL, 0));
+	EXPECT_EQ(EINVAL, errno);
+
+	ASSERT_EQ(0, tel_call_flash(call, 200));
+	EXPECT_EQ(-1, tel_call_flash(call, 200));
+	EXPECT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, tel_call_wait_event(call, TEL_EVENT_FLASH, &ev,
+					 TEL_WAIT_MS));
+	EXPECT_EQ(tel_call_handle(call), ev.handle);
+	EXPECT_GE(ev.duration_ms, 190u);
+	EXPECT_LE(ev.duration_ms, 260u);
+	/* the call survived it */
+	EXPECT_EQ(TEL_CALL_CONNECTED, tel_call_state(call));
+	EXPECT_EQ(1, emu_num_stat(CARD, 6, "flashes"));
+	/* the default, 750 ms */
+	ASSERT_EQ(0, tel_call_flash(call, 0));
+	ASSERT_EQ(0, tel_call_wait_event(call, TEL_EVENT_FLASH, &ev,
+					 TEL_WAIT_MS));
+	EXPECT_GE(ev.duration_ms, 740u);
+	EXPECT_LE(ev.duration_ms, 800u);
+
+	ASSERT_EQ(0, tel_call_drop(call, 0));
+	if (has(self->card, TEL_FEAT_CALL_PARTY)) {
+		ASSERT_EQ(0, tel_call_get_party(call, &party));
+		EXPECT_EQ(2u, party.flashes);
+	}
+	EXPECT_EQ(-1, tel_call_flash(call, 0));
+	EXPECT_EQ(ENOTCONN, errno);
+	EXPECT_EQ(0, tel_call_dealloc(call));
+}
+
+/* the OFFER's presentation, the name once accepted, kept after DROP */
+TEST_F(lib, caller_id_and_party)
+{
+	struct tel_call_party_info party;
+	struct tel_card_event ev;
+	struct tel_call *call;
+
+	if (!has(self->card, TEL_FEAT_CALLER_ID | TEL_FEAT_CALL_PARTY))
+		SKIP(return, "no TEL_FEAT_CALLER_ID or _CALL_PARTY");
+	while (tel_card_read_event(self->card, &ev, 0) == 0)
+		;
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer %d 7 5550199 name ALICE pres allowed",
+			     CARD));
+	do {
+		ASSERT_EQ(0, tel_card_read_event(self->card, &ev, TEL_WAIT_MS));
+	} while (ev.type != TEL_EVENT_OFFER);
+	EXPECT_EQ(7u, ev.channel);
+	EXPECT_EQ((uint32_t)TEL_PRES_ALLOWED, ev.detail);
+	EXPECT_STREQ("5550199", ev.number);
+
+	call = tel_call_answer(self->card, 7, TEL_ANSWER_F_ACCEPT);
+	ASSERT_NE(NULL, call);
+	ASSERT_EQ(0, tel_call_get_party(call, &party));
+	EXPECT_EQ((uint32_t)TEL_PRES_ALLOWED, party.presentation);
+	EXPECT_STREQ("ALICE", party.name);
+	EXPECT_EQ(0u, party.flashes);
+	EXPECT_STREQ("", party.digits_rx);
+	EXPECT_EQ(call, tel_call_answer(self->card, 7, 0));
+	ASSERT_EQ(0, tel_call_drop(call, 0));
+	memset(&party, 0x5a, sizeof(party));
+	ASSERT_EQ(0, tel_call_get_party(call, &party));
+	EXPECT_STREQ("ALICE", party.name);
+	EXPECT_EQ(0u, party.reserved[0]);
+	EXPECT_EQ(-1, tel_call_get_party(call, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_get_party(NULL, &party));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, tel_call_dealloc(call));
+
+	/* withheld: no number, no name */
+	ASSERT_EQ(0, emu_cmd(NULL, 0,
+			     "offer %d 7 5550199 name BOB pres restricted",
+			     CARD));
+	do {
+		ASSERT_EQ(0, tel_card_read_event(self->card, &ev, TEL_WAIT_MS));
+	} while (ev.type != TEL_EVENT_OFFER);
+	EXPECT_EQ((uint32_t)TEL_PRES_RESTRICTED, ev.detail);
+	EXPECT_STREQ("", ev.number);
+	call = tel_call_answer(self->card, 7, TEL_ANSWER_F_ACCEPT);
+	ASSERT_NE(NULL, call);
+	ASSERT_EQ(0, tel_call_get_party(call, &party));
+	EXPECT_EQ((uint32_t)TEL_PRES_RESTRICTED, party.presentation);
+	EXPECT_STREQ("", party.name);
+	EXPECT_EQ(0, tel_call_destroy(call));
+}
+
 TEST_HARNESS_MAIN

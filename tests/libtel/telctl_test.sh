@@ -13,6 +13,8 @@ pass=0 fail=0 skip=0 n=0
 
 exec 5<>"$TEL_EMU_CTL"
 emu() { local r; echo "$*" >&5; read -r -t 10 r <&5; [[ $r == ok* ]]; }
+# emu_reply COMMAND: print the emulator's reply line
+emu_reply() { local r; echo "$*" >&5; read -r -t 10 r <&5; echo "$r"; [[ $r == ok* ]]; }
 
 # t NAME COMMAND...: one test case
 t() {
@@ -276,8 +278,125 @@ pkgconfig_example() {
 	grep -q "ended by local" "$tmp/out"
 }
 
+# ---- 1.2: digits both ways, hook flash, caller ID ---------------------
+# Written against Documentation/telctl.rst and the emulator's announced
+# commands (digits CARD CH STRING, stats ... far_digits="..." flashes=N,
+# offer CARD CH NUMBER [name NAME] [pres P]); each its own function, to
+# adjust once run.
+# The emulated card has every feature: these expect them all.
+new_usage_errors() {
+	status 2 "$T" dial 0 123 --digits 12x || return 1
+	status 2 "$T" dial 0 123 --digits 11111111111111111111111111111111 || return 1
+	status 2 "$T" dial 0 123 --tone 39 || return 1
+	status 2 "$T" dial 0 123 --gap 1001 || return 1
+	status 2 "$T" dial 0 123 --flash=49 || return 1
+	status 2 "$T" answer 0 --gather 0 || return 1
+	status 2 "$T" answer 0 --gather 257 || return 1
+	status 2 "$T" answer 0 --terminator '#' || return 1
+	status 2 "$T" answer 0 --gather 4 --terminator x || return 1
+	status 2 "$T" answer 0 --gather 4 --first-timeout -1 || return 1
+	status 0 "$T" dial --help || return 1
+	grep -q -- "--digits" "$tmp/out" && grep -q -- "--flash" "$tmp/out" &&
+	grep -q -- "--gather" "$tmp/out"
+}
+dial_digits() {
+	status 0 "$T" dial 0:1 5551234 --duration 0.3 --digits '1234#' --json || return 1
+	stderr_has "sent 5 digits" || return 1
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["digits_tx"] == "1234#" and r["digits_tx_count"] == 5, r
+assert r["state"] == "idle", r
+' "$tmp/out" || return 1
+	emu_reply "stats 0 1" | grep -qF 'far_digits="1234#"'
+}
+dial_digits_table() {
+	status 0 "$T" dial 0:2 5551234 --duration 0.2 --digits 9 --tone 120 --gap 60 || return 1
+	grep -q "sent 1 digits" "$tmp/out" || return 1
+	grep -qE "^  digits sent +9 \(1\)$" "$tmp/out"
+}
+dial_flash() {
+	status 0 "$T" dial 0:3 5551234 --duration 0.2 --flash=200 --json || return 1
+	stderr_has "hook flash: " || return 1
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["flashes"] == 1, r
+' "$tmp/out" || return 1
+	emu_reply "stats 0 3" | grep -qE '(^| )flashes=1( |$)'
+}
+answer_gather() {
+	"$T" answer 0 --gather 5 --terminator '#' --first-timeout 10 \
+		--duration 0.2 --timeout 20 --json >"$tmp/g.out" 2>"$tmp/g.err" &
+	local pid=$! i
+	wait_card_open $pid || return 1
+	emu "offer 0 6 5559876 name ALICE pres allowed" || return 1
+	for i in $(seq 200); do
+		chan_connected 6 && break
+		sleep 0.05
+	done
+	emu "digits 0 6 42#7" || return 1
+	wait $pid || { cat "$tmp/g.out" "$tmp/g.err"; return 1; }
+	grep -qF "caller: name ALICE, presentation allowed" "$tmp/g.err" || { cat "$tmp/g.err"; return 1; }
+	grep -qF 'gathered "42#" (terminator)' "$tmp/g.err" || { cat "$tmp/g.err"; return 1; }
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["gathered"] == "42#", r
+assert r["digits_rx"].startswith("42#"), r
+assert r["calling_name"] == "ALICE" and r["presentation"] == "allowed", r
+assert r["calling"] == "5559876" and r["direction"] == "in", r
+' "$tmp/g.out"
+}
+answer_gather_text() {
+	"$T" answer 0 --gather 3 --first-timeout 10 --inter-timeout 0.5 \
+		--duration 0.1 --timeout 20 >"$tmp/g2.out" 2>&1 &
+	local pid=$! i
+	wait_card_open $pid || return 1
+	emu "offer 0 7 5559877" || return 1
+	for i in $(seq 200); do
+		chan_connected 7 && break
+		sleep 0.05
+	done
+	emu "digits 0 7 5" || return 1
+	wait $pid || { cat "$tmp/g2.out"; return 1; }
+	grep -qx "digits: 5" "$tmp/g2.out" || { cat "$tmp/g2.out"; return 1; }
+	grep -qF "(no next digit in time)" "$tmp/g2.out"
+}
+answer_gather_timeout() {
+	"$T" answer 0 --gather 3 --first-timeout 0.5 --duration 0.1 \
+		--timeout 20 >"$tmp/g3.out" 2>&1 &
+	local pid=$!
+	wait_card_open $pid || return 1
+	emu "offer 0 5 5559875" || return 1
+	wait $pid || { cat "$tmp/g3.out"; return 1; }
+	grep -qF "(no first digit in time)" "$tmp/g3.out" &&
+	grep -qx "digits: " "$tmp/g3.out"
+}
+monitor_presentation() {
+	"$T" monitor 0 --count 2 --timeout 20 --json >"$tmp/mp.out" 2>&1 &
+	local pid=$!
+	wait_card_open $pid || return 1
+	emu "offer 0 2 5551111 name CAROL pres restricted" || return 1
+	emu "cancel 0 2" || return 1
+	wait $pid || { cat "$tmp/mp.out"; return 1; }
+	python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+assert ev[0]["type"] == "offer" and ev[0]["presentation"] == "restricted", ev
+assert ev[0]["number"] == "", ev
+' "$tmp/mp.out" || return 1
+	"$T" monitor 0 --count 1 --timeout 20 >"$tmp/mp2.out" 2>&1 &
+	pid=$!
+	wait_card_open $pid || return 1
+	emu "offer 0 2 5551112 pres allowed" || return 1
+	wait $pid || { cat "$tmp/mp2.out"; return 1; }
+	emu "cancel 0 2" || return 1
+	grep -qE "tel0:2 offer from 5551112 \(allowed\)$" "$tmp/mp2.out"
+}
+
 echo "TAP version 13"
-echo "1..19"
+echo "1..27"
 t help_on_every_command help_all
 t usage_errors_exit_2 usage_errors
 t cards_table cards_table
@@ -295,6 +414,14 @@ t dial_keep_holds_buffers dial_keep
 t answer_count_json answer_calls
 t answer_timeout_exit_3 answer_timeout
 t monitor_events monitor_events
+t new_options_usage_errors new_usage_errors
+t dial_digits_reach_far_end dial_digits
+t dial_digits_in_the_record dial_digits_table
+t dial_hook_flash dial_flash
+t answer_gather_terminator_caller_id answer_gather
+t answer_gather_inter_timeout answer_gather_text
+t answer_gather_first_timeout answer_gather_timeout
+t monitor_offer_presentation monitor_presentation
 if command -v valgrind >/dev/null; then
 	t valgrind_dial_no_leaks valgrind_dial
 else

@@ -311,6 +311,76 @@ TEST_F(liar, calling_number_without_end_is_counted_and_dropped)
 	EXPECT_EQ(0, emu_cmd(NULL, 0, "cancel %d 2", LIAR));
 }
 
+/*
+ * The digit, digits-sent and flash events (issue 13), each field: a digit
+ * that is none, a tone longer than a minute or longer than the time since
+ * it began, a start in the future, more digits sent than were queued, a
+ * flash nobody asked for.  The call is monitored, so that a good event
+ * would reach the file: none of these does.
+ */
+TEST_F(liar, digit_events_that_cannot_be_are_counted_and_dropped)
+{
+	struct tel_call_monitor mon = {
+		.handle = self->h, .flags = TEL_MONITOR_F_DIGITS,
+	};
+	struct tel_call_party p = { .handle = self->h };
+	struct tel_event ev;
+
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_MONITOR, &mon));
+	ASSERT_EQ(0, lie(0, "digit", 'X'));
+	ASSERT_EQ(0, lie(0, "digit", 0x135));
+	ASSERT_EQ(0, lie(0, "digit-duration", 100000));
+	ASSERT_EQ(0, lie(0, "digit-duration", 5000));	/* began 80 ms ago */
+	ASSERT_EQ(0, lie(0, "digit-start", 1000000));
+	ASSERT_EQ(0, lie(0, "sent", 5));		/* none was queued */
+	ASSERT_EQ(0, lie(0, "flash", 300));		/* none was asked */
+	expect_counted(_metadata, self, 7);
+	while (!tel_wait_event(self->fd, TEL_EVENT_DIGIT, &ev, 100) ||
+	       !tel_wait_event(self->fd, TEL_EVENT_DIGITS_SENT, &ev, 100) ||
+	       !tel_wait_event(self->fd, TEL_EVENT_FLASH, &ev, 100))
+		ASSERT_TRUE(false) TH_LOG("event type %u passed", ev.type);
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_PARTY, &p));
+	EXPECT_EQ(0, p.digits_rx_count);
+	EXPECT_EQ(0, p.flashes);
+	/* and a true digit still gets through */
+	ASSERT_EQ(0, lie(0, "digit", '7'));
+	ASSERT_EQ(0, tel_wait_event(self->fd, TEL_EVENT_DIGIT, &ev, TEL_WAIT_MS));
+	EXPECT_EQ('7', ev.detail);
+	expect_counted(_metadata, self, 7);
+}
+
+/* Caller ID that breaks card.rst's rules: counted, and never shown. */
+TEST_F(liar, caller_id_that_cannot_be_is_counted_and_dropped)
+{
+	static const char *const lies[] = {
+		"offer-pres", "offer-name", "offer-name-ctrl", "offer-withheld",
+	};
+	struct tel_event ev;
+	int fd1 = tel_open_card(LIAR);
+
+	ASSERT_LE(0, fd1);
+	for (unsigned int i = 0; i < 4; i++) {
+		/* on channel 1, idle: the offer reaches every file */
+		ASSERT_EQ(0, lie(1, lies[i], 7));
+		ASSERT_EQ(0, tel_wait_event(fd1, TEL_EVENT_OFFER, &ev,
+					    TEL_WAIT_MS)) TH_LOG("%s", lies[i]);
+		EXPECT_EQ(1, ev.channel);
+		if (i == 0 || i == 3) {	/* no number with a bad presentation */
+			EXPECT_STREQ("", ev.number);
+			EXPECT_NE(TEL_PRES_ALLOWED, ev.detail);
+		} else {		/* a bad name alone: the number stays */
+			EXPECT_STREQ("5551234", ev.number);
+			EXPECT_EQ(TEL_PRES_ALLOWED, ev.detail);
+		}
+		/* the far end gives up: the channel is idle for the next */
+		ASSERT_EQ(0, emu_cmd(NULL, 0, "cancel %d 1", LIAR));
+		ASSERT_EQ(0, tel_wait_event(fd1, TEL_EVENT_STATE, &ev,
+					    TEL_WAIT_MS));
+	}
+	expect_counted(_metadata, self, 4);
+	close(fd1);
+}
+
 /* Lies that are only counted fail the card at card_error_limit. */
 TEST_F(liar, card_error_limit_fails_the_card)
 {

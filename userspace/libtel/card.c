@@ -218,3 +218,20 @@ TEL_EXPORT int tel_card_is_gone(struct tel_card *card)
 		return errno == ENODEV ? 1 : -1;
 	return !!(info.flags & TEL_CARD_F_GONE);
 }
+
+/* TEL_FEAT_*: what the driver and card can do beyond ABI version 2 (1.2) */
+TEL_EXPORT uint64_t tel_card_features(const struct tel_card *card)
+{
+	return card->info.features;
+}
+
+/* 1 if the card has every bit of @feature, 0 if not, -1 on error (1.2). */
+TEL_EXPORT int tel_card_has_feature(const struct tel_card *card,
+				    uint64_t feature)
+{
+	if (!card || !feature) {
+		errno = EINVAL;
+		return -1;
+	}
+	return (card->info.features & feature) == feature;
+}

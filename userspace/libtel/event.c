@@ -34,6 +34,38 @@ static void event_from_kernel(struct tel_card_event *ev,
 	ev->timestamp_ns = k->timestamp_ns;
 	memcpy(ev->number, k->number, sizeof(ev->number));
 	ev->number[sizeof(ev->number) - 1] = '\0';
+	ev->detail = k->detail;
+	ev->duration_ms = k->duration_ms;
+}
+
+/*
+ * Take out of the queue the oldest event of @type for call @handle, and
+ * close the gap: every other record stays, in order, for
+ * tel_card_read_event().  1 if one was taken, 0 if none is queued.
+ */
+int libtel_priv_events_take(struct tel_card *card, uint32_t handle,
+			    unsigned int type, struct tel_card_event *ev)
+{
+	size_t i, j;
+
+	pthread_mutex_lock(&card->lock);
+	for (i = 0; i < card->evq_len; i++) {
+		struct tel_card_event *e =
+			&card->evq[(card->evq_head + i) % card->evq_cap];
+
+		if (e->type != type || e->handle != handle)
+			continue;
+		*ev = *e;
+		for (j = i; j + 1 < card->evq_len; j++)
+			card->evq[(card->evq_head + j) % card->evq_cap] =
+				card->evq[(card->evq_head + j + 1) %
+					  card->evq_cap];
+		card->evq_len--;
+		pthread_mutex_unlock(&card->lock);
+		return 1;
+	}
+	pthread_mutex_unlock(&card->lock);
+	return 0;
 }
 
 /* Append to the ring, which has room (the caller checked); locked. */

@@ -26,6 +26,7 @@ struct tel_call {
 	struct tel_call *next;		/* card->calls list */
 	uint32_t handle;
 	unsigned int channel;
+	unsigned int monitor;		/* TEL_MONITOR_F_* set; card lock */
 };
 
 /*
@@ -54,5 +55,7 @@ int libtel_priv_ioctl(struct tel_card *card, unsigned long cmd, void *arg);
 int libtel_priv_events_init(struct tel_card *card);
 int libtel_priv_events_fill(struct tel_card *card, int timeout_ms);
 int64_t libtel_priv_now_ms(void);
+int libtel_priv_events_take(struct tel_card *card, uint32_t handle,
+			    unsigned int type, struct tel_card_event *ev);
 
 #endif /* LIBTEL_INTERNAL_H */

@@ -10,8 +10,10 @@
  * Conventions: every function returns 0 (or a count, or a pointer) on
  * success and -1 (or NULL) with errno set on failure.  Objects are opaque.
  * The constants below (TEL_CALL_*, TEL_ORIGIN_*, TEL_DISC_*, TEL_DIR_*,
- * TEL_EVENT_*, TEL_OWNER_*, TEL_CHANNEL_ANY, TEL_ANSWER_F_ACCEPT,
- * TEL_AUDIO_F_WAIT, TEL_NUMBER_LEN) have the kernel's values; this header
+ * TEL_EVENT_*, TEL_OWNER_*, TEL_PRES_*, TEL_MONITOR_F_*, TEL_FEAT_*,
+ * TEL_CHANNEL_ANY, TEL_ANSWER_F_ACCEPT, TEL_AUDIO_F_WAIT, TEL_NUMBER_LEN,
+ * TEL_DIGITS_MAX, TEL_NAME_LEN, TEL_DIGITS_LOG_LEN) have the kernel's
+ * values; this header
  * needs no kernel header.  A program that also includes <linux/tel.h>
  * includes it first, and then gets the kernel's own definitions.  The
  * structs below are the library's, so that the kernel may grow its
@@ -33,7 +35,7 @@ extern "C" {
  * take it from here).  The soname, libtel.so.1, is apart from it.
  */
 #define LIBTEL_VERSION_MAJOR	1
-#define LIBTEL_VERSION_MINOR	1
+#define LIBTEL_VERSION_MINOR	2
 #define LIBTEL_VERSION_PATCH	0
 
 /*
@@ -42,6 +44,16 @@ extern "C" {
  */
 #ifndef _UAPI_LINUX_TEL_H
 #define TEL_NUMBER_LEN		32	/* phone numbers, NUL terminated */
+#define TEL_DIGITS_MAX		31	/* digits one tel_call_send_digits() */
+#define TEL_NAME_LEN		16	/* calling name, NUL terminated */
+#define TEL_DIGITS_LOG_LEN	64	/* digits kept in a call's record */
+
+/* tel_card_has_feature(): what came after ABI version 2 (1.2) */
+#define TEL_FEAT_CALL_LIST	0x1ULL	/* tel_card_list_calls() */
+#define TEL_FEAT_DIGITS		0x2ULL	/* digits both ways */
+#define TEL_FEAT_CALLER_ID	0x4ULL	/* OFFER's presentation, the name */
+#define TEL_FEAT_FLASH		0x8ULL	/* tel_call_flash() */
+#define TEL_FEAT_CALL_PARTY	0x10ULL	/* tel_call_get_party() */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -88,6 +100,18 @@ enum tel_call_origin {
 #define TEL_EVENT_OFFER		2	/* inbound call offered on a channel */
 #define TEL_EVENT_CARD_GONE	3	/* card removed or stopped answering */
 #define TEL_EVENT_OVERFLOW	4	/* events were lost: see lost */
+#define TEL_EVENT_DIGIT		5	/* a monitored call heard a digit */
+#define TEL_EVENT_DIGITS_SENT	6	/* the digits queued were all sent */
+#define TEL_EVENT_FLASH		7	/* a hook flash ended */
+
+/* presentation of the calling party (TAPI's LINECALLPARTYID_*) */
+#define TEL_PRES_ALLOWED	0
+#define TEL_PRES_RESTRICTED	1
+#define TEL_PRES_UNAVAILABLE	2
+
+/* tel_call_monitor_digits() */
+#define TEL_MONITOR_F_DIGITS	0x1	/* a TEL_EVENT_DIGIT per digit heard */
+#define TEL_MONITOR_F_MUTE	0x2	/* and the tones muted in the audio */
 
 #define TEL_OWNER_FILE		0	/* an open /dev/telN */
 #define TEL_OWNER_BRIDGE	1	/* the DAHDI bridge (tel_dahdi.ko) */
@@ -113,6 +137,8 @@ const char *tel_card_serial(const struct tel_card *card);
 unsigned int tel_card_sample_rate(const struct tel_card *card);
 unsigned int tel_card_frame_samples(const struct tel_card *card);
 int tel_card_is_gone(struct tel_card *card);
+uint64_t tel_card_features(const struct tel_card *card);		/* 1.2 */
+int tel_card_has_feature(const struct tel_card *card, uint64_t feature);	/* 1.2 */
 
 /* sysfs, by card index: no open file needed */
 int tel_card_attr(unsigned int index, const char *name, char *buf,
@@ -199,12 +225,58 @@ ssize_t tel_call_read(struct tel_call *call, void *buf, size_t len,
 ssize_t tel_call_write(struct tel_call *call, const void *buf, size_t len,
 		       unsigned int flags);
 
+/* ---- digits, hook flash, caller ID (1.2) ---------------------------- */
+
+int tel_call_send_digits(struct tel_call *call, const char *digits,
+			 unsigned int tone_ms, unsigned int gap_ms);
+int tel_call_monitor_digits(struct tel_call *call, unsigned int flags);
+int tel_call_flash(struct tel_call *call, unsigned int ms);
+
+/*
+ * Why tel_call_gather_digits() stopped: TAPI's LINEGATHERTERM_* values.
+ */
+#define TEL_GATHER_BUFFERFULL	0x1	/* @max digits gathered */
+#define TEL_GATHER_TERMDIGIT	0x2	/* a terminator (the last digit) */
+#define TEL_GATHER_FIRSTTIMEOUT	0x4	/* no first digit in time */
+#define TEL_GATHER_INTERTIMEOUT	0x8	/* no next digit in time */
+#define TEL_GATHER_CANCEL	0x10	/* the call ended (or cannot hear) */
+
+ssize_t tel_call_gather_digits(struct tel_call *call, char *buf, size_t max,
+			       const char *terminators, int first_timeout_ms,
+			       int inter_timeout_ms, unsigned int *reason);
+
+/**
+ * struct tel_call_party_info - caller ID and digits (TEL_IOC_CALL_PARTY)
+ *
+ * Field for field the kernel's struct tel_call_party, see its
+ * kernel-doc: @presentation is TEL_PRES_*; @name the calling name ("" if
+ * none); @digits_rx and @digits_tx the first digits heard and sent (the
+ * counts may exceed what they hold); @flashes the hook flashes made.
+ */
+struct tel_call_party_info {
+	uint32_t presentation;
+	uint32_t flashes;
+	uint32_t digits_rx_count;
+	uint32_t digits_tx_count;
+	char name[TEL_NAME_LEN];
+	char digits_rx[TEL_DIGITS_LOG_LEN];
+	char digits_tx[TEL_DIGITS_LOG_LEN];
+	uint64_t reserved[8];
+};
+
+int tel_call_get_party(struct tel_call *call, struct tel_call_party_info *out);
+
 /* ---- events --------------------------------------------------------- */
 
 /**
  * struct tel_card_event - one event of a card (read() on /dev/telN)
  *
  * Field for field the kernel's struct tel_event, see its kernel-doc.
+ * @detail and @duration_ms are new in 1.2 (they were reserved, zero):
+ * OFFER: @detail is the TEL_PRES_* presentation; DIGIT: @detail is the
+ * digit (ASCII), @duration_ms the tone's length, @timestamp_ns its start;
+ * DIGITS_SENT: @detail is how many digits were sent; FLASH: @duration_ms
+ * is the time on hook.
  */
 struct tel_card_event {
 	uint32_t type;
@@ -217,11 +289,15 @@ struct tel_card_event {
 	uint32_t seq;
 	uint64_t timestamp_ns;
 	char number[TEL_NUMBER_LEN];
-	uint64_t reserved[4];
+	uint32_t detail;
+	uint32_t duration_ms;
+	uint64_t reserved[3];
 };
 
 int tel_card_read_event(struct tel_card *card, struct tel_card_event *ev,
 			int timeout_ms);
+int tel_call_wait_event(struct tel_call *call, unsigned int type,
+			struct tel_card_event *ev, int timeout_ms);	/* 1.2 */
 
 /*
  * The card's queue of events read from the kernel and not yet returned
@@ -290,6 +366,7 @@ const char *tel_direction_name(unsigned int direction);
 const char *tel_disconnect_mode_name(uint32_t mode);
 const char *tel_event_type_name(unsigned int type);
 const char *tel_owner_name(unsigned int owner);
+const char *tel_presentation_name(unsigned int presentation);	/* 1.2 */
 int tel_state_from_name(const char *name);
 int tel_origin_from_name(const char *name);
 int tel_direction_from_name(const char *name);

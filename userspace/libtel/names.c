@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * names.c - the lower-case names of states, origins, directions, TAPI
- * disconnect modes and event types: driver/tel_names.h's tables, the
+ * disconnect modes, event types, owners and presentations: driver/tel_names.h's tables, the
  * ones /proc/driver/tel/calls and the emulator use
  */
 #include <errno.h>
@@ -56,6 +56,11 @@ TEL_EXPORT const char *tel_event_type_name(unsigned int type)
 TEL_EXPORT const char *tel_owner_name(unsigned int owner)
 {
 	return lookup(TEL_NAMES_OWNER, owner);
+}
+
+TEL_EXPORT const char *tel_presentation_name(unsigned int presentation)
+{
+	return lookup(TEL_NAMES_PRES, presentation);
 }
 
 TEL_EXPORT const char *tel_disconnect_mode_name(uint32_t mode)

@@ -9,21 +9,26 @@
 
 #include "telctl.h"
 
+#define TEL_UNKNOWN	"unknown"
+
 static const char help[] =
 	"usage: telctl monitor CARD [--count N] [--timeout S] [--json]\n"
 	"Print the card's events, one line each, as they happen: offers\n"
 	"(to every open file of the card), withdrawn offers, card removal,\n"
-	"lost events.  State changes of calls are sent only to the file\n"
-	"that owns them, so a monitor sees those of no other program.\n"
+	"lost events; an offer's presentation if the card has caller ID.\n"
+	"State changes, digits and flashes of calls are sent only to the\n"
+	"file that owns them, so a monitor sees those of no other program.\n"
 	"Stops on SIGINT/SIGTERM, when the card goes away, or:\n"
 	"  --count N     after N events\n"
 	"  --timeout S   after S seconds without reaching --count (exit 3)\n"
 	"  --json        one JSON object per line\n";
 
 static void print_event(unsigned int index, const struct tel_card_event *ev,
-			bool json)
+			bool json, bool caller_id)
 {
 	const char *type = tel_event_type_name(ev->type);
+	const char *pres = caller_id ? tel_presentation_name(ev->detail) : NULL;
+	char digit[2] = { (char)ev->detail, '\0' };
 
 	if (json) {
 		bool first = true;
@@ -44,8 +49,22 @@ static void print_event(unsigned int index, const struct tel_card_event *ev,
 				    ev->disconnect_mode ?
 				    mode_str(ev->disconnect_mode) : NULL);
 		}
-		if (ev->type == TEL_EVENT_OFFER)
+		if (ev->type == TEL_EVENT_OFFER) {
 			json_kv_str(stdout, &first, "number", ev->number);
+			if (caller_id)
+				json_kv_str(stdout, &first, "presentation",
+					    pres ? pres : TEL_UNKNOWN);
+		}
+		if (ev->type == TEL_EVENT_DIGIT) {
+			json_kv_str(stdout, &first, "digit", digit);
+			json_kv_u64(stdout, &first, "duration_ms",
+				    ev->duration_ms);
+		}
+		if (ev->type == TEL_EVENT_DIGITS_SENT)
+			json_kv_u64(stdout, &first, "count", ev->detail);
+		if (ev->type == TEL_EVENT_FLASH)
+			json_kv_u64(stdout, &first, "duration_ms",
+				    ev->duration_ms);
 		if (ev->type == TEL_EVENT_OVERFLOW)
 			json_kv_u64(stdout, &first, "lost", ev->lost);
 		puts("}");
@@ -58,7 +77,23 @@ static void print_event(unsigned int index, const struct tel_card_event *ev,
 	       index, ev->channel);
 	switch (ev->type) {
 	case TEL_EVENT_OFFER:
-		printf("offer from %s\n", or_dash(ev->number));
+		if (caller_id)
+			printf("offer from %s (%s)\n", or_dash(ev->number),
+			       pres ? pres : TEL_UNKNOWN);
+		else
+			printf("offer from %s\n", or_dash(ev->number));
+		break;
+	case TEL_EVENT_DIGIT:
+		printf("call %" PRIu32 " digit %s (%" PRIu32 " ms)\n",
+		       ev->handle, digit, ev->duration_ms);
+		break;
+	case TEL_EVENT_DIGITS_SENT:
+		printf("call %" PRIu32 " digits sent: %" PRIu32 "\n",
+		       ev->handle, ev->detail);
+		break;
+	case TEL_EVENT_FLASH:
+		printf("call %" PRIu32 " flash (%" PRIu32 " ms)\n",
+		       ev->handle, ev->duration_ms);
 		break;
 	case TEL_EVENT_STATE:
 		if (!ev->handle)
@@ -96,7 +131,7 @@ int cmd_monitor(int argc, char **argv)
 	struct tel_card *card;
 	unsigned int index;
 	double timeout = 0, end;
-	bool json = false;
+	bool json = false, caller_id;
 	int c, ret = EXIT_OK;
 
 	optind = 1;
@@ -133,6 +168,7 @@ int cmd_monitor(int argc, char **argv)
 	card = open_card(index);
 	if (!card)
 		return EXIT_ERROR;
+	caller_id = tel_card_has_feature(card, TEL_FEAT_CALLER_ID) == 1;
 	if (!json) {
 		printf("tel%u: monitoring (%s)\n", index,
 		       count ? "until --count" : "Ctrl-C to stop");
@@ -158,7 +194,7 @@ int cmd_monitor(int argc, char **argv)
 			ret = EXIT_ERROR;
 			break;
 		}
-		print_event(index, &ev, json);
+		print_event(index, &ev, json, caller_id);
 		seen++;
 		if (ev.type == TEL_EVENT_CARD_GONE)
 			break;

@@ -12,7 +12,8 @@ static const char *str(const char *s)
 	return s ? s : "?";
 }
 
-void record_print(const struct tel_call_record *r, FILE *f)
+void record_print(const struct tel_call_record *r,
+		  const struct tel_call_party_info *p, FILE *f)
 {
 	bool out = r->direction == TEL_DIR_OUTBOUND;
 	char when[64] = "-";
@@ -44,10 +45,23 @@ void record_print(const struct tel_call_record *r, FILE *f)
 	fprintf(f, "  dma_bytes     %" PRIu32 "%s\n", r->dma_bytes,
 		r->state == TEL_CALL_IDLE && r->dma_bytes ?
 		" (held until the call is deallocated)" : "");
+	if (p) {
+		if (!out)
+			fprintf(f, "  presentation  %s\n  calling name  %s\n",
+				str(tel_presentation_name(p->presentation)),
+				or_dash(p->name));
+		fprintf(f, "  digits sent   %s (%" PRIu32 ")\n",
+			or_dash(p->digits_tx), p->digits_tx_count);
+		fprintf(f, "  digits heard  %s (%" PRIu32 ")\n",
+			or_dash(p->digits_rx), p->digits_rx_count);
+		fprintf(f, "  flashes       %" PRIu32 "\n", p->flashes);
+	}
 	fflush(f);
 }
 
-void record_json(const struct tel_call_record *r, FILE *f)
+void record_json(const struct tel_call_record *r,
+		 const struct tel_call_party_info *p, const char *gathered,
+		 FILE *f)
 {
 	bool first = true;
 
@@ -77,6 +91,18 @@ void record_json(const struct tel_call_record *r, FILE *f)
 	json_kv_u64(f, &first, "tx_underruns", r->tx_underruns);
 	json_kv_u64(f, &first, "dma_bytes", r->dma_bytes);
 	json_kv_u64(f, &first, "rx_pending", r->rx_pending);
+	if (p) {
+		json_kv_str(f, &first, "presentation",
+			    tel_presentation_name(p->presentation));
+		json_kv_str(f, &first, "calling_name", p->name);
+		json_kv_str(f, &first, "digits_tx", p->digits_tx);
+		json_kv_u64(f, &first, "digits_tx_count", p->digits_tx_count);
+		json_kv_str(f, &first, "digits_rx", p->digits_rx);
+		json_kv_u64(f, &first, "digits_rx_count", p->digits_rx_count);
+		json_kv_u64(f, &first, "flashes", p->flashes);
+	}
+	if (gathered)
+		json_kv_str(f, &first, "gathered", gathered);
 	fputs("}\n", f);
 	fflush(f);
 }

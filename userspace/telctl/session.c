@@ -14,6 +14,7 @@
 #include "telctl.h"
 
 #define TICK_MS		20	/* how often audio is moved */
+#define GATHER_MAX	256	/* most digits --gather takes */
 
 struct session {
 	struct tel_card *card;
@@ -31,6 +32,14 @@ struct session {
 	unsigned char rx[2048];
 	size_t tx_len, tx_off;
 	uint64_t rx_total, tx_total;
+	/* after the call connects: --digits, --flash, --gather */
+	const char *digits;
+	unsigned int tone_ms, gap_ms;
+	long flash_ms;		/* -1: no --flash; 0: the card's 750 ms */
+	unsigned long gather;	/* digits to gather, 0: none */
+	const char *terminators;
+	double first_timeout, inter_timeout;
+	char gathered[GATHER_MAX + 1];
 };
 
 static void note(struct session *s, const char *fmt, ...)
@@ -117,12 +126,184 @@ static void talk(struct session *s, double secs)
 }
 
 /*
+ * Wait for an event of @type for our call, moving audio meanwhile; -1
+ * with ETIMEDOUT after @secs, EPIPE if the call ended, EINTR on a signal.
+ */
+static int wait_call_event(struct session *s, unsigned int type,
+			   struct tel_card_event *ev, double secs)
+{
+	double end = mono_now() + secs;
+
+	while (!stop_signal) {
+		if (tel_call_wait_event(s->call, type, ev, TICK_MS) == 0)
+			return 0;
+		if (errno != ETIMEDOUT && errno != EINTR)
+			return -1;
+		if (pump_tx(s) < 0 && errno != EPIPE)
+			errmsg("tel%u: write: %s", s->index, strerror(errno));
+		pump_rx(s);
+		if (mono_now() > end) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+	}
+	errno = EINTR;
+	return -1;
+}
+
+/* The cause of a failed digits, monitor or flash command, for people. */
+static void feature_error(struct session *s, const char *what, int err)
+{
+	switch (err) {
+	case EOPNOTSUPP:
+		errmsg("tel%u: the card cannot %s", s->index, what);
+		break;
+	case ENOTCONN:
+		errmsg("tel%u: %s: the call is not connected", s->index, what);
+		break;
+	case EAGAIN:
+		errmsg("tel%u: %s: the card's digit queue is full", s->index,
+		       what);
+		break;
+	case EBUSY:
+		errmsg("tel%u: %s: a hook flash is already running", s->index,
+		       what);
+		break;
+	case EINVAL:
+		errmsg("tel%u: %s: invalid request (digits 0-9 * # A-D, at "
+		       "most %d; tone and gap 40-1000 ms; flash 50-2000 ms)",
+		       s->index, what, TEL_DIGITS_MAX);
+		break;
+	case ENODEV:
+		errmsg("tel%u: card removed or failed", s->index);
+		break;
+	default:
+		errmsg("tel%u: %s: %s", s->index, what, strerror(err));
+	}
+}
+
+/* --digits: queue them, wait until the card has sent them all. */
+static int send_digits(struct session *s)
+{
+	unsigned int tone = s->tone_ms ? s->tone_ms : 80;
+	unsigned int gap = s->gap_ms ? s->gap_ms : 80;
+	double secs = strlen(s->digits) * (tone + gap) / 1000.0 + 5;
+	struct tel_card_event ev;
+
+	if (tel_call_send_digits(s->call, s->digits, s->tone_ms,
+				 s->gap_ms) < 0) {
+		feature_error(s, "send digits", errno);
+		return -1;
+	}
+	note(s, "sending digits %s", s->digits);
+	if (wait_call_event(s, TEL_EVENT_DIGITS_SENT, &ev, secs) < 0) {
+		int err = errno;
+
+		if (err == EPIPE)
+			note(s, "the call ended before the digits were sent");
+		else if (err == ETIMEDOUT)
+			errmsg("tel%u: the digits were not sent within %g s",
+			       s->index, secs);
+		else if (err != EINTR)
+			errmsg("tel%u: waiting for the digits: %s", s->index,
+			       strerror(err));
+		return err == EPIPE || err == EINTR ? 0 : -1;
+	}
+	note(s, "sent %" PRIu32 " digits", ev.detail);
+	return 0;
+}
+
+/* --flash: a timed on-hook; wait until the line is off hook again. */
+static int flash(struct session *s)
+{
+	struct tel_card_event ev;
+	double secs = (s->flash_ms ? s->flash_ms : 750) / 1000.0 + 5;
+
+	if (tel_call_flash(s->call, (unsigned int)s->flash_ms) < 0) {
+		feature_error(s, "flash", errno);
+		return -1;
+	}
+	if (wait_call_event(s, TEL_EVENT_FLASH, &ev, secs) < 0) {
+		int err = errno;
+
+		if (err == EPIPE)
+			note(s, "the call ended during the hook flash");
+		else if (err == ETIMEDOUT)
+			errmsg("tel%u: the hook flash did not end within %g s",
+			       s->index, secs);
+		else if (err != EINTR)
+			errmsg("tel%u: waiting for the flash: %s", s->index,
+			       strerror(err));
+		return err == EPIPE || err == EINTR ? 0 : -1;
+	}
+	note(s, "hook flash: %" PRIu32 " ms on hook", ev.duration_ms);
+	return 0;
+}
+
+static const char *gather_reason(unsigned int why)
+{
+	switch (why) {
+	case TEL_GATHER_BUFFERFULL:
+		return "all digits";
+	case TEL_GATHER_TERMDIGIT:
+		return "terminator";
+	case TEL_GATHER_FIRSTTIMEOUT:
+		return "no first digit in time";
+	case TEL_GATHER_INTERTIMEOUT:
+		return "no next digit in time";
+	case TEL_GATHER_CANCEL:
+		return "the call ended";
+	}
+	return "interrupted";
+}
+
+/* --gather N: what the far end types, printed as it ends. */
+static int gather(struct session *s)
+{
+	unsigned int why;
+	ssize_t n;
+
+	note(s, "gathering up to %lu digits%s%s", s->gather,
+	     s->terminators ? ", terminators " : "",
+	     s->terminators ? s->terminators : "");
+	n = tel_call_gather_digits(s->call, s->gathered, s->gather,
+				   s->terminators,
+				   (int)(s->first_timeout * 1000),
+				   (int)(s->inter_timeout * 1000), &why);
+	if (n < 0 && errno != EINTR) {
+		feature_error(s, "gather digits", errno);
+		return -1;
+	}
+	note(s, "gathered \"%s\" (%s)", s->gathered, gather_reason(why));
+	if (!s->json) {
+		printf("digits: %s\n", s->gathered);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+/* Once connected: --digits, then --flash, then --gather.  An exit code. */
+static int after_connect(struct session *s)
+{
+	s->gathered[0] = '\0';
+	if (s->digits && !stop_signal && send_digits(s) < 0)
+		return EXIT_ERROR;
+	if (s->flash_ms >= 0 && !stop_signal && flash(s) < 0)
+		return EXIT_ERROR;
+	if (s->gather && !stop_signal && gather(s) < 0)
+		return EXIT_ERROR;
+	return EXIT_OK;
+}
+
+/*
  * Hang up (if the far end did not), read the audio still buffered, show
  * the record as it is after the hangup, hold the call with --keep, then
  * deallocate.  Returns an exit code.
  */
 static int finish(struct session *s)
 {
+	struct tel_call_party_info party;
+	const struct tel_call_party_info *pp = NULL;
 	struct tel_call_record rec;
 	uint64_t before;
 	int ret = EXIT_OK;
@@ -168,10 +349,18 @@ static int finish(struct session *s)
 		errmsg("tel%u: call info: %s", s->index, strerror(errno));
 		return EXIT_ERROR;
 	}
+	/* caller ID and digits: also kept after the hangup until DEALLOC */
+	if (tel_card_has_feature(s->card, TEL_FEAT_CALL_PARTY) == 1) {
+		if (tel_call_get_party(s->call, &party) == 0)
+			pp = &party;
+		else
+			errmsg("tel%u: call party: %s", s->index,
+			       strerror(errno));
+	}
 	if (s->json)
-		record_json(&rec, stdout);
+		record_json(&rec, pp, s->gather ? s->gathered : NULL, stdout);
 	else
-		record_print(&rec, stdout);
+		record_print(&rec, pp, stdout);
 
 	if (s->keep) {
 		sigset_t block, old;
@@ -285,6 +474,14 @@ static const struct option call_opts[] = {
 	{ "timeout", required_argument, NULL, 't' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "digits", required_argument, NULL, 'D' },
+	{ "tone", required_argument, NULL, 'T' },
+	{ "gap", required_argument, NULL, 'G' },
+	{ "flash", optional_argument, NULL, 'F' },
+	{ "gather", required_argument, NULL, 'g' },
+	{ "terminator", required_argument, NULL, 'e' },
+	{ "first-timeout", required_argument, NULL, 'f' },
+	{ "inter-timeout", required_argument, NULL, 'i' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -306,6 +503,17 @@ static const char dial_help[] =
 	"  --timeout S    give up if not connected after S seconds (def. 30)\n"
 	"  --json         print the record as one JSON object; narration\n"
 	"                 goes to stderr\n"
+	"Once connected, before talking (in this order):\n"
+	"  --digits D     send DTMF digits D (0-9 * # A-D, at most 31) and\n"
+	"                 wait until the card has sent them\n"
+	"  --tone MS      each tone MS ms (40-1000, default 80)\n"
+	"  --gap MS       silence after each MS ms (40-1000, default 80)\n"
+	"  --flash[=MS]   a hook flash, MS ms on hook (50-2000, default 750)\n"
+	"  --gather N     print the digits the far end types: up to N, see\n"
+	"                 --terminator, --first-timeout, --inter-timeout\n"
+	"  --terminator T stop gathering at any digit of T (it is kept)\n"
+	"  --first-timeout S  wait S s for the first digit (default 10)\n"
+	"  --inter-timeout S  and S s for each next one (default 5)\n"
 	"SIGINT/SIGTERM while talking hangs up early.  Exit status: 0 the\n"
 	"call connected, 1 error, 2 usage, 3 it did not connect (busy,\n"
 	"rejected, unreachable, no answer, interrupted).\n";
@@ -325,6 +533,13 @@ static const char answer_help[] =
 	"  --keep         hold each dropped call until SIGINT or SIGTERM\n"
 	"  --timeout S    give up if no call is offered within S seconds\n"
 	"  --json         print each record as one JSON object per line\n"
+	"  --digits D, --tone MS, --gap MS, --flash[=MS]: as for dial, once\n"
+	"                 each call is answered\n"
+	"  --gather N     print what the caller types: up to N digits\n"
+	"  --terminator T stop gathering at any digit of T (it is kept)\n"
+	"  --first-timeout S  wait S s for the first digit (default 10)\n"
+	"  --inter-timeout S  and S s for each next one (default 5)\n"
+	"The caller's presentation and name are shown if the card has them.\n"
 	"Exit status: 0 ok (also when SIGINT stops the wait), 1 error,\n"
 	"2 usage, 3 no call offered within --timeout.\n";
 
@@ -379,6 +594,57 @@ static int parse_call_args(const char *cmd, int argc, char **argv,
 		case 'j':
 			s->json = true;
 			break;
+		case 'D':
+			if (!*optarg || strlen(optarg) > TEL_DIGITS_MAX ||
+			    strspn(optarg, "0123456789*#ABCD") !=
+			    strlen(optarg))
+				return usage_error(cmd, "bad --digits '%s': 1 to "
+						   "%d of 0-9 * # A-D", optarg,
+						   TEL_DIGITS_MAX);
+			s->digits = optarg;
+			break;
+		case 'T':
+		case 'G':
+			if (parse_uint(optarg, 1000, &v) || (v && v < 40))
+				return usage_error(cmd, "bad --%s '%s': 40 to "
+						   "1000 ms", c == 'T' ? "tone" :
+						   "gap", optarg);
+			if (c == 'T')
+				s->tone_ms = (unsigned int)v;
+			else
+				s->gap_ms = (unsigned int)v;
+			break;
+		case 'F':
+			v = 0;
+			if (optarg && (parse_uint(optarg, 2000, &v) || v < 50))
+				return usage_error(cmd, "bad --flash '%s': 50 to "
+						   "2000 ms", optarg);
+			s->flash_ms = (long)v;
+			break;
+		case 'g':
+			if (parse_uint(optarg, GATHER_MAX, &v) || !v)
+				return usage_error(cmd, "bad --gather '%s': 1 to "
+						   "%d digits", optarg,
+						   GATHER_MAX);
+			s->gather = v;
+			break;
+		case 'e':
+			if (!*optarg || strspn(optarg, "0123456789*#ABCD") !=
+			    strlen(optarg))
+				return usage_error(cmd, "bad --terminator '%s'",
+						   optarg);
+			s->terminators = optarg;
+			break;
+		case 'f':
+			if (parse_seconds(optarg, &s->first_timeout))
+				return usage_error(cmd, "bad --first-timeout "
+						   "'%s'", optarg);
+			break;
+		case 'i':
+			if (parse_seconds(optarg, &s->inter_timeout))
+				return usage_error(cmd, "bad --inter-timeout "
+						   "'%s'", optarg);
+			break;
 		case 'h':
 			fputs(!strcmp(cmd, "dial") ? dial_help : answer_help,
 			      stdout);
@@ -390,6 +656,8 @@ static int parse_call_args(const char *cmd, int argc, char **argv,
 		if (c == 'c' && !strcmp(cmd, "dial"))
 			return usage_error(cmd, "--count is for answer");
 	}
+	if (s->terminators && !s->gather)
+		return usage_error(cmd, "--terminator is for --gather");
 	a->nargs = argc - optind;
 	a->args = argv + optind;
 	s->out = s->json ? stderr : stdout;
@@ -405,6 +673,7 @@ static void options_first(int argc, char **argv)
 		if (argv[i][0] == '-' && argv[i][1]) {
 			bool takes = strcmp(argv[i], "--keep") &&
 				     strcmp(argv[i], "--json") &&
+				     strcmp(argv[i], "--flash") &&
 				     strcmp(argv[i], "--help") &&
 				     strcmp(argv[i], "-h") &&
 				     !strchr(argv[i], '=');
@@ -425,9 +694,10 @@ static void options_first(int argc, char **argv)
 int cmd_dial(int argc, char **argv)
 {
 	struct call_args a = { .duration = 10, .timeout = 30 };
-	struct session s = { 0 };
+	struct session s = { .flash_ms = -1, .first_timeout = 10,
+			     .inter_timeout = 5 };
 	const char *number;
-	int ret;
+	int ret, extra;
 
 	options_first(argc, argv);
 	ret = parse_call_args("dial", argc, argv, &s, &a);
@@ -475,14 +745,16 @@ int cmd_dial(int argc, char **argv)
 	}
 	note(&s, "connected; sending %s%s for %g s", s.play ? "" : "silence",
 	     s.play ? s.play_path : "", a.duration);
-	talk(&s, a.duration);
+	extra = after_connect(&s);
+	if (extra == EXIT_OK)
+		talk(&s, a.duration);
 	if (stop_signal && !s.keep)
 		note(&s, "interrupted: hanging up");
 	if (s.keep)
 		stop_signal = 0;	/* the signal that ends --keep is later */
 	ret = finish(&s);
 	close_session(&s);
-	return ret;
+	return extra != EXIT_OK ? extra : ret;
 }
 
 /* Wait for an offer: its channel, or -1 with EXIT_* in *ret. */
@@ -525,19 +797,66 @@ static int wait_offer(struct session *s, double timeout, int *ret)
 			return -1;
 		}
 		if (ev.type == TEL_EVENT_OFFER) {
+			const char *pres = NULL;
+
+			if (tel_card_has_feature(s->card,
+						 TEL_FEAT_CALLER_ID) == 1)
+				pres = tel_presentation_name(ev.detail);
 			s->channel = ev.channel;
-			note(s, "incoming call from %s", or_dash(ev.number));
+			if (pres)
+				note(s, "incoming call from %s (%s)",
+				     or_dash(ev.number), pres);
+			else
+				note(s, "incoming call from %s",
+				     or_dash(ev.number));
 			return (int)ev.channel;
 		}
 	}
 }
 
+static const char *or_unknown(const char *name)
+{
+	return name ? name : "unknown";
+}
+
+/*
+ * Answer the offer on @ch.  With caller ID, first only accept it (the
+ * call is ours, still ringing), read the calling name and presentation
+ * (TAPI's lineGetCallInfo while OFFERING), then answer: the same call.
+ */
+static struct tel_call *take_offer(struct session *s, unsigned int ch)
+{
+	struct tel_call_party_info party;
+	struct tel_call *call, *again;
+	int err;
+
+	if (tel_card_has_feature(s->card, TEL_FEAT_CALL_PARTY) != 1)
+		return tel_call_answer(s->card, ch, 0);
+	call = tel_call_answer(s->card, ch, TEL_ANSWER_F_ACCEPT);
+	if (!call)
+		return NULL;
+	if (tel_call_get_party(call, &party) == 0)
+		note(s, "caller: name %s, presentation %s",
+		     party.name[0] ? party.name : "-",
+		     or_unknown(tel_presentation_name(party.presentation)));
+	else
+		errmsg("tel%u: call party: %s", s->index, strerror(errno));
+	again = tel_call_answer(s->card, ch, 0);
+	if (again)
+		return again;
+	err = errno;
+	tel_call_destroy(call);
+	errno = err;
+	return NULL;
+}
+
 int cmd_answer(int argc, char **argv)
 {
 	struct call_args a = { .duration = 0, .timeout = 0, .count = 1 };
-	struct session s = { 0 };
+	struct session s = { .flash_ms = -1, .first_timeout = 10,
+			     .inter_timeout = 5 };
 	unsigned long answered = 0;
-	int ret;
+	int ret, extra;
 
 	options_first(argc, argv);
 	ret = parse_call_args("answer", argc, argv, &s, &a);
@@ -558,7 +877,7 @@ int cmd_answer(int argc, char **argv)
 
 		if (ch < 0)
 			break;
-		s.call = tel_call_answer(s.card, (unsigned int)ch, 0);
+		s.call = take_offer(&s, (unsigned int)ch);
 		if (!s.call) {
 			if (errno == EBUSY || errno == ENOENT) {
 				note(&s, "the offer was withdrawn or taken by "
@@ -575,12 +894,16 @@ int cmd_answer(int argc, char **argv)
 		     tel_call_handle(s.call), s.play ? "" : "silence",
 		     s.play ? s.play_path : "",
 		     a.duration > 0 ? "" : " until the far end hangs up");
-		talk(&s, a.duration);
+		extra = after_connect(&s);
+		if (extra == EXIT_OK)
+			talk(&s, a.duration);
 		if (stop_signal && !s.keep)
 			note(&s, "interrupted: hanging up");
 		if (s.keep)
 			stop_signal = 0;
 		ret = finish(&s);
+		if (ret == EXIT_OK)
+			ret = extra;
 		if (ret != EXIT_OK || stop_signal)
 			break;
 		if (s.play)

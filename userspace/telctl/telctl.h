@@ -60,7 +60,10 @@ void table_print(struct table *t, FILE *f);
 void table_free(struct table *t);
 
 /* record.c */
-void record_print(const struct tel_call_record *rec, FILE *f);
-void record_json(const struct tel_call_record *rec, FILE *f);
+void record_print(const struct tel_call_record *rec,
+		  const struct tel_call_party_info *party, FILE *f);
+void record_json(const struct tel_call_record *rec,
+		 const struct tel_call_party_info *party, const char *gathered,
+		 FILE *f);
 
 #endif /* TELCTL_H */

@@ -23,10 +23,11 @@ int main(void)
 {
 	static const char *const kinds[] = {
 		"state", "origin", "direction", "disc", "event", "owner",
+		"presentation",
 	};
 	unsigned int kind, i, n;
 
-	for (kind = TEL_NAMES_STATE; kind <= TEL_NAMES_OWNER; kind++) {
+	for (kind = TEL_NAMES_STATE; kind <= TEL_NAMES_PRES; kind++) {
 		const struct tel_name *t = tel_name_table(kind, &n);
 
 		for (i = 0; i < n; i++)
@@ -37,5 +38,15 @@ int main(void)
 	SHOW(TEL_CHANNEL_ANY);
 	SHOW(TEL_ANSWER_F_ACCEPT);
 	SHOW(TEL_AUDIO_F_WAIT);
+	SHOW(TEL_DIGITS_MAX);
+	SHOW(TEL_NAME_LEN);
+	SHOW(TEL_DIGITS_LOG_LEN);
+	SHOW(TEL_MONITOR_F_DIGITS);
+	SHOW(TEL_MONITOR_F_MUTE);
+	SHOW(TEL_FEAT_CALL_LIST);
+	SHOW(TEL_FEAT_DIGITS);
+	SHOW(TEL_FEAT_CALLER_ID);
+	SHOW(TEL_FEAT_FLASH);
+	SHOW(TEL_FEAT_CALL_PARTY);
 	return 0;
 }

@@ -22,6 +22,9 @@
 
 #define TEL_STR_LEN		32	/* model, firmware, serial strings */
 #define TEL_NUMBER_LEN		32	/* phone numbers, NUL terminated */
+#define TEL_DIGITS_MAX		31	/* digits one TEL_IOC_CALL_DIGITS queues */
+#define TEL_NAME_LEN		16	/* calling name, NUL terminated */
+#define TEL_DIGITS_LOG_LEN	64	/* digits kept in a call's record */
 
 /**
  * struct tel_card_info - TEL_IOC_CARD_INFO result
@@ -65,6 +68,12 @@ struct tel_card_info {
 
 /* tel_card_info.features: what came after ABI version 2's eight commands */
 #define TEL_FEAT_CALL_LIST	0x1ULL	/* TEL_IOC_CALL_LIST */
+/* TEL_IOC_CALL_DIGITS, TEL_IOC_CALL_MONITOR, TEL_EVENT_DIGIT, _DIGITS_SENT */
+#define TEL_FEAT_DIGITS		0x2ULL
+/* OFFER events carry the presentation; TEL_IOC_CALL_PARTY has the name */
+#define TEL_FEAT_CALLER_ID	0x4ULL
+#define TEL_FEAT_FLASH		0x8ULL	/* TEL_IOC_CALL_FLASH, TEL_EVENT_FLASH */
+#define TEL_FEAT_CALL_PARTY	0x10ULL	/* TEL_IOC_CALL_PARTY */
 
 /**
  * enum tel_call_state - call states; see the diagram in
@@ -272,6 +281,104 @@ struct tel_call_audio {
 	__u32 reserved[3];
 };
 
+/*
+ * Presentation of the calling party (TAPI's LINECALLPARTYID_*): with
+ * RESTRICTED (the caller withheld it) and UNAVAILABLE (the network does
+ * not have it) there is no number and no name.
+ */
+#define TEL_PRES_ALLOWED	0
+#define TEL_PRES_RESTRICTED	1
+#define TEL_PRES_UNAVAILABLE	2
+
+/**
+ * struct tel_call_digits - TEL_IOC_CALL_DIGITS: send DTMF digits
+ * @handle: the call, CONNECTED
+ * @flags: none defined, must be zero
+ * @tone_ms: each tone, 40 to 1000 ms (ITU-T Q.24: at least 40), 0 for 80
+ * @gap_ms: the silence after each, 40 to 1000 ms, 0 for 80
+ * @digits: 1 to TEL_DIGITS_MAX of 0-9 * # A-D, NUL terminated
+ * @reserved: must be zero
+ *
+ * Queues the digits on the card after any still queued and returns: the
+ * card mixes the tones into the call's transmit audio.  A
+ * TEL_EVENT_DIGITS_SENT follows when the card's queue has run empty.  The
+ * digits are added to the call's record (TEL_IOC_CALL_PARTY).
+ */
+struct tel_call_digits {
+	__u32 handle;
+	__u32 flags;
+	__u32 tone_ms;
+	__u32 gap_ms;
+	char digits[TEL_NUMBER_LEN];
+	__u32 reserved[4];
+};
+
+#define TEL_MONITOR_F_DIGITS	0x1	/* a TEL_EVENT_DIGIT per digit heard */
+#define TEL_MONITOR_F_MUTE	0x2	/* and the tones muted in the audio */
+
+/**
+ * struct tel_call_monitor - TEL_IOC_CALL_MONITOR: digit monitoring
+ * @handle: the call: DIALING, RINGBACK or CONNECTED
+ * @flags: TEL_MONITOR_F_*; 0 turns monitoring off.  MUTE only with DIGITS
+ * @reserved: must be zero
+ *
+ * TAPI's lineMonitorDigits: the card detects DTMF in the audio the far
+ * end sends (from the samples) and each digit raises a TEL_EVENT_DIGIT
+ * when its tone ends; every digit heard is added to the call's record.
+ * Monitoring ends with the call.
+ */
+struct tel_call_monitor {
+	__u32 handle;
+	__u32 flags;
+	__u32 reserved[2];
+};
+
+/**
+ * struct tel_call_flash - TEL_IOC_CALL_FLASH: a hook flash
+ * @handle: the call, CONNECTED
+ * @ms: on hook for 50 to 2000 ms, 0 for 750
+ * @reserved: must be zero
+ *
+ * A timed on-hook that does not end the call (the call stays CONNECTED;
+ * no audio moves meanwhile).  Returns once the card started it; a
+ * TEL_EVENT_FLASH follows when the line is off hook again.
+ */
+struct tel_call_flash {
+	__u32 handle;
+	__u32 ms;
+	__u32 reserved[2];
+};
+
+/**
+ * struct tel_call_party - TEL_IOC_CALL_PARTY: caller ID and digits
+ * @handle: in: the call; every other field is output and must be zero on
+ *	entry
+ * @presentation: TEL_PRES_* of the calling party (inbound calls)
+ * @flashes: hook flashes made on the call
+ * @digits_rx_count: digits heard while monitoring (may exceed what
+ *	@digits_rx holds)
+ * @digits_tx_count: digits queued with TEL_IOC_CALL_DIGITS
+ * @name: calling name (inbound), NUL terminated; empty if none
+ * @digits_rx: the first digits heard, NUL terminated
+ * @digits_tx: the first digits sent, NUL terminated
+ * @reserved: zero
+ *
+ * Like TEL_IOC_CALL_INFO, readable after DROP until DEALLOC (TAPI's
+ * post-connection data).
+ */
+struct tel_call_party {
+	__u32 handle;
+	__u32 presentation;
+	__u32 flashes;
+	__u32 digits_rx_count;
+	__u32 digits_tx_count;
+	__u32 reserved0;
+	char name[TEL_NAME_LEN];
+	char digits_rx[TEL_DIGITS_LOG_LEN];
+	char digits_tx[TEL_DIGITS_LOG_LEN];
+	__u32 reserved[4];
+};
+
 /**
  * struct tel_call_list_entry - one call in a TEL_IOC_CALL_LIST result
  * @card: N of /dev/telN
@@ -363,9 +470,11 @@ struct tel_call_list {
  * @disconnect_mode: TEL_DISC_* (STATE to DISCONNECTED or IDLE)
  * @lost: OVERFLOW: events this file lost since the last OVERFLOW
  * @seq: per-file sequence number, counts lost events too
- * @timestamp_ns: CLOCK_MONOTONIC ns
+ * @timestamp_ns: CLOCK_MONOTONIC ns; DIGIT: when the tone began
  * @number: OFFER: the calling number
- * @reserved: zero
+ * @detail: OFFER: TEL_PRES_*; DIGIT: the digit (ASCII); DIGITS_SENT: the
+ *	digits sent since the last DIGITS_SENT; else 0
+ * @duration_ms: DIGIT: how long the tone lasted; FLASH: the time on hook
  */
 struct tel_event {
 	__u32 type;
@@ -378,13 +487,22 @@ struct tel_event {
 	__u32 seq;
 	__u64 timestamp_ns;
 	char number[TEL_NUMBER_LEN];
-	__u32 reserved[2];
+	union {
+		__u32 reserved[2];	/* their old name */
+		struct {
+			__u32 detail;
+			__u32 duration_ms;
+		};
+	};
 };
 
 #define TEL_EVENT_STATE		1	/* a call of this file changed state */
 #define TEL_EVENT_OFFER		2	/* inbound call offered on a channel */
 #define TEL_EVENT_CARD_GONE	3	/* card removed or stopped answering */
 #define TEL_EVENT_OVERFLOW	4	/* this file's queue was full */
+#define TEL_EVENT_DIGIT		5	/* a monitored call heard a digit */
+#define TEL_EVENT_DIGITS_SENT	6	/* the digits queued were all sent */
+#define TEL_EVENT_FLASH		7	/* a hook flash ended */
 
 /*
  * 0xB9: free in Documentation/userspace-api/ioctl/ioctl-number.rst of both
@@ -401,5 +519,9 @@ struct tel_event {
 #define TEL_IOC_CALL_READ	_IOWR(TEL_IOC_MAGIC, 0x06, struct tel_call_audio)
 #define TEL_IOC_CALL_WRITE	_IOWR(TEL_IOC_MAGIC, 0x07, struct tel_call_audio)
 #define TEL_IOC_CALL_LIST	_IOWR(TEL_IOC_MAGIC, 0x08, struct tel_call_list)
+#define TEL_IOC_CALL_DIGITS	_IOW(TEL_IOC_MAGIC, 0x09, struct tel_call_digits)
+#define TEL_IOC_CALL_MONITOR	_IOW(TEL_IOC_MAGIC, 0x0a, struct tel_call_monitor)
+#define TEL_IOC_CALL_FLASH	_IOW(TEL_IOC_MAGIC, 0x0b, struct tel_call_flash)
+#define TEL_IOC_CALL_PARTY	_IOWR(TEL_IOC_MAGIC, 0x0c, struct tel_call_party)
 
 #endif /* _UAPI_LINUX_TEL_H */
