@@ -32,7 +32,7 @@ static_assert(sizeof(struct tel_call_flash) == 16);
 static_assert(sizeof(struct tel_call_party) == 184);
 /* the card's limits are the ABI's */
 static_assert(TEL_DIGITS_MAX + 1 == TEL_DIGITS_LEN);
-static_assert(sizeof_field(struct tel_call_party, name) == TEL_NAME_LEN);
+static_assert(TEL_EV_NAME_LEN == TEL_NAME_LEN);
 static_assert(offsetof(struct tel_card_info, features) == 120);
 
 static bool tel_is_zero(const void *p, size_t len)

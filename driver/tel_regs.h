@@ -171,7 +171,7 @@
 #define TEL_EV_START		0x14	/* u32, STATUS_TICKS at tone start (DIGIT) */
 #define TEL_EV_DURATION		0x18	/* u32, ms: the tone (DIGIT), on hook (FLASH) */
 #define TEL_EV_NUMBER		0x20	/* char[32], calling number (OFFER) */
-#define TEL_NAME_LEN		16	/* Bell 202 MDMF: 15 characters */
+#define TEL_EV_NAME_LEN		16	/* Bell 202 MDMF: 15 characters */
 
 #define TEL_HWEV_STATE		1	/* a channel changed state */
 #define TEL_HWEV_OFFER		2	/* inbound call offered on a channel */
@@ -183,7 +183,9 @@
 /*
  * Presentation of the calling party (TAPI's LINECALLPARTYID_*): with
  * RESTRICTED (the caller withheld it) and UNAVAILABLE (the network does
- * not have it) the number and name are empty.
+ * not have it) the number and name are empty.  The same values as the
+ * TEL_PRES_* of tel.h, which the driver includes too: a definition that
+ * differed would not build without a warning.
  */
 #define TEL_PRES_ALLOWED	0
 #define TEL_PRES_RESTRICTED	1

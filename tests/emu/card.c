@@ -273,7 +273,7 @@ bool card_emit_offer(struct emu_card *c, struct emu_chan *ch, uint32_t pres,
 		str_field(e + TEL_EV_NUMBER, number);
 		if (name)
 			memcpy(e + TEL_EV_NAME, name,
-			       strnlen(name, TEL_NAME_LEN - 1));
+			       strnlen(name, TEL_EV_NAME_LEN - 1));
 	}
 	return card_emit_entry(c, e);
 }

@@ -267,14 +267,14 @@ static const char *const pres_names[] = {
 };
 
 /*
- * A calling name: 1 to TEL_NAME_LEN - 1 printable characters, '_' for a
+ * A calling name: 1 to TEL_EV_NAME_LEN - 1 printable characters, '_' for a
  * space (the control line splits at blanks); no '"' or '\'.
  */
 static bool name_parse(const char *s, char *name)
 {
 	size_t i, len = strlen(s);
 
-	if (!len || len >= TEL_NAME_LEN)
+	if (!len || len >= TEL_EV_NAME_LEN)
 		return false;
 	for (i = 0; i < len; i++) {
 		if (!isgraph((unsigned char)s[i]) || s[i] == '"' ||
@@ -289,7 +289,7 @@ static bool name_parse(const char *s, char *name)
 /* offer CARD CH NUMBER [name NAME] [pres allowed|restricted|unavailable] */
 static void cmd_offer(struct req *r)
 {
-	char name[TEL_NAME_LEN] = "";
+	char name[TEL_EV_NAME_LEN] = "";
 	int pres = TEL_PRES_ALLOWED, i;
 
 	if (!number_ok(r->argv[3]) || r->argc % 2)
@@ -526,7 +526,7 @@ static bool lie_offer(uint8_t *e, struct emu_chan *ch, const char *how,
 	if (!strcmp(how, "pres"))
 		pres = n;
 	else if (!strcmp(how, "name"))
-		memset(e + TEL_EV_NAME, 'N', TEL_NAME_LEN);
+		memset(e + TEL_EV_NAME, 'N', TEL_EV_NAME_LEN);
 	else if (!strcmp(how, "name-ctrl"))
 		memcpy(e + TEL_EV_NAME, "Al\a" "ce", 5);
 	else if (!strcmp(how, "withheld"))

@@ -1117,11 +1117,11 @@ static void case_flash(void)
 static bool offer_event(struct event *e, uint32_t pres, const char *number,
 			const char *name)
 {
-	char nm[TEL_NAME_LEN + 1] = "";
+	char nm[TEL_EV_NAME_LEN + 1] = "";
 
 	if (!next_event(c0, e, 1000) || e->type != TEL_HWEV_OFFER)
 		return false;
-	memcpy(nm, e->raw + TEL_EV_NAME, TEL_NAME_LEN);
+	memcpy(nm, e->raw + TEL_EV_NAME, TEL_EV_NAME_LEN);
 	if (ev32(e, TEL_EV_PRESENTATION) != pres || strcmp(e->number, number) ||
 	    strcmp(nm, name)) {
 		printf("# offer: pres %u number '%s' name '%s'\n",
@@ -1208,7 +1208,7 @@ static void case_dtmf_lies(void)
 	ctl("cancel 0 3");
 	drain_events(c);
 	check(ctl_is("ok", "lie 0 3 offer-name") && next_event(c, &e, 1000) &&
-	      !memchr(e.raw + TEL_EV_NAME, 0, TEL_NAME_LEN),
+	      !memchr(e.raw + TEL_EV_NAME, 0, TEL_EV_NAME_LEN),
 	      "lie offer-name: no NUL in the name");
 	ctl("cancel 0 3");
 	drain_events(c);
