@@ -201,6 +201,7 @@ struct tel_perf {
  * @win: BAR2 mapping, the card's memory window
  * @index: N of telN
  * @nr_channels: from the identity block
+ * @caps: TEL_CAP_*, from the identity block
  * @model: identity strings, NUL terminated, immutable after probe
  * @firmware: see @model
  * @serial: see @model
@@ -254,7 +255,7 @@ struct tel_card {
 	void __iomem *win;
 	int index;
 	u32 nr_channels;
-	u32 caps;			/* TEL_CAP_*, read at probe */
+	u32 caps;
 	char model[TEL_STR_LEN];
 	char firmware[TEL_STR_LEN];
 	char serial[TEL_STR_LEN];
@@ -344,6 +345,14 @@ struct tel_ring_state {
  * @hw_ticks: TEL_STATUS_TICKS when @hw was last read
  * @info: the record returned by TEL_IOC_CALL_INFO (under card->lock);
  *	counters in it are filled at read time while bound
+ * @party: the record returned by TEL_IOC_CALL_PARTY (under card->lock)
+ * @monitor: TEL_MONITOR_F_* the card was told (under card->lock)
+ * @flashing: a hook flash runs (under card->lock; WRITE_ONCE, as the
+ *	bridge's tick reads it)
+ * @flash_ms: how long it runs
+ * @digits_queued: digits given to the card (under card->lock)
+ * @digits_sent: of those, reported sent (under card->lock)
+ * @bind_ticks: TEL_STATUS_TICKS when the rings were bound
  * @owner_pid: the process that created the call (for /proc)
  * @owner_uid: the user of the file that owns it: may see its numbers
  */
@@ -366,10 +375,13 @@ struct tel_call {
 	} hw;
 	u32 hw_ticks;
 	struct tel_call_info info;
-	struct tel_call_party party;	/* under card->lock, as info */
-	u32 monitor;			/* TEL_MONITOR_F_*, under card->lock */
-	bool flashing;			/* under card->lock */
-	u32 digits_sent;		/* reported by the card, under card->lock */
+	struct tel_call_party party;
+	u32 monitor;
+	bool flashing;
+	u32 flash_ms;
+	u32 digits_queued;
+	u32 digits_sent;
+	u32 bind_ticks;
 	struct pid *owner_pid;
 	kuid_t owner_uid;
 };

@@ -205,6 +205,8 @@ void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 		break;
 	case TEL_CALL_DISCONNECTED:
 	case TEL_CALL_IDLE:
+		/* a clear ends a flash without its event (card.rst) */
+		WRITE_ONCE(call->flashing, false);
 		if (!info->disconnect_ns)
 			info->disconnect_ns = now;
 		if (info->origin == TEL_ORIGIN_NONE) {
@@ -289,6 +291,8 @@ static int tel_call_command(struct tel_call *call, u32 states, u32 op,
 
 	lockdep_assert_held(&card->hw_rwsem);
 	lockdep_assert_held(&call->op_lock);
+	if (READ_ONCE(card->gone))
+		return -ENODEV;
 	mutex_lock(&card->lock);
 	ok = tel_call_on_card(call) && (states & BIT(call->info.state));
 	mutex_unlock(&card->lock);
@@ -306,27 +310,36 @@ static int tel_call_command(struct tel_call *call, u32 states, u32 op,
  * @tone_ms: 0 or TEL_DTMF_MIN_MS..TEL_DTMF_MAX_MS
  * @gap_ms: the same
  *
+ * The digits count as queued before the command, so that the card's
+ * DIGITS_SENT, which may come before this returns, is checked against
+ * them; they are taken back if the card refused.
+ *
  * Return: 0 (queued, and in the record), -EOPNOTSUPP, -ENOTCONN, -EAGAIN
  * if the card's queue can not take them (none was queued), -ETIMEDOUT,
- * -ENODEV.
+ * -ENODEV, -EIO.
  */
 int tel_call_send_digits(struct tel_call *call, const char *digits,
 			 u32 tone_ms, u32 gap_ms)
 {
 	struct tel_card *card = call->card;
+	size_t len = strlen(digits);
 	int ret;
 
 	if (!(card->caps & TEL_CAP_DTMF))
 		return -EOPNOTSUPP;
+	mutex_lock(&card->lock);
+	call->digits_queued += len;
+	mutex_unlock(&card->lock);
 	ret = tel_call_command(call, BIT(TEL_CALL_CONNECTED), TEL_OP_DIGITS,
 			       tone_ms | gap_ms << 16, digits);
-	if (ret)
-		return ret;
 	mutex_lock(&card->lock);
-	tel_digits_log(call->party.digits_tx, &call->party.digits_tx_count,
-		       digits, strlen(digits));
+	if (ret)
+		call->digits_queued -= len;
+	else
+		tel_digits_log(call->party.digits_tx,
+			       &call->party.digits_tx_count, digits, len);
 	mutex_unlock(&card->lock);
-	return 0;
+	return ret;
 }
 
 /**
@@ -374,28 +387,41 @@ int tel_call_monitor(struct tel_call *call, u32 flags)
  * @call: the call; the caller holds call->op_lock and hw_rwsem (read)
  * @ms: 0 or TEL_FLASH_MIN_MS..TEL_FLASH_MAX_MS (checked by the caller)
  *
- * Return: 0 (started: TEL_EVENT_FLASH follows), -EOPNOTSUPP, -EBUSY if a
- * flash of the call is still running, -ENOTCONN, -ETIMEDOUT, -ENODEV.
+ * @call->flashing is set before the command, so that the card's FLASH
+ * event, which may come before this returns, finds it; and read by the
+ * bridge's tick, which queues no audio while the line is on hook.
+ *
+ * Return: 0 (started: TEL_EVENT_FLASH follows), -EOPNOTSUPP, -ENODEV,
+ * -ENOTCONN, -EBUSY if a flash of the call is still running, -ETIMEDOUT,
+ * -EIO.
  */
 int tel_call_flash(struct tel_call *call, u32 ms)
 {
 	struct tel_card *card = call->card;
-	int ret;
+	int ret = 0;
 
 	if (!(card->caps & TEL_CAP_FLASH))
 		return -EOPNOTSUPP;
+	if (READ_ONCE(card->gone))
+		return -ENODEV;
 	mutex_lock(&card->lock);
-	if (call->flashing) {
+	if (!tel_call_on_card(call) ||
+	    call->info.state != TEL_CALL_CONNECTED)
+		ret = -ENOTCONN;
+	else if (call->flashing)
+		ret = -EBUSY;
+	if (ret) {
 		mutex_unlock(&card->lock);
-		return -EBUSY;
+		return ret;
 	}
-	call->flashing = true;
+	call->flash_ms = ms ? ms : TEL_FLASH_DEFAULT_MS;
+	WRITE_ONCE(call->flashing, true);
 	mutex_unlock(&card->lock);
 	ret = tel_call_command(call, BIT(TEL_CALL_CONNECTED), TEL_OP_FLASH, ms,
 			       NULL);
 	mutex_lock(&card->lock);
 	if (ret)
-		call->flashing = false;
+		WRITE_ONCE(call->flashing, false);
 	else
 		call->party.flashes++;
 	mutex_unlock(&card->lock);
@@ -529,6 +555,7 @@ void tel_call_bind(struct tel_call *call)
 	memset(&call->pos, 0, sizeof(call->pos));
 	memset(&call->hw, 0, sizeof(call->hw));
 	call->hw_ticks = tel_win_read(card, TEL_STATUS_TICKS);
+	call->bind_ticks = call->hw_ticks;
 	call->bound = true;
 	call->started = false;	/* until the card zeroed its side too */
 }
@@ -605,7 +632,7 @@ void tel_call_unbind(struct tel_call *call)
 	call->started = false;
 	/* the HANGUP ended the card's detection and any flash */
 	call->monitor = 0;
-	call->flashing = false;
+	WRITE_ONCE(call->flashing, false);
 	card->done.rx_frames += call->hw.rx_frames;
 	card->done.tx_frames += call->hw.tx_frames;
 	card->done.rx_overruns += call->hw.rx_overruns;

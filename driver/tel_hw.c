@@ -251,6 +251,9 @@ static void tel_hw_offer(struct tel_card *card, u32 ch,
 	};
 
 	lockdep_assert_held(&card->lock);
+	/* this offer's party, also for a bridge that hands it back */
+	strscpy(chan->offer_name, party->name, sizeof(chan->offer_name));
+	chan->offer_pres = party->pres;
 	/*
 	 * The card offers only channels it sees idle: a channel held by
 	 * a /dev/telN call is not, one the bridge holds on hook is (and
@@ -262,8 +265,6 @@ static void tel_hw_offer(struct tel_card *card, u32 ch,
 	}
 	chan->offered = true;
 	strscpy(chan->offer_number, number, sizeof(chan->offer_number));
-	strscpy(chan->offer_name, party->name, sizeof(chan->offer_name));
-	chan->offer_pres = party->pres;
 	strscpy(ev.number, number, sizeof(ev.number));
 	tel_card_broadcast(card, &ev);
 }
@@ -301,6 +302,11 @@ static void tel_hw_resync(struct tel_card *card, u32 lost, u64 now)
 			tel_hw_offer(card, ch, &lost_party, now);
 		else
 			tel_hw_channel_state(card, ch, chst, cause, now);
+		/* a flash whose end was lost: the hook reads 0 throughout */
+		if (chan->call && chan->call->flashing &&
+		    tel_call_on_card(chan->call) &&
+		    tel_win_read(card, tel_ch_off(ch, TEL_CH_HOOK)) == 1)
+			WRITE_ONCE(chan->call->flashing, false);
 	}
 }
 
@@ -342,7 +348,9 @@ static void tel_hw_party(struct tel_card *card, u32 ch, u32 off,
 	memcpy_fromio(party->name, card->win + off + TEL_EV_NAME,
 		      TEL_NAME_LEN);
 	len = strnlen(party->name, TEL_NAME_LEN);
-	for (i = 0; i < len && isprint(party->name[i]); i++)
+	/* ASCII, as Bell 202 and ETSI names are: no Latin-1 */
+	for (i = 0; i < len && party->name[i] >= 0x20 && party->name[i] < 0x7f;
+	     i++)
 		;
 	if (len == TEL_NAME_LEN || i != len) {
 		tel_card_error(card, false, "calling name on channel %u", ch);
@@ -383,14 +391,16 @@ static struct tel_call *tel_hw_event_call(struct tel_card *card, u32 ch)
 /*
  * A digit the card's detector heard: a valid digit whose tone began
  * (TEL_EV_START, in the card's ticks) no longer ago than the tick count
- * allows and lasted no longer than that.
+ * allows, and not before the call's channel was bound, and lasted at
+ * least 1 ms and no longer than since it began.
  */
 static void tel_hw_digit(struct tel_card *card, u32 ch, u32 off, u64 now)
 {
 	u32 digit = tel_win_read(card, off + TEL_EV_DIGIT);
 	u32 start = tel_win_read(card, off + TEL_EV_START);
 	u32 ms = tel_win_read(card, off + TEL_EV_DURATION);
-	u32 age = tel_win_read(card, TEL_STATUS_TICKS) - start;
+	u32 ticks = tel_win_read(card, TEL_STATUS_TICKS);
+	u32 age = ticks - start;
 	struct tel_call *call;
 	struct tel_event ev = {
 		.type = TEL_EVENT_DIGIT,
@@ -404,7 +414,7 @@ static void tel_hw_digit(struct tel_card *card, u32 ch, u32 off, u64 now)
 			       ch);
 		return;
 	}
-	if (ms > TEL_DIGIT_MAX_MS || age > TEL_DIGIT_MAX_MS + 1000 ||
+	if (!ms || ms > TEL_DIGIT_MAX_MS || age > TEL_DIGIT_MAX_MS + 1000 ||
 	    ms > age + 1) {
 		tel_card_error(card, false,
 			       "digit of %u ms begun %u ticks ago on channel %u",
@@ -414,6 +424,11 @@ static void tel_hw_digit(struct tel_card *card, u32 ch, u32 off, u64 now)
 	call = tel_hw_event_call(card, ch);
 	if (!call || !(call->monitor & TEL_MONITOR_F_DIGITS))
 		return;
+	if (age > ticks - call->bind_ticks) {
+		tel_card_error(card, false,
+			       "digit begun before the call on channel %u", ch);
+		return;
+	}
 	ev.state = call->info.state;
 	ev.timestamp_ns = now - min_t(u64, (u64)age * NSEC_PER_MSEC, now);
 	tel_call_digit_heard(call, digit);
@@ -467,7 +482,7 @@ static void tel_hw_event(struct tel_card *card, u32 off, u64 now)
 		if (!call)
 			return;
 		/* no more than were queued and not reported sent yet */
-		if (!n || n > call->party.digits_tx_count - call->digits_sent) {
+		if (!n || n > call->digits_queued - call->digits_sent) {
 			tel_card_error(card, false, "%u digits sent on channel %u",
 				       n, ch);
 			return;
@@ -490,12 +505,13 @@ static void tel_hw_event(struct tel_card *card, u32 off, u64 now)
 		call = tel_hw_event_call(card, ch);
 		if (!call)
 			return;
-		if (!call->flashing) {
-			/* none was asked for: HANGUP is the only way one ends */
-			tel_card_error(card, false, "flash on channel %u", ch);
+		if (!call->flashing || n != call->flash_ms) {
+			/* none was asked for, or not this long */
+			tel_card_error(card, false,
+				       "flash of %u ms on channel %u", n, ch);
 			return;
 		}
-		call->flashing = false;
+		WRITE_ONCE(call->flashing, false);
 		ev.type = TEL_EVENT_FLASH;
 		ev.state = call->info.state;
 		ev.duration_ms = n;

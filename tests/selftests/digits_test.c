@@ -395,6 +395,21 @@ TEST_F(call, flash_keeps_the_call)
 	EXPECT_EQ(750, ev.duration_ms);
 }
 
+/* The far end clears the call during a flash: it ends, without its event. */
+TEST_F(call, far_clear_during_flash)
+{
+	struct tel_event ev;
+
+	ASSERT_EQ(0, flash(self->fd, self->h, 2000));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "hangup %d %d normal", CARD, CH));
+	ASSERT_EQ(0, tel_wait_state(self->fd, self->h, TEL_CALL_DISCONNECTED,
+				    TEL_WAIT_MS));
+	/* not connected, and no flash is left running */
+	EXPECT_EQ(-1, flash(self->fd, self->h, 0));
+	EXPECT_EQ(ENOTCONN, errno);
+	EXPECT_EQ(-1, tel_wait_event(self->fd, TEL_EVENT_FLASH, &ev, 2500));
+}
+
 TEST_F(call, errnos)
 {
 	struct tel_call_digits d = { .handle = self->h };
