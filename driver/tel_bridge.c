@@ -308,7 +308,12 @@ bool tel_bridge_tx(struct tel_card *card, u32 ch, const u8 *frame)
 
 	lockdep_assert_held(&card->bridge_lock);
 	call = card->channels[ch].audio;
-	if (!call || tel_ring_sync(card, call, false, true) ||
+	if (!call)
+		return false;
+	/* on hook for a flash, the card takes no audio: nor do we */
+	if (READ_ONCE(call->flashing))
+		return true;
+	if (tel_ring_sync(card, call, false, true) ||
 	    tel_ring_tx_room(call) < TEL_FRAME_BYTES)
 		return false;
 	tel_ring_write(call, frame, TEL_FRAME_BYTES);
@@ -344,6 +349,9 @@ static void tel_bridge_recycle(struct tel_call *call, u32 direction)
 	info->start_realtime_ns = ktime_get_real_ns();
 	memset(&call->pos, 0, sizeof(call->pos));
 	memset(&call->hw, 0, sizeof(call->hw));
+	memset(&call->party, 0, sizeof(call->party));
+	call->digits_queued = 0;
+	call->digits_sent = 0;
 }
 
 /*
@@ -651,7 +659,8 @@ EXPORT_SYMBOL_GPL(tel_bridge_onhook);
  * tel_bridge_flash() - a hook flash on a bridge line's call
  * @card: the card
  * @ch: a channel the bridge claimed
- * @ms: time on hook, 0 for the card's default
+ * @ms: time on hook (clamped to what the card takes), 0 for the card's
+ *	default
  *
  * The call goes on (tel_call_flash(): the one path a file's flash takes
  * too).  May sleep.
@@ -668,8 +677,8 @@ int tel_bridge_flash(struct tel_card *card, u32 ch, u32 ms)
 	call = tel_bridge_get(card, ch);
 	if (call) {
 		mutex_lock(&call->op_lock);
-		ret = tel_call_flash(call, clamp_t(u32, ms, TEL_FLASH_MIN_MS,
-						   TEL_FLASH_MAX_MS));
+		ret = tel_call_flash(call, ms ? clamp_t(u32, ms, TEL_FLASH_MIN_MS,
+							TEL_FLASH_MAX_MS) : 0);
 		mutex_unlock(&call->op_lock);
 		tel_call_put(call);
 	}
