@@ -310,9 +310,33 @@ out_unlock:
 	return ret;
 }
 
+/*
+ * A call operation from an ioctl: the call of @handle in this file, with
+ * the card's hardware lock (read) and the call's op_lock taken, in that
+ * order; NULL (ENOENT) if there is none.  tel_ioctl_op_end() undoes it.
+ */
+static struct tel_call *tel_ioctl_op_begin(struct tel_file *tf, u32 handle)
+{
+	struct tel_call *call = tel_file_lookup(tf, handle);
+
+	if (call) {
+		down_read(&tf->card->hw_rwsem);
+		mutex_lock(&call->op_lock);
+	}
+	return call;
+}
+
+static void tel_ioctl_op_end(struct tel_call *call)
+{
+	struct tel_card *card = call->card;
+
+	mutex_unlock(&call->op_lock);
+	up_read(&card->hw_rwsem);
+	tel_call_put(call);
+}
+
 static int tel_ioctl_drop(struct tel_file *tf, void __user *uarg)
 {
-	struct tel_card *card = tf->card;
 	struct tel_call_drop req;
 	struct tel_call *call;
 	int ret;
@@ -321,16 +345,11 @@ static int tel_ioctl_drop(struct tel_file *tf, void __user *uarg)
 		return -EFAULT;
 	if (!tel_is_zero(req.reserved, sizeof(req.reserved)))
 		return -EINVAL;
-	call = tel_file_lookup(tf, req.handle);
+	call = tel_ioctl_op_begin(tf, req.handle);
 	if (!call)
 		return -ENOENT;
-
-	down_read(&card->hw_rwsem);
-	mutex_lock(&call->op_lock);
 	ret = tel_file_drop(tf, call, req.reason);
-	mutex_unlock(&call->op_lock);
-	up_read(&card->hw_rwsem);
-	tel_call_put(call);
+	tel_ioctl_op_end(call);
 	return ret;
 }
 
@@ -507,7 +526,6 @@ static bool tel_ms_valid(u32 ms, u32 min, u32 max)
 
 static int tel_ioctl_digits(struct tel_file *tf, void __user *uarg)
 {
-	struct tel_card *card = tf->card;
 	struct tel_call_digits req;
 	struct tel_call *call;
 	size_t i, len;
@@ -525,22 +543,16 @@ static int tel_ioctl_digits(struct tel_file *tf, void __user *uarg)
 	for (i = 0; i < len; i++)
 		if (!tel_digit_valid(req.digits[i]))
 			return -EINVAL;
-	call = tel_file_lookup(tf, req.handle);
+	call = tel_ioctl_op_begin(tf, req.handle);
 	if (!call)
 		return -ENOENT;
-
-	down_read(&card->hw_rwsem);
-	mutex_lock(&call->op_lock);
 	ret = tel_call_send_digits(call, req.digits, req.tone_ms, req.gap_ms);
-	mutex_unlock(&call->op_lock);
-	up_read(&card->hw_rwsem);
-	tel_call_put(call);
+	tel_ioctl_op_end(call);
 	return ret;
 }
 
 static int tel_ioctl_monitor(struct tel_file *tf, void __user *uarg)
 {
-	struct tel_card *card = tf->card;
 	struct tel_call_monitor req;
 	struct tel_call *call;
 	int ret;
@@ -551,22 +563,16 @@ static int tel_ioctl_monitor(struct tel_file *tf, void __user *uarg)
 	    req.flags & ~(TEL_MONITOR_F_DIGITS | TEL_MONITOR_F_MUTE) ||
 	    req.flags == TEL_MONITOR_F_MUTE)
 		return -EINVAL;
-	call = tel_file_lookup(tf, req.handle);
+	call = tel_ioctl_op_begin(tf, req.handle);
 	if (!call)
 		return -ENOENT;
-
-	down_read(&card->hw_rwsem);
-	mutex_lock(&call->op_lock);
 	ret = tel_call_monitor(call, req.flags);
-	mutex_unlock(&call->op_lock);
-	up_read(&card->hw_rwsem);
-	tel_call_put(call);
+	tel_ioctl_op_end(call);
 	return ret;
 }
 
 static int tel_ioctl_flash(struct tel_file *tf, void __user *uarg)
 {
-	struct tel_card *card = tf->card;
 	struct tel_call_flash req;
 	struct tel_call *call;
 	int ret;
@@ -576,16 +582,11 @@ static int tel_ioctl_flash(struct tel_file *tf, void __user *uarg)
 	if (!tel_is_zero(req.reserved, sizeof(req.reserved)) ||
 	    !tel_ms_valid(req.ms, TEL_FLASH_MIN_MS, TEL_FLASH_MAX_MS))
 		return -EINVAL;
-	call = tel_file_lookup(tf, req.handle);
+	call = tel_ioctl_op_begin(tf, req.handle);
 	if (!call)
 		return -ENOENT;
-
-	down_read(&card->hw_rwsem);
-	mutex_lock(&call->op_lock);
 	ret = tel_call_flash(call, req.ms);
-	mutex_unlock(&call->op_lock);
-	up_read(&card->hw_rwsem);
-	tel_call_put(call);
+	tel_ioctl_op_end(call);
 	return ret;
 }
 
