@@ -626,16 +626,6 @@ static int has(struct tel_card *card, uint64_t feature)
 }
 
 /* A connected outbound call on @ch. */
-/* The far end plays one string of digits at a time: wait for the last. */
-static void far_idle(int ch)
-{
-	uint64_t end = tel_test_now_ms() + TEL_WAIT_MS;
-
-	while (emu_num_stat(CARD, ch, "far_playing") > 0 &&
-	       tel_test_now_ms() < end)
-		usleep(20000);
-}
-
 static struct tel_call *connected_call(struct __test_metadata *_metadata,
 				       struct tel_card *card, unsigned int ch)
 {
@@ -796,7 +786,7 @@ TEST_F(lib, digit_events_while_monitoring)
 	/* muted: still an event per digit */
 	ASSERT_EQ(0, tel_call_monitor_digits(call, TEL_MONITOR_F_DIGITS |
 					     TEL_MONITOR_F_MUTE));
-	far_idle(3);
+	emu_wait_far_idle(CARD, 3);
 	ASSERT_EQ(0, emu_cmd(NULL, 0, "digits %d 3 7", CARD));
 	ASSERT_EQ(0, tel_call_wait_event(call, TEL_EVENT_DIGIT, &ev,
 					 TEL_WAIT_MS));
@@ -804,7 +794,7 @@ TEST_F(lib, digit_events_while_monitoring)
 
 	/* off: no more events */
 	ASSERT_EQ(0, tel_call_monitor_digits(call, 0));
-	far_idle(3);
+	emu_wait_far_idle(CARD, 3);
 	ASSERT_EQ(0, emu_cmd(NULL, 0, "digits %d 3 9", CARD));
 	EXPECT_EQ(-1, tel_call_wait_event(call, TEL_EVENT_DIGIT, &ev, 1000));
 	EXPECT_EQ(ETIMEDOUT, errno);

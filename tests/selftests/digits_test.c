@@ -87,16 +87,6 @@ static bool far_heard(int ch, const char *want, char *got, size_t len)
 	return false;
 }
 
-/* Wait until the far end has stopped playing digits. */
-static void far_done_playing(int ch)
-{
-	uint64_t end = tel_test_now_ms() + TEL_WAIT_MS;
-
-	while (emu_num_stat(CARD, ch, "far_playing") > 0 &&
-	       tel_test_now_ms() < end)
-		usleep(20000);
-}
-
 /* G.711 mu-law of a 16-bit sample (ITU-T G.711; as spandsp's). */
 static uint8_t ulaw(int pcm)
 {
@@ -205,19 +195,16 @@ TEST_F(call, shortest_q24_digits_heard)
 
 /*
  * The card's tones, echoed by the far end and read back as audio, decoded
- * by multimon-ng (22,050 Hz s16 through sox): a decoder neither the card
- * nor the far end is built on.
+ * by multimon-ng (tel_dtmf_decode()).
  */
 TEST_F(call, sent_digits_decoded_by_multimon_ng)
 {
 	static uint8_t audio[8000 * 2];
-	const char *ul = "/tmp/digits_test.ul", *raw = "/tmp/digits_test.raw";
-	char cmd[512], line[256], heard[64] = "";
-	size_t got = 0, n = 0;
+	char heard[64];
+	size_t got = 0;
 	struct tel_event ev;
-	FILE *f;
 
-	if (system("command -v multimon-ng >/dev/null && command -v sox >/dev/null"))
+	if (!tel_have_dtmf_decoder())
 		SKIP(return, "multimon-ng or sox not installed");
 	ASSERT_EQ(0, emu_cmd(NULL, 0, "audio %d %d echo", CARD, CH));
 	while (tel_audio(self->fd, TEL_IOC_CALL_READ, self->h, audio,
@@ -236,22 +223,7 @@ TEST_F(call, sent_digits_decoded_by_multimon_ng)
 	ASSERT_EQ(0, tel_wait_event(self->fd, TEL_EVENT_DIGITS_SENT, &ev,
 				    TEL_WAIT_MS));
 	ASSERT_EQ(9600, got);
-	f = fopen(ul, "w");
-	ASSERT_NE(NULL, f);
-	ASSERT_EQ(got, fwrite(audio, 1, got, f));
-	fclose(f);
-	snprintf(cmd, sizeof(cmd),
-		 "sox -t ul -r 8000 -c 1 %s -t raw -e signed -b 16 -r 22050 %s && "
-		 "multimon-ng -q -c -a DTMF -t raw %s 2>/dev/null", ul, raw, raw);
-	f = popen(cmd, "r");
-	ASSERT_NE(NULL, f);
-	while (fgets(line, sizeof(line), f) && n < sizeof(heard) - 1)
-		if (!strncmp(line, "DTMF: ", 6))
-			heard[n++] = line[6];
-	heard[n] = '\0';
-	pclose(f);
-	unlink(ul);
-	unlink(raw);
+	ASSERT_EQ(0, tel_dtmf_decode(audio, got, heard, sizeof(heard)));
 	EXPECT_STREQ("159#", heard);
 	emu_cmd(NULL, 0, "audio %d %d silence", CARD, CH);
 }
@@ -326,7 +298,7 @@ TEST_F(call, unmonitored_digits_give_no_event)
 	struct tel_event ev;
 
 	ASSERT_EQ(0, emu_cmd(NULL, 0, "digits %d %d 42 80 80", CARD, CH));
-	far_done_playing(CH);
+	emu_wait_far_idle(CARD, CH);
 	EXPECT_EQ(-1, tel_wait_event(self->fd, TEL_EVENT_DIGIT, &ev, 300));
 	ASSERT_EQ(0, party(self->fd, self->h, &p));
 	EXPECT_EQ(0, p.digits_rx_count);
@@ -334,7 +306,7 @@ TEST_F(call, unmonitored_digits_give_no_event)
 	ASSERT_EQ(0, monitor(self->fd, self->h, TEL_MONITOR_F_DIGITS));
 	ASSERT_EQ(0, monitor(self->fd, self->h, 0));
 	ASSERT_EQ(0, emu_cmd(NULL, 0, "digits %d %d 7 80 80", CARD, CH));
-	far_done_playing(CH);
+	emu_wait_far_idle(CARD, CH);
 	EXPECT_EQ(-1, tel_wait_event(self->fd, TEL_EVENT_DIGIT, &ev, 300));
 }
 

@@ -26,6 +26,53 @@
 
 #define TEL_WAIT_MS	10000	/* upper bound for things that take ms */
 
+/* multimon-ng and sox are there: tel_dtmf_decode() can run. */
+static inline bool tel_have_dtmf_decoder(void)
+{
+	return !system("command -v multimon-ng >/dev/null && command -v sox >/dev/null");
+}
+
+/*
+ * The DTMF digits in @len bytes of 8 kHz mu-law audio, as multimon-ng
+ * (fed 22,050 Hz s16 by sox) hears them: a decoder neither the card nor
+ * the emulated far end is built on.  @heard gets them, NUL terminated.
+ * 0, or -1 if the tools could not be run.
+ */
+static inline int tel_dtmf_decode(const uint8_t *audio, size_t len,
+				  char *heard, size_t size)
+{
+	char ul[] = "/tmp/tel_dtmf_XXXXXX", raw[sizeof(ul) + 4], cmd[512];
+	char line[256];
+	size_t n = 0;
+	FILE *f;
+	int fd = mkstemp(ul);
+
+	heard[0] = '\0';
+	if (fd < 0)
+		return -1;
+	if (write(fd, audio, len) != (ssize_t)len) {
+		close(fd);
+		unlink(ul);
+		return -1;
+	}
+	close(fd);
+	snprintf(raw, sizeof(raw), "%s.raw", ul);
+	snprintf(cmd, sizeof(cmd),
+		 "sox -t ul -r 8000 -c 1 %s -t raw -e signed -b 16 -r 22050 %s && "
+		 "multimon-ng -q -c -a DTMF -t raw %s 2>/dev/null", ul, raw, raw);
+	f = popen(cmd, "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f) && n < size - 1)
+			if (!strncmp(line, "DTMF: ", 6))
+				heard[n++] = line[6];
+		heard[n] = '\0';
+		pclose(f);
+	}
+	unlink(ul);
+	unlink(raw);
+	return f ? 0 : -1;
+}
+
 static inline uint64_t tel_test_now_ms(void)
 {
 	struct timespec ts;
@@ -140,6 +187,19 @@ static inline long emu_num_stat(int card, int ch, const char *key)
 	if (emu_cmd(reply, sizeof(reply), "stats %d %d", card, ch))
 		return -1;
 	return emu_num(reply, key);
+}
+
+/*
+ * Wait until the emulated far end has played all its digits (one string
+ * at a time: it answers busy meanwhile).
+ */
+static inline void emu_wait_far_idle(int card, int ch)
+{
+	uint64_t end = tel_test_now_ms() + TEL_WAIT_MS;
+
+	while (emu_num_stat(card, ch, "far_playing") > 0 &&
+	       tel_test_now_ms() < end)
+		usleep(20000);
 }
 
 static inline int tel_open_card(int index)
