@@ -437,6 +437,16 @@ TEST_F(call, errnos)
 	EXPECT_EQ(-1, flash(self->fd, self->h, 2001));
 	EXPECT_EQ(EINVAL, errno);
 
+	/* a struct that cannot be read (or, for PARTY, written) */
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_DIGITS, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_MONITOR, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_FLASH, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_PARTY, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+
 	/* party: only the handle is input */
 	memset(&p, 0, sizeof(p));
 	p.handle = self->h;
