@@ -11,8 +11,9 @@
  * here until DEALLOC: this is where an administrator reads the statistics
  * of calls that have hung up.
  *
- * Phone numbers are personal data: they are shown to the user who owns the
- * call and to CAP_SYS_ADMIN, as judged by the credentials of whoever
+ * Phone numbers, the caller's name and the digits of a call (a PIN a
+ * caller typed) are personal data: they are shown to the user who owns
+ * the call and to CAP_SYS_ADMIN, as judged by the credentials of whoever
  * opened this file; everyone else sees "*" (tel_list_fill()).
  */
 #include <linux/proc_fs.h>
@@ -52,12 +53,32 @@ static const char *tel_number(const struct tel_call_list_entry *e,
 	return number[0] ? number : "-";
 }
 
+/*
+ * A column of text from the call's party record, under the same rule as
+ * the numbers: "*" if hidden, "-" if empty; spaces, tabs, newlines and
+ * backslashes as octal escapes (\040), as /proc/mounts does, so a column
+ * never holds a space.
+ */
+static void tel_proc_text(struct seq_file *m,
+			  const struct tel_call_list_entry *e,
+			  const char *text)
+{
+	seq_putc(m, ' ');
+	if (e->flags & TEL_LIST_F_HIDDEN)
+		seq_putc(m, '*');
+	else if (!text[0])
+		seq_putc(m, '-');
+	else
+		seq_escape(m, text, " \t\n\\");
+}
+
 static void tel_proc_call(struct seq_file *m, struct tel_call *call)
 {
+	const struct tel_call_party *party = &call->party;
 	struct tel_call_list_entry e;
 
 	tel_list_fill(call, m->file, &e);
-	seq_printf(m, "%u %u %u %d %u %s %s %s %s %llu %llu %llu %llu %llu %llu %llu %u %s %s %s\n",
+	seq_printf(m, "%u %u %u %d %u %s %s %s %s %llu %llu %llu %llu %llu %llu %llu %u %s %s %s",
 		   e.card, e.channel, e.handle, e.pid, e.uid,
 		   tel_state_name(e.state),
 		   tel_name_or(TEL_NAMES_DIRECTION, e.direction,
@@ -69,6 +90,14 @@ static void tel_proc_call(struct seq_file *m, struct tel_call *call)
 		   e.rx_overruns, e.tx_underruns, e.dma_bytes,
 		   tel_number(&e, e.called), tel_number(&e, e.calling),
 		   tel_name_or(TEL_NAMES_OWNER, e.owner, TEL_NAME_UNKNOWN));
+	/* the calling party's presentation: inbound calls only */
+	seq_printf(m, " %s", e.direction != TEL_DIR_INBOUND ? TEL_NAME_NONE :
+		   tel_name_or(TEL_NAMES_PRES, party->presentation,
+			       TEL_NAME_UNKNOWN));
+	tel_proc_text(m, &e, party->name);
+	tel_proc_text(m, &e, party->digits_rx);
+	tel_proc_text(m, &e, party->digits_tx);
+	seq_printf(m, " %u\n", party->flashes);
 }
 
 static int tel_proc_calls_show(struct seq_file *m, void *v)
@@ -76,7 +105,7 @@ static int tel_proc_calls_show(struct seq_file *m, void *v)
 	struct tel_card *card;
 	struct tel_call *call;
 
-	seq_puts(m, "card chan handle pid uid state dir origin mode duration_ms rx_frames tx_frames rx_bytes tx_bytes overruns underruns dma_bytes called calling owner\n");
+	seq_puts(m, "card chan handle pid uid state dir origin mode duration_ms rx_frames tx_frames rx_bytes tx_bytes overruns underruns dma_bytes called calling owner pres name digits_rx digits_tx flashes\n");
 	mutex_lock(&tel_cards_lock);
 	list_for_each_entry(card, &tel_cards, node) {
 		mutex_lock(&card->lock);

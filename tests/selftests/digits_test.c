@@ -541,4 +541,87 @@ TEST(caller_id_number_only)
 	offer_and_check(_metadata, "5550000", "5550000", "", TEL_PRES_ALLOWED);
 }
 
+/*
+ * The record in /proc/driver/tel/calls: the caller's name, the digits both
+ * ways and the flashes, after DROP until DEALLOC; name and digits (a PIN a
+ * caller typed) under the numbers' rule: "*" to another user.
+ */
+struct proc_seen {
+	uint32_t handle;
+	int pid;
+};
+
+static int proc_hidden(void *arg)
+{
+	struct proc_seen *s = arg;
+	struct proc_line p;
+
+	if (proc_find(CARD, s->handle, s->pid, &p) != 1)
+		return 2;
+	if (strcmp(p.calling, "*") || strcmp(p.name, "*") ||
+	    strcmp(p.digits_rx, "*") || strcmp(p.digits_tx, "*"))
+		return 1;
+	/* not personal: the presentation and the count of flashes */
+	return strcmp(p.pres, "allowed") || p.flashes != 1 ? 3 : 0;
+}
+
+TEST(record_in_proc_private)
+{
+	struct tel_call_answer ans = { .channel = CH_IN };
+	struct proc_seen s = { .pid = getpid() };
+	struct proc_line p;
+	struct tel_event ev;
+	int fd = tel_open_card(CARD), i;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, emu_cmd(NULL, 0,
+			     "offer %d %d 5551234 name ALICE_SMITH pres allowed",
+			     CARD, CH_IN));
+	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_OFFER, &ev, TEL_WAIT_MS));
+	ASSERT_EQ(0, ioctl(fd, TEL_IOC_CALL_ANSWER, &ans));
+	s.handle = ans.handle;
+	ASSERT_EQ(0, tel_wait_state(fd, ans.handle, TEL_CALL_CONNECTED,
+				    TEL_WAIT_MS));
+	ASSERT_EQ(0, monitor(fd, ans.handle, TEL_MONITOR_F_DIGITS));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "digits %d %d 1234#", CARD, CH_IN));
+	for (i = 0; i < 5; i++)
+		ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_DIGIT, &ev,
+					    TEL_WAIT_MS));
+	ASSERT_EQ(0, digits(fd, ans.handle, "42", 0, 0));
+	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_DIGITS_SENT, &ev,
+				    TEL_WAIT_MS));
+	ASSERT_EQ(0, flash(fd, ans.handle, 100));
+	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_FLASH, &ev, TEL_WAIT_MS));
+	ASSERT_EQ(0, tel_drop(fd, ans.handle, 0));
+
+	/* root (CAP_SYS_ADMIN) sees all; spaces as \040 */
+	ASSERT_EQ(1, proc_find(CARD, ans.handle, getpid(), &p));
+	EXPECT_STREQ("in", p.dir);
+	EXPECT_STREQ("5551234", p.calling);
+	EXPECT_STREQ("allowed", p.pres);
+	EXPECT_STREQ("ALICE\\040SMITH", p.name);
+	EXPECT_STREQ("1234#", p.digits_rx);
+	EXPECT_STREQ("42", p.digits_tx);
+	EXPECT_EQ(1, p.flashes);
+	EXPECT_EQ(0, as_user(65534, proc_hidden, &s));	/* another user */
+
+	ASSERT_EQ(0, tel_dealloc(fd, ans.handle));
+	EXPECT_EQ(0, proc_find(CARD, ans.handle, getpid(), &p));
+	close(fd);
+}
+
+/* An outbound call has no presentation, name or digits: "-" for each. */
+TEST_F(call, outbound_record_in_proc)
+{
+	struct proc_line p;
+
+	ASSERT_EQ(1, proc_find(CARD, self->h, getpid(), &p));
+	EXPECT_STREQ("out", p.dir);
+	EXPECT_STREQ("-", p.pres);
+	EXPECT_STREQ("-", p.name);
+	EXPECT_STREQ("-", p.digits_rx);
+	EXPECT_STREQ("-", p.digits_tx);
+	EXPECT_EQ(0, p.flashes);
+}
+
 TEST_HARNESS_MAIN

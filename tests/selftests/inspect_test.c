@@ -12,54 +12,6 @@
 #include "tel_test.h"
 #include "kselftest_harness.h"
 
-struct proc_line {
-	unsigned int card, chan, handle;
-	int pid, uid;
-	char state[16], dir[8], origin[16], mode[16];
-	unsigned long long duration_ms, rx_frames, tx_frames, rx_bytes,
-			   tx_bytes, overruns, underruns;
-	unsigned int dma_bytes;
-	char called[40], calling[40], owner[16];
-};
-
-#define PROC_HEADER "card chan handle pid uid state dir origin mode duration_ms rx_frames tx_frames rx_bytes tx_bytes overruns underruns dma_bytes called calling owner"
-
-/* Find the line of (card, handle) owned by @pid; 1 found, 0 not, -1 error. */
-static int proc_find(int card, uint32_t handle, int pid, struct proc_line *out)
-{
-	FILE *f = fopen("/proc/driver/tel/calls", "r");
-	char line[512];
-	int found = 0;
-
-	if (!f)
-		return -1;
-	if (!fgets(line, sizeof(line), f) ||
-	    strncmp(line, PROC_HEADER "\n", sizeof(PROC_HEADER))) {
-		fclose(f);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		struct proc_line p;
-
-		if (sscanf(line, "%u %u %u %d %d %15s %7s %15s %15s %llu %llu %llu %llu %llu %llu %llu %u %39s %39s %15s",
-			   &p.card, &p.chan, &p.handle, &p.pid, &p.uid,
-			   p.state, p.dir, p.origin, p.mode, &p.duration_ms,
-			   &p.rx_frames, &p.tx_frames, &p.rx_bytes,
-			   &p.tx_bytes, &p.overruns, &p.underruns,
-			   &p.dma_bytes, p.called, p.calling, p.owner) != 20 ||
-		    strcmp(p.owner, "file")) {
-			found = -1;
-			break;
-		}
-		if ((int)p.card == card && p.handle == handle && p.pid == pid) {
-			*out = p;
-			found = 1;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
 static int proc_lines_of(int pid)
 {
 	FILE *f = fopen("/proc/driver/tel/calls", "r");
@@ -433,23 +385,6 @@ TEST_F(inspect, two_cards_counted_apart)
 	close(fd1);
 	EXPECT_EQ(0, tel_sysfs_num(1, "calls"));
 	EXPECT_EQ(1, tel_sysfs_num(0, "calls"));
-}
-
-/* Run @fn as @uid (no capabilities) in a child; its exit status. */
-static int as_user(uid_t uid, int (*fn)(void *), void *arg)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
-			_exit(100);
-		_exit(fn(arg));
-	}
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 struct seen {

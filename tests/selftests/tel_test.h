@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -313,6 +314,82 @@ static inline int tel_audio(int fd, unsigned long cmd, uint32_t handle,
 }
 
 /* A sysfs file's text, trailing newlines cut; 0, or -1 if unreadable. */
+/*
+ * One line of /proc/driver/tel/calls (Documentation/proc.rst), the
+ * columns up to "owner" and those appended after it.
+ */
+struct proc_line {
+	unsigned int card, chan, handle;
+	int pid, uid;
+	char state[16], dir[8], origin[16], mode[16];
+	unsigned long long duration_ms, rx_frames, tx_frames, rx_bytes,
+			   tx_bytes, overruns, underruns;
+	unsigned int dma_bytes, flashes;
+	char called[40], calling[40], owner[16], pres[16];
+	char name[80], digits_rx[80], digits_tx[80];
+};
+
+#define PROC_HEADER "card chan handle pid uid state dir origin mode duration_ms rx_frames tx_frames rx_bytes tx_bytes overruns underruns dma_bytes called calling owner pres name digits_rx digits_tx flashes"
+
+/*
+ * Find the line of (card, handle) owned by @pid: 1 found, 0 not, -1 an
+ * error (no file, another header, a line that does not parse).
+ */
+static inline int proc_find(int card, uint32_t handle, int pid,
+			    struct proc_line *out)
+{
+	FILE *f = fopen("/proc/driver/tel/calls", "r");
+	char line[1024];
+	int found = 0;
+
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f) ||
+	    strncmp(line, PROC_HEADER "\n", sizeof(PROC_HEADER))) {
+		fclose(f);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct proc_line p;
+
+		if (sscanf(line, "%u %u %u %d %d %15s %7s %15s %15s %llu %llu %llu %llu %llu %llu %llu %u %39s %39s %15s %15s %79s %79s %79s %u",
+			   &p.card, &p.chan, &p.handle, &p.pid, &p.uid,
+			   p.state, p.dir, p.origin, p.mode, &p.duration_ms,
+			   &p.rx_frames, &p.tx_frames, &p.rx_bytes,
+			   &p.tx_bytes, &p.overruns, &p.underruns,
+			   &p.dma_bytes, p.called, p.calling, p.owner,
+			   p.pres, p.name, p.digits_rx, p.digits_tx,
+			   &p.flashes) != 25 ||
+		    strcmp(p.owner, "file")) {
+			found = -1;
+			break;
+		}
+		if ((int)p.card == card && p.handle == handle && p.pid == pid) {
+			*out = p;
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* Run @fn as @uid (no capabilities) in a child; its exit status. */
+static inline int as_user(uid_t uid, int (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+			_exit(100);
+		_exit(fn(arg));
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 static inline int tel_read_sysfs(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY);
