@@ -52,6 +52,32 @@ static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(state);
 
+/* TEL_IOC_CARD_INFO's feature mask, as names (sysfs-class-tel) */
+static ssize_t features_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
+{
+	static const struct {
+		u64 bit;
+		const char *name;
+	} names[] = {
+		{ TEL_FEAT_CALL_LIST, "call_list" },
+		{ TEL_FEAT_DIGITS, "digits" },
+		{ TEL_FEAT_CALLER_ID, "caller_id" },
+		{ TEL_FEAT_FLASH, "flash" },
+		{ TEL_FEAT_CALL_PARTY, "call_party" },
+	};
+	u64 features = tel_card_features(to_tel_card(dev));
+	ssize_t len = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (features & names[i].bit)
+			len += sysfs_emit_at(buf, len, "%s%s", len ? " " : "",
+					     names[i].name);
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+static DEVICE_ATTR_RO(features);
+
 /**
  * tel_card_counters() - the card's frame totals since it was bound
  * @card: the card; the caller holds card->lock
@@ -173,6 +199,7 @@ static struct attribute *tel_card_attrs[] = {
 	&dev_attr_serial.attr,
 	&dev_attr_channels.attr,
 	&dev_attr_state.attr,
+	&dev_attr_features.attr,
 	&dev_attr_calls.attr,
 	&dev_attr_active_calls.attr,
 	&dev_attr_dropped_calls.attr,

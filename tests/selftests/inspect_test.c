@@ -123,6 +123,33 @@ TEST_F(inspect, card_state_and_zero_when_idle)
 	EXPECT_EQ(0, proc_lines_of(getpid()));
 }
 
+/* sysfs features: TEL_IOC_CARD_INFO's mask, bit by bit, as names */
+TEST_F(inspect, features_named)
+{
+	static const struct {
+		uint64_t bit;
+		const char *name;
+	} names[] = {
+		{ TEL_FEAT_CALL_LIST, "call_list" },
+		{ TEL_FEAT_DIGITS, "digits" },
+		{ TEL_FEAT_CALLER_ID, "caller_id" },
+		{ TEL_FEAT_FLASH, "flash" },
+		{ TEL_FEAT_CALL_PARTY, "call_party" },
+	};
+	struct tel_card_info info = { };
+	char buf[128], want[128] = "";
+	size_t i;
+
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CARD_INFO, &info));
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (info.features & names[i].bit)
+			snprintf(want + strlen(want), sizeof(want) - strlen(want),
+				 "%s%s", want[0] ? " " : "", names[i].name);
+	EXPECT_STREQ(want, sysfs_str(0, "features", buf, sizeof(buf)));
+	/* the emulated card has every function */
+	EXPECT_STREQ("call_list digits caller_id flash call_party", buf);
+}
+
 TEST_F(inspect, while_call_runs)
 {
 	long irqs = tel_sysfs_num(0, "interrupts");
