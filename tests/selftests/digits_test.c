@@ -291,6 +291,48 @@ TEST_F(call, far_digits_raise_events)
 	EXPECT_EQ(ENOENT, errno);
 }
 
+/*
+ * Digits at ITU-T Q.24's edges, played as audio by the far end and judged
+ * by the card's detector: each line is taken (the digit's event) or refused
+ * (no event) as Q.24 asks.  emutest tries the same edges on the card
+ * alone; here they go through the driver to the application.
+ */
+TEST_F(call, far_digits_at_q24_edges)
+{
+	static const struct {
+		const char *args;	/* digit tone gap [level [twist]] */
+		bool taken;
+	} edges[] = {
+		{ "1 40 40", true },		/* shortest tone Q.24 takes */
+		{ "2 20 60", false },		/* too short: refused */
+		{ "3 80 80 -40", true },	/* low level */
+		{ "4 80 80 -50", false },	/* below the threshold */
+		{ "5 80 80 -10 -6", true },	/* 6 dB normal twist */
+		{ "6 80 80 -10 8", false },	/* 8 dB reverse twist */
+	};
+	struct tel_event ev;
+	size_t i;
+
+	ASSERT_EQ(0, monitor(self->fd, self->h, TEL_MONITOR_F_DIGITS));
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+		ASSERT_EQ(0, emu_cmd(NULL, 0, "digits %d %d %s", CARD, CH,
+				     edges[i].args));
+		emu_wait_far_idle(CARD, CH);
+		if (edges[i].taken) {
+			ASSERT_EQ(0, tel_wait_event(self->fd, TEL_EVENT_DIGIT,
+						    &ev, TEL_WAIT_MS))
+				TH_LOG("digits %s: no event", edges[i].args);
+			EXPECT_EQ((uint32_t)edges[i].args[0], ev.detail);
+		} else {
+			/* the tone is over; an event would be queued by now */
+			EXPECT_NE(0, tel_wait_event(self->fd, TEL_EVENT_DIGIT,
+						    &ev, 300))
+				TH_LOG("digits %s: detected '%c'",
+				       edges[i].args, (char)ev.detail);
+		}
+	}
+}
+
 /* Without monitoring, no event and nothing in the record. */
 TEST_F(call, unmonitored_digits_give_no_event)
 {
