@@ -57,6 +57,7 @@ static void str_field(uint8_t *dst, const char *s)
 }
 
 static void chan_dsp_reset(struct emu_chan *ch);
+static void det_report(void *user, int code, int level, int delay);
 
 static void win_str(struct emu_card *c, uint32_t off, const char *s)
 {
@@ -120,7 +121,7 @@ int card_create(struct emu_card *c, unsigned int index, unsigned int nch,
 		c->ch[i].card = c;
 		c->ch[i].index = i;
 		c->ch[i].gen = dtmf_tx_init(NULL);
-		c->ch[i].det = dtmf_rx_init(NULL, NULL, NULL);
+		c->ch[i].det = card_det_init(NULL, det_report, &c->ch[i]);
 		if (!c->ch[i].gen || !c->ch[i].det || far_dsp_init(&c->ch[i]))
 			return -ENOMEM;
 		c->ch[i].far_mode = FAR_ANSWER;
@@ -415,8 +416,7 @@ static void det_report(void *user, int code, int level, int delay)
 
 static void det_reset(struct emu_chan *ch)
 {
-	dtmf_rx_init(ch->det, NULL, NULL);
-	dtmf_rx_set_realtime_callback(ch->det, det_report, ch);
+	card_det_init(ch->det, det_report, ch);
 	ch->det_pos = 0;
 	ch->det_base = 0;
 	ch->det_digit = 0;
@@ -430,7 +430,6 @@ static void det_reset(struct emu_chan *ch)
  */
 void card_dsp_rx(struct emu_card *c, struct emu_chan *ch, uint8_t *frame)
 {
-	int16_t amp;
 	int i;
 
 	(void)c;
@@ -438,8 +437,7 @@ void card_dsp_rx(struct emu_card *c, struct emu_chan *ch, uint8_t *frame)
 		return;
 	ch->det_base = ch->det_pos;
 	for (i = 0; i < EMU_FRAME; i++, ch->det_pos++) {
-		amp = ulaw_to_linear(frame[i]);
-		dtmf_rx(ch->det, &amp, 1);
+		card_det_feed(ch->det, frame[i]);
 		if (ch->det_digit && (ch->detect & TEL_DETECT_MUTE))
 			frame[i] = 0xff;
 	}

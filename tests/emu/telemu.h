@@ -24,6 +24,7 @@
 #include <spandsp/bit_operations.h>
 #include <spandsp/g711.h>
 
+#include "card_det.h"
 #include "../../driver/tel_regs.h"
 #include "../../uapi/linux/tel.h"
 
@@ -41,14 +42,6 @@
 				 TEL_CAP_CALLER_ID | TEL_CAP_FLASH)
 #define EMU_DIGITS_Q		(TEL_DIGITS_LEN - 1)	/* OP_DIGITS queue */
 #define EMU_FAR_DIGITS		64	/* far end: played / detected, kept */
-/*
- * spandsp's dtmf_rx decides per block of 102 samples and confirms a
- * change over two blocks: it reports a tone 204..306 samples after it
- * began and its end 102..204 samples after it ended.  The card takes the
- * middle of each range to date the tone.
- */
-#define EMU_DTMF_START_LAG	255	/* samples */
-#define EMU_DTMF_END_LAG	153
 
 extern int emu_verbose;
 
