@@ -15,6 +15,7 @@
 #include <spandsp/logging.h>
 #include <spandsp/super_tone_rx.h>
 #include <spandsp/dtmf.h>
+#include <spandsp/bit_operations.h>
 #include <spandsp/g711.h>
 
 /*
