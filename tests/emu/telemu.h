@@ -171,6 +171,9 @@ struct emu_card {
 	int db_fd[TEL_NR_IRQS];	 /* ours: QEMU writes on a doorbell */
 	int irq_fd[TEL_NR_IRQS]; /* QEMU's: we write to raise MSI-X */
 
+	/* TEL_ID_CAPS advertised (control: caps); kept across resets */
+	uint32_t caps;
+
 	uint32_t evq_head;
 	uint32_t tick_irq_count;
 	uint32_t dropped_seq;	/* command swallowed by cmd-timeout */
@@ -229,6 +232,7 @@ void ch_store(struct emu_card *c, struct emu_chan *ch, uint32_t reg,
 int card_create(struct emu_card *c, unsigned int index, unsigned int nch,
 		unsigned int serial);
 void card_init_window(struct emu_card *c);
+void card_set_caps(struct emu_card *c, uint32_t caps);
 void card_detach(struct emu_card *c);
 void card_poll_mailbox(struct emu_card *c);
 void card_doorbell(struct emu_card *c, unsigned int vector);
