@@ -57,6 +57,7 @@ static void str_field(uint8_t *dst, const char *s)
 }
 
 static void chan_dsp_reset(struct emu_chan *ch);
+static void det_report(void *user, int code, int level, int delay);
 
 static void win_str(struct emu_card *c, uint32_t off, const char *s)
 {
@@ -78,7 +79,7 @@ void card_init_window(struct emu_card *c)
 	win_store(c, TEL_ID_CHANNELS, c->nch);
 	win_store(c, TEL_ID_FRAME_SAMPLES, EMU_FRAME);
 	win_store(c, TEL_ID_SAMPLE_RATE, 8000);
-	win_store(c, TEL_ID_CAPS, EMU_CAPS);
+	win_store(c, TEL_ID_CAPS, c->caps);
 	win_store(c, TEL_ID_DOORBELL_PEER, EMU_PEER_ID);
 	snprintf(buf, sizeof(buf), EMU_MODEL "%u", c->nch);
 	win_str(c, TEL_ID_MODEL, buf);
@@ -107,6 +108,7 @@ int card_create(struct emu_card *c, unsigned int index, unsigned int nch,
 	c->index = index;
 	c->nch = nch;
 	c->serial = serial;
+	c->caps = EMU_CAPS;
 	c->conn_fd = -1;
 	c->listen_fd = -1;
 	for (i = 0; i < TEL_NR_IRQS; i++) {
@@ -120,7 +122,7 @@ int card_create(struct emu_card *c, unsigned int index, unsigned int nch,
 		c->ch[i].card = c;
 		c->ch[i].index = i;
 		c->ch[i].gen = dtmf_tx_init(NULL);
-		c->ch[i].det = dtmf_rx_init(NULL, NULL, NULL);
+		c->ch[i].det = card_det_init(NULL, det_report, &c->ch[i]);
 		if (!c->ch[i].gen || !c->ch[i].det || far_dsp_init(&c->ch[i]))
 			return -ENOMEM;
 		c->ch[i].far_mode = FAR_ANSWER;
@@ -260,18 +262,22 @@ bool card_emit(struct emu_card *c, uint32_t type, struct emu_chan *ch,
 
 /*
  * An OFFER with caller id.  With a presentation other than ALLOWED the
- * card does not pass the number or the name on (TEL_PRES_*).
+ * card does not pass the number or the name on (TEL_PRES_*).  A card
+ * without TEL_CAP_CALLER_ID passes the number alone: name and
+ * presentation stay zero, and a withheld number never reached it.
  */
 bool card_emit_offer(struct emu_card *c, struct emu_chan *ch, uint32_t pres,
 		     const char *number, const char *name)
 {
+	bool cid = c->caps & TEL_CAP_CALLER_ID;
 	uint8_t e[TEL_EVQ_ENTRY_SIZE];
 
 	ev_init(e, TEL_HWEV_OFFER, ch->index, ch->state);
-	ev_put32(e, TEL_EV_PRESENTATION, pres);
+	if (cid)
+		ev_put32(e, TEL_EV_PRESENTATION, pres);
 	if (pres == TEL_PRES_ALLOWED) {
 		str_field(e + TEL_EV_NUMBER, number);
-		if (name)
+		if (name && cid)
 			memcpy(e + TEL_EV_NAME, name,
 			       strnlen(name, TEL_EV_NAME_LEN - 1));
 	}
@@ -415,8 +421,7 @@ static void det_report(void *user, int code, int level, int delay)
 
 static void det_reset(struct emu_chan *ch)
 {
-	dtmf_rx_init(ch->det, NULL, NULL);
-	dtmf_rx_set_realtime_callback(ch->det, det_report, ch);
+	card_det_init(ch->det, det_report, ch);
 	ch->det_pos = 0;
 	ch->det_base = 0;
 	ch->det_digit = 0;
@@ -430,7 +435,6 @@ static void det_reset(struct emu_chan *ch)
  */
 void card_dsp_rx(struct emu_card *c, struct emu_chan *ch, uint8_t *frame)
 {
-	int16_t amp;
 	int i;
 
 	(void)c;
@@ -438,8 +442,7 @@ void card_dsp_rx(struct emu_card *c, struct emu_chan *ch, uint8_t *frame)
 		return;
 	ch->det_base = ch->det_pos;
 	for (i = 0; i < EMU_FRAME; i++, ch->det_pos++) {
-		amp = ulaw_to_linear(frame[i]);
-		dtmf_rx(ch->det, &amp, 1);
+		card_det_feed(ch->det, frame[i]);
 		if (ch->det_digit && (ch->detect & TEL_DETECT_MUTE))
 			frame[i] = 0xff;
 	}
@@ -661,6 +664,46 @@ static void flash_tick(struct emu_card *c, struct emu_chan *ch)
 	card_emit_entry(c, e);
 }
 
+/*
+ * control: caps.  What TEL_ID_CAPS advertises from now on, power-on and
+ * reattach included.  A capability taken away stops at once, without
+ * its event: queued digits are dropped, detection goes off, a running
+ * flash ends off hook; from then on its ops are not this card's.
+ */
+void card_set_caps(struct emu_card *c, uint32_t caps)
+{
+	unsigned int i;
+
+	c->caps = caps;
+	win_store(c, TEL_ID_CAPS, caps);
+	for (i = 0; i < c->nch; i++) {
+		struct emu_chan *ch = &c->ch[i];
+
+		if (!(caps & TEL_CAP_DTMF)) {
+			dtmf_tx_init(ch->gen);
+			ch->dq_len = 0;
+			ch->gen_busy = false;
+			ch->gen_sent = 0;
+			ch->detect = 0;
+			det_reset(ch);
+		}
+		if (!(caps & TEL_CAP_FLASH) && ch->flash_left) {
+			ch->flash_left = 0;
+			ch_store(c, ch, TEL_CH_HOOK, 1);
+		}
+	}
+}
+
+/* An op the card does not advertise is unknown to it: INVAL. */
+static bool card_has_op(struct emu_card *c, uint32_t op)
+{
+	if (op == TEL_OP_DIGITS || op == TEL_OP_DETECT)
+		return c->caps & TEL_CAP_DTMF;
+	if (op == TEL_OP_FLASH)
+		return c->caps & TEL_CAP_FLASH;
+	return true;
+}
+
 static uint32_t card_exec(struct emu_card *c)
 {
 	uint32_t op = win_load(c, TEL_CMD_OP);
@@ -681,6 +724,8 @@ static uint32_t card_exec(struct emu_card *c)
 	case TEL_OP_DIGITS:
 	case TEL_OP_DETECT:
 	case TEL_OP_FLASH:
+		if (!card_has_op(c, op))
+			return TEL_CMDST_INVAL;
 		break;
 	default:
 		return TEL_CMDST_INVAL;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -430,8 +431,30 @@ static void cmd_info(struct req *r)
 
 	/* from our own state: the guest may have scribbled the window */
 	ctl_reply(r->cc, "ok model=\"" EMU_MODEL "%u\" firmware=\""
-		  EMU_FIRMWARE "\" serial=\"" EMU_SERIAL "\" channels=%u",
-		  c->nch, c->serial, c->nch);
+		  EMU_FIRMWARE "\" serial=\"" EMU_SERIAL "\" channels=%u "
+		  "caps=0x%x", c->nch, c->serial, c->nch, c->caps);
+}
+
+/*
+ * caps CARD MASK: what TEL_ID_CAPS advertises from now on (a driver
+ * reads it at probe: rebind it).  MASK is decimal or 0x hex, TEL_CAP_*
+ * bits only, G711 always: a card without audio is no card.
+ */
+static void cmd_caps(struct req *r)
+{
+	const char *s = r->argv[2];
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, strncasecmp(s, "0x", 2) ? 10 : 16);
+	if (!isdigit((unsigned char)*s) || *end || errno ||
+	    (v & ~(unsigned long)EMU_CAPS) || !(v & TEL_CAP_G711)) {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	card_set_caps(r->card, v);
+	ctl_reply(r->cc, "ok");
 }
 
 static void cmd_card(struct req *r)
@@ -656,6 +679,7 @@ static const struct ctl_cmd {
 } ctl_cmds[] = {
 	{ "info", 2, false, false, cmd_info },
 	{ "card", 2, false, false, cmd_card },
+	{ "caps", 3, false, false, cmd_caps },
 	{ "unplug", 2, false, false, cmd_unplug },
 	{ "fault", 4, false, false, cmd_fault },
 	{ "far", 4, true, false, cmd_far },

@@ -63,7 +63,8 @@ static void case_ctl_basics(void)
 
 	check(ctl_is("ok", "ping"), "ctl: ping");
 	snprintf(want, sizeof(want), "ok model=\"tel-emu E4\" "
-		 "firmware=\"emu-1.0\" serial=\"EMU-%04d\" channels=4",
+		 "firmware=\"emu-1.0\" serial=\"EMU-%04d\" channels=4 "
+		 "caps=0xf",
 		 SERIAL_BASE + 1);
 	check(ctl_is(want, "info 1"), "ctl: info");
 	check(ctl_is("err range", "info 2"), "ctl: info bad card");
@@ -1231,6 +1232,107 @@ static void case_dtmf_lies(void)
 }
 
 /*
+ * control: caps.  A card that does not advertise DTMF, caller id or
+ * flash behaves as one without: its ops are unknown (INVAL, before the
+ * channel is looked at), what was running stops without an event, an
+ * OFFER carries only the number.  What it advertises outlives RESET
+ * and a reattach.
+ */
+static void case_caps(void)
+{
+	static const char *const bad[] = {
+		"0", "0xe", "14", "0x10", "0x1f", "x", "-1", "+1", "0x", "1x",
+		"99999999999999999999",
+	};
+	const uint32_t all = TEL_CAP_G711 | TEL_CAP_DTMF | TEL_CAP_CALLER_ID |
+			     TEL_CAP_FLASH;
+	struct card *c = c0, *c1 = &cards[1];
+	struct event e;
+	struct pump p;
+	unsigned int i, n = 0;
+
+	check(strstr(ctl("info 0"), " caps=0xf"), "info: caps=0xf");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		n += ctl_is("err usage", "caps 0 %s", bad[i]);
+	check(n == sizeof(bad) / sizeof(bad[0]) &&
+	      ctl_is("err usage", "caps 0") &&
+	      ctl_is("err usage", "caps 0 1 2") &&
+	      ctl_is("err range", "caps 2 1") &&
+	      rd(c, TEL_ID_CAPS) == all,
+	      "caps: no G711, unknown bits, not a number: usage; unchanged");
+
+	/* what was running when the capability goes stops, silently */
+	check(dsp_call(1, "silence"), "call on ch1");
+	pump_init(&p, 1, true);
+	check(card_cmd(c, TEL_OP_DETECT, 1, TEL_DETECT_ON) == TEL_CMDST_OK &&
+	      digits_cmd(1, "123", TONE(200, 200)) == TEL_CMDST_OK &&
+	      card_cmd(c, TEL_OP_FLASH, 1, 2000) == TEL_CMDST_OK,
+	      "DETECT, DIGITS, FLASH under way");
+	check(ctl_is("ok", "caps 0 0x1") && rd(c, TEL_ID_CAPS) == TEL_CAP_G711,
+	      "caps 0 0x1: TEL_ID_CAPS is G711 at once");
+	check(strstr(ctl("info 0"), " caps=0x1"), "info: caps=0x1");
+	check(stat_of(0, 1, "queued") == 0 && kv("detect") == 0 &&
+	      chr(c, 1, TEL_CH_HOOK) == 1,
+	      "queue dropped, detection off, the flash over: off hook");
+	check(ctl_is("ok", "digits 0 1 47 80 80") &&
+	      pump_stat(&p, "far_playing", "0", 3000) &&
+	      !pump_event(&p, TEL_HWEV_DIGIT, &e, 300) &&
+	      !next_event(c, &e, 0),
+	      "no DIGIT, DIGITS_SENT or FLASH event after");
+
+	/* its ops are unknown to the card now, on any channel */
+	check(digits_cmd(1, "1", 0) == TEL_CMDST_INVAL &&
+	      card_cmd(c, TEL_OP_DETECT, 1, TEL_DETECT_ON) == TEL_CMDST_INVAL &&
+	      card_cmd(c, TEL_OP_DETECT, 1, 0) == TEL_CMDST_INVAL &&
+	      card_cmd(c, TEL_OP_FLASH, 1, 0) == TEL_CMDST_INVAL,
+	      "no DTMF, no flash: DIGITS, DETECT, FLASH answer INVAL");
+	check(digits_cmd(NCH, "1", 0) == TEL_CMDST_INVAL &&
+	      card_cmd(c, TEL_OP_FLASH, NCH, 0) == TEL_CMDST_INVAL,
+	      "INVAL before BADCHAN, as for an unknown op");
+	check(card_cmd(c, TEL_OP_NOP, 0, 0) == TEL_CMDST_OK &&
+	      card_cmd(c, TEL_OP_HANGUP, 1, 0) == TEL_CMDST_OK,
+	      "NOP and HANGUP still OK");
+
+	/* one capability at a time: each op only with its own */
+	check(ctl_is("ok", "caps 0 3") && dsp_call(1, "silence") &&
+	      digits_cmd(1, "1", TONE(40, 40)) == TEL_CMDST_OK &&
+	      card_cmd(c, TEL_OP_FLASH, 1, 0) == TEL_CMDST_INVAL,
+	      "caps 3 (G711, DTMF): DIGITS OK, FLASH INVAL");
+	check(pump_event(&p, TEL_HWEV_DIGITS_SENT, &e, 3000),
+	      "DIGITS_SENT with DTMF");
+	check(ctl_is("ok", "caps 0 0x9") &&
+	      digits_cmd(1, "1", 0) == TEL_CMDST_INVAL &&
+	      card_cmd(c, TEL_OP_FLASH, 1, 50) == TEL_CMDST_OK &&
+	      pump_event(&p, TEL_HWEV_FLASH, &e, 3000),
+	      "caps 0x9 (G711, flash): DIGITS INVAL, FLASH OK and its event");
+	card_cmd(c, TEL_OP_HANGUP, 1, 0);
+	drain_events(c);
+
+	/* no caller id: the number alone, and only if not withheld */
+	check(ctl_is("ok", "offer 0 3 5551234 name Alice") &&
+	      offer_event(&e, TEL_PRES_ALLOWED, "5551234", ""),
+	      "no caller id: the number, no name");
+	ctl("cancel 0 3");
+	drain_events(c);
+	check(ctl_is("ok", "offer 0 3 5551234 name Bob pres restricted") &&
+	      offer_event(&e, TEL_PRES_ALLOWED, "", ""),
+	      "no caller id, withheld: nothing, presentation 0");
+	ctl("cancel 0 3");
+	drain_events(c);
+
+	/* kept across RESET, and across a new QEMU (fresh window) */
+	check(card_cmd(c, TEL_OP_RESET, 0, 0) == TEL_CMDST_OK &&
+	      rd(c, TEL_ID_CAPS) == 0x9, "caps kept across RESET");
+	check(ctl_is("ok", "caps 1 0x5") && card_attach(c1, 1) &&
+	      rd(c1, TEL_ID_CAPS) == 0x5 && rd(c1, TEL_STATUS) ==
+	      TEL_STATUS_READY, "caps set while gone: the window has them");
+	card_detach(c1);
+	msleep(20);
+	check(ctl_is("ok", "caps 1 15") && ctl_is("ok", "caps 0 0xF") &&
+	      rd(c, TEL_ID_CAPS) == all, "caps back to 0xf");
+}
+
+/*
  * An independent decoder: the card's digits, come back through the far
  * end's echo, decoded by multimon-ng (sox resamples the mu-law to its
  * 22050 Hz), which shares no code with spandsp.  Skipped without them.
@@ -1307,6 +1409,7 @@ void run_cases(const char *qmp_path)
 	case_flash();
 	case_caller_id();
 	case_dtmf_lies();
+	case_caps();
 	case_garbage();
 	case_second_card();
 	case_unplug(qmp_path);

@@ -24,6 +24,7 @@
 #include <spandsp/bit_operations.h>
 #include <spandsp/g711.h>
 
+#include "card_det.h"
 #include "../../driver/tel_regs.h"
 #include "../../uapi/linux/tel.h"
 
@@ -41,14 +42,6 @@
 				 TEL_CAP_CALLER_ID | TEL_CAP_FLASH)
 #define EMU_DIGITS_Q		(TEL_DIGITS_LEN - 1)	/* OP_DIGITS queue */
 #define EMU_FAR_DIGITS		64	/* far end: played / detected, kept */
-/*
- * spandsp's dtmf_rx decides per block of 102 samples and confirms a
- * change over two blocks: it reports a tone 204..306 samples after it
- * began and its end 102..204 samples after it ended.  The card takes the
- * middle of each range to date the tone.
- */
-#define EMU_DTMF_START_LAG	255	/* samples */
-#define EMU_DTMF_END_LAG	153
 
 extern int emu_verbose;
 
@@ -178,6 +171,9 @@ struct emu_card {
 	int db_fd[TEL_NR_IRQS];	 /* ours: QEMU writes on a doorbell */
 	int irq_fd[TEL_NR_IRQS]; /* QEMU's: we write to raise MSI-X */
 
+	/* TEL_ID_CAPS advertised (control: caps); kept across resets */
+	uint32_t caps;
+
 	uint32_t evq_head;
 	uint32_t tick_irq_count;
 	uint32_t dropped_seq;	/* command swallowed by cmd-timeout */
@@ -236,6 +232,7 @@ void ch_store(struct emu_card *c, struct emu_chan *ch, uint32_t reg,
 int card_create(struct emu_card *c, unsigned int index, unsigned int nch,
 		unsigned int serial);
 void card_init_window(struct emu_card *c);
+void card_set_caps(struct emu_card *c, uint32_t caps);
 void card_detach(struct emu_card *c);
 void card_poll_mailbox(struct emu_card *c);
 void card_doorbell(struct emu_card *c, unsigned int vector);
