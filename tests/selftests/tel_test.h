@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -408,6 +409,56 @@ static inline int tel_read_sysfs(const char *path, char *buf, size_t len)
 }
 
 /* A sysfs attribute of /sys/class/tel/telN as a number, -1 if absent. */
+static inline int tel_write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/*
+ * Unbind /dev/tel@card from tel and bind it again: a fresh card, which
+ * reads the card's identity (its capabilities) anew.  0 once it runs.
+ */
+static inline int tel_rebind(int card)
+{
+	char link[PATH_MAX], path[64], state[32];
+	const char *bdf;
+	uint64_t end;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/tel/tel%d/device", card);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -1;
+	link[n] = '\0';
+	bdf = strrchr(link, '/');
+	bdf = bdf ? bdf + 1 : link;
+	if (tel_write_file("/sys/bus/pci/drivers/tel/unbind", bdf) ||
+	    tel_write_file("/sys/bus/pci/drivers/tel/bind", bdf))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/class/tel/tel%d/state", card);
+	end = tel_test_now_ms() + TEL_WAIT_MS;
+	while (tel_test_now_ms() < end) {
+		if (tel_read_sysfs(path, state, sizeof(state)))
+			state[0] = '\0';
+		fd = tel_open_card(card);
+		if (fd >= 0) {
+			close(fd);
+			if (!strcmp(state, "running"))
+				return 0;
+		}
+		usleep(10 * 1000);
+	}
+	return -1;
+}
+
 static inline long tel_sysfs_num(int card, const char *attr)
 {
 	char path[128], buf[64];

@@ -30,51 +30,6 @@ static void card_state(char *buf, size_t len)
 		buf[0] = '\0';
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
-/* Unbind the card from tel and bind it again: a fresh card. */
-static int rebind(void)
-{
-	char link[PATH_MAX], path[64], state[32];
-	const char *bdf;
-	uint64_t end;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/class/tel/tel%d/device", LIAR);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return -1;
-	link[n] = '\0';
-	bdf = strrchr(link, '/');
-	bdf = bdf ? bdf + 1 : link;
-	if (write_file("/sys/bus/pci/drivers/tel/unbind", bdf) ||
-	    write_file("/sys/bus/pci/drivers/tel/bind", bdf))
-		return -1;
-	end = tel_test_now_ms() + TEL_WAIT_MS;
-	while (tel_test_now_ms() < end) {
-		card_state(state, sizeof(state));
-		fd = tel_open_card(LIAR);
-		if (fd >= 0) {
-			close(fd);
-			if (!strcmp(state, "running"))
-				return 0;
-		}
-		usleep(10 * 1000);
-	}
-	return -1;
-}
-
 static int lie(int ch, const char *what, long n)
 {
 	if (n < 0)
@@ -108,7 +63,7 @@ FIXTURE_TEARDOWN(liar)
 	close(self->fd);
 	card_state(state, sizeof(state));
 	if (strcmp(state, "running"))
-		EXPECT_EQ(0, rebind());
+		EXPECT_EQ(0, tel_rebind(LIAR));
 }
 
 /* The card was failed the documented way, and nothing leaked. */
@@ -388,11 +343,11 @@ TEST_F(liar, card_error_limit_fails_the_card)
 	char limit[32];
 
 	snprintf(limit, sizeof(limit), "%ld", self->errors + 2);
-	ASSERT_EQ(0, write_file(param, limit));
+	ASSERT_EQ(0, tel_write_file(param, limit));
 	ASSERT_EQ(0, lie(0, "event-type", 98));
 	ASSERT_EQ(0, lie(0, "event-type", 97));
 	expect_failed(_metadata, self);
-	EXPECT_EQ(0, write_file(param, "16"));
+	EXPECT_EQ(0, tel_write_file(param, "16"));
 }
 
 TEST(other_card_unharmed)
