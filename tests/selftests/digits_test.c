@@ -59,16 +59,22 @@ static int party(int fd, uint32_t h, struct tel_call_party *p)
 	return ioctl(fd, TEL_IOC_CALL_PARTY, p);
 }
 
-/* The far end's stats key @key (a string) into @out. */
-static const char *far_str(int ch, const char *key, char *out, size_t len)
+/* The stats key @key (a string) of card/@ch's far end into @out. */
+static const char *far_str_card(int card, int ch, const char *key, char *out,
+				size_t len)
 {
 	char reply[1024];
 
 	out[0] = '\0';
-	if (emu_cmd(reply, sizeof(reply), "stats %d %d", CARD, ch))
+	if (emu_cmd(reply, sizeof(reply), "stats %d %d", card, ch))
 		return out;
 	emu_val(reply, key, out, len);
 	return out;
+}
+
+static const char *far_str(int ch, const char *key, char *out, size_t len)
+{
+	return far_str_card(CARD, ch, key, out, len);
 }
 
 /* Wait until the far end has detected @want (a suffix of what it heard). */
@@ -664,6 +670,77 @@ TEST_F(call, outbound_record_in_proc)
 	EXPECT_STREQ("-", p.digits_rx);
 	EXPECT_STREQ("-", p.digits_tx);
 	EXPECT_EQ(0, p.flashes);
+}
+
+/*
+ * A card that lacks DTMF, caller ID and flash (the emulator's caps
+ * command; the driver reads them at probe, hence the rebind): the feature
+ * bits and their sysfs names go, the three ioctls fail with EOPNOTSUPP and
+ * change nothing, an offer still comes with its number, and the record
+ * stays readable.  The card gets its functions back at the end.
+ */
+#define BARE	1	/* the card stripped */
+
+TEST(card_without_functions)
+{
+	struct tel_call_answer ans = { .channel = CH_IN };
+	struct tel_card_info ci = { };
+	struct tel_call_party p;
+	struct tel_event ev;
+	char buf[128];
+	uint32_t h;
+	int fd;
+
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x1", BARE));
+	ASSERT_EQ(0, tel_rebind(BARE));
+	fd = tel_open_card(BARE);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, TEL_IOC_CARD_INFO, &ci));
+	EXPECT_EQ(0, ci.features & (TEL_FEAT_DIGITS | TEL_FEAT_CALLER_ID |
+				    TEL_FEAT_FLASH));
+	EXPECT_NE(0, ci.features & TEL_FEAT_CALL_PARTY);
+	snprintf(buf, sizeof(buf), "/sys/class/tel/tel%d/features", BARE);
+	ASSERT_EQ(0, tel_read_sysfs(buf, buf, sizeof(buf)));
+	EXPECT_STREQ("call_list call_party", buf);
+
+	emu_cmd(NULL, 0, "far %d %d answer 20", BARE, CH);
+	ASSERT_EQ(0, tel_alloc(fd, CH, "100", &h));
+	ASSERT_EQ(0, tel_wait_state(fd, h, TEL_CALL_CONNECTED, TEL_WAIT_MS));
+	EXPECT_EQ(-1, digits(fd, h, "1", 0, 0));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(-1, monitor(fd, h, TEL_MONITOR_F_DIGITS));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(-1, flash(fd, h, 0));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(-1, monitor(fd, h, 0));	/* not even to turn it off */
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	ASSERT_EQ(0, party(fd, h, &p));
+	EXPECT_EQ(0, p.flashes);
+	EXPECT_EQ(0, p.digits_tx_count);
+	EXPECT_EQ(0, emu_num_stat(BARE, CH, "flashes"));
+	EXPECT_STREQ("", far_str_card(BARE, CH, "far_digits", buf,
+				      sizeof(buf)));
+	ASSERT_EQ(0, tel_drop(fd, h, 0));
+	ASSERT_EQ(0, tel_dealloc(fd, h));
+
+	/* an offer: the number, no name, presentation allowed */
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer %d %d 5551234 name ALICE",
+			     BARE, CH_IN));
+	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_OFFER, &ev, TEL_WAIT_MS));
+	EXPECT_STREQ("5551234", ev.number);
+	EXPECT_EQ(TEL_PRES_ALLOWED, ev.detail);
+	ASSERT_EQ(0, ioctl(fd, TEL_IOC_CALL_ANSWER, &ans));
+	ASSERT_EQ(0, party(fd, ans.handle, &p));
+	EXPECT_STREQ("", p.name);
+	ASSERT_EQ(0, tel_drop(fd, ans.handle, 0));
+	ASSERT_EQ(0, tel_dealloc(fd, ans.handle));
+	close(fd);
+
+	EXPECT_EQ(0, emu_cmd(NULL, 0, "caps %d 0xf", BARE));
+	ASSERT_EQ(0, tel_rebind(BARE));
+	snprintf(buf, sizeof(buf), "/sys/class/tel/tel%d/features", BARE);
+	ASSERT_EQ(0, tel_read_sysfs(buf, buf, sizeof(buf)));
+	EXPECT_STREQ("call_list digits caller_id flash call_party", buf);
 }
 
 TEST_HARNESS_MAIN
