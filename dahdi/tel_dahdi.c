@@ -261,7 +261,8 @@ static void tel_dahdi_tick(void *priv, unsigned int frames)
 }
 
 /* Under the card's lock (a mutex): DAHDI's signalling calls only. */
-static void tel_dahdi_signal(void *priv, u32 ch, enum tel_bridge_sig sig)
+static void tel_dahdi_signal(void *priv, u32 ch, enum tel_bridge_sig sig,
+			     const struct tel_bridge_caller *caller)
 {
 	struct tel_dahdi_card *tc = priv;
 	struct tel_dahdi_chan *tch;
