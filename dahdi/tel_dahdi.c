@@ -11,8 +11,10 @@
  * current (DAHDI_EVENT_ONHOOK to the application, kewlstart disconnect
  * supervision); an answered outbound call reverses polarity
  * (DAHDI_EVENT_POLARITY: Asterisk's answeronpolarityswitch); a call the
- * far end offers rings (DAHDI_EVENT_RINGOFFHOOK); a hook flash becomes
- * the card's hook flash, of DAHDI's flash time: the call goes on.
+ * far end offers rings as a line rings, 2 s on, 4 s off, until answered
+ * or given up (DAHDI_RXSIG_RING, which DAHDI makes RINGBEGIN and, once
+ * the ring is over, RINGOFFHOOK); a hook flash becomes the card's hook
+ * flash, of DAHDI's flash time: the call goes on.
  *
  * A DAHDI open of a channel holds it (a tel.ko "bridge call"), so it is
  * either DAHDI's or a /dev/telN caller's, never both: the loser gets
@@ -23,6 +25,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
@@ -39,6 +42,31 @@
  * tests/dahdi's hook_flash_keeps_the_call fails if that ever changes.
  */
 #define TEL_DAHDI_TXSTATE_FLASH	6
+
+/*
+ * The ring cadence of a North American line (2 s ring, 4 s silence), in
+ * span time (ms of the card's clock).
+ */
+#define TEL_DAHDI_RING_ON_MS	2000
+#define TEL_DAHDI_RING_OFF_MS	4000
+
+enum tel_dahdi_ring_state {
+	TEL_DAHDI_RING_IDLE,	/* no call rings */
+	TEL_DAHDI_RING_ON,	/* ringing voltage on the line */
+	TEL_DAHDI_RING_OFF,	/* the silence between two rings */
+};
+
+/**
+ * struct tel_dahdi_ring - a call ringing on a channel (under the card's
+ *	ring_lock: the tick runs it, the signal callback and close start
+ *	and stop it)
+ * @state: enum tel_dahdi_ring_state
+ * @ms: into the current ring or silence
+ */
+struct tel_dahdi_ring {
+	enum tel_dahdi_ring_state state;
+	u32 ms;
+};
 
 static char *tel_dahdi_number = "100";
 module_param_named(number, tel_dahdi_number, charp, 0644);
@@ -58,6 +86,7 @@ MODULE_PARM_DESC(number,
  * @claimed: tel.ko holds the channel for us (between open and close)
  * @ringing: a call rings on the channel (under the card's lock, from
  *	the signal callback, and @lock)
+ * @ring: the ring's cadence (under the card's ring_lock)
  */
 struct tel_dahdi_chan {
 	struct dahdi_chan dchan;
@@ -70,6 +99,7 @@ struct tel_dahdi_chan {
 	bool offhook;
 	bool claimed;
 	bool ringing;
+	struct tel_dahdi_ring ring;
 };
 
 /**
@@ -83,6 +113,8 @@ struct tel_dahdi_chan {
  * @ticks: frame ticks run (tick path only)
  * @rx_missing: frames DAHDI got silence for: none received in time
  * @tx_dropped: frames DAHDI sent that the card's ring had no room for
+ * @ring_lock: every channel's @ring: the tick against the signal
+ *	callback and close (inside bridge_lock, outside DAHDI's chan lock)
  * @node: in tel_dahdi_dead once detached
  */
 struct tel_dahdi_card {
@@ -95,6 +127,7 @@ struct tel_dahdi_card {
 	u64 ticks;
 	u64 rx_missing;
 	u64 tx_dropped;
+	spinlock_t ring_lock;		/* tch[].ring */
 	struct list_head node;
 };
 
@@ -111,6 +144,74 @@ static DEFINE_MUTEX(tel_dahdi_dead_lock);
 static struct tel_dahdi_chan *to_tch(struct dahdi_chan *dchan)
 {
 	return container_of(dchan, struct tel_dahdi_chan, dchan);
+}
+
+/* ---- the ring's cadence ---- */
+
+/*
+ * Ringing voltage on or off, as an FXO port's ring detector reports it:
+ * DAHDI_RXSIG_RING at the start of a ring (DAHDI queues RINGBEGIN), the
+ * idle line's loop current at its end (DAHDI queues RINGOFFHOOK once the
+ * ring has been gone for its ring trailer, 50 ms).  Under ring_lock.
+ */
+static void tel_dahdi_ring_set(struct tel_dahdi_chan *tch,
+			       enum tel_dahdi_ring_state state)
+{
+	struct tel_dahdi_ring *ring = &tch->ring;
+	bool was_on = ring->state == TEL_DAHDI_RING_ON;
+	bool on = state == TEL_DAHDI_RING_ON;
+
+	lockdep_assert_held(&tch->tc->ring_lock);
+	if (on != was_on)
+		dahdi_hooksig(&tch->dchan, on ? DAHDI_RXSIG_RING :
+			      DAHDI_RXSIG_OFFHOOK);
+	ring->state = state;
+	ring->ms = 0;
+}
+
+/* A call rings: first ring now.  Under the card's lock (signal callback). */
+static void tel_dahdi_ring_start(struct tel_dahdi_chan *tch)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&tch->tc->ring_lock, flags);
+	tel_dahdi_ring_set(tch, TEL_DAHDI_RING_ON);
+	spin_unlock_irqrestore(&tch->tc->ring_lock, flags);
+}
+
+static void tel_dahdi_ring_stop(struct tel_dahdi_chan *tch)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&tch->tc->ring_lock, flags);
+	tel_dahdi_ring_set(tch, TEL_DAHDI_RING_IDLE);
+	spin_unlock_irqrestore(&tch->tc->ring_lock, flags);
+}
+
+/*
+ * One ms of a ringing line, before DAHDI receives the tick's chunk.
+ * Tick path, under ring_lock.
+ */
+static void tel_dahdi_ring_tick(struct tel_dahdi_chan *tch)
+{
+	struct tel_dahdi_ring *ring = &tch->ring;
+
+	lockdep_assert_held(&tch->tc->ring_lock);
+	if (ring->state == TEL_DAHDI_RING_IDLE)
+		return;
+	/* off hook: the ring is tripped (answered) */
+	if (READ_ONCE(tch->want_offhook)) {
+		tel_dahdi_ring_set(tch, TEL_DAHDI_RING_IDLE);
+		return;
+	}
+	ring->ms++;
+	if (ring->state == TEL_DAHDI_RING_ON) {
+		if (ring->ms >= TEL_DAHDI_RING_ON_MS)
+			tel_dahdi_ring_set(tch, TEL_DAHDI_RING_OFF);
+		return;
+	}
+	if (ring->ms >= TEL_DAHDI_RING_OFF_MS)
+		tel_dahdi_ring_set(tch, TEL_DAHDI_RING_ON);
 }
 
 /* ---- DAHDI's span operations ---- */
@@ -136,6 +237,7 @@ static int tel_dahdi_close(struct dahdi_chan *dchan)
 
 	cancel_work_sync(&tch->hook_work);
 	cancel_work_sync(&tch->flash_work);
+	tel_dahdi_ring_stop(tch);
 	mutex_lock(&tch->lock);
 	if (tch->claimed)
 		tel_bridge_release(tch->tc->card, tch->ch);
@@ -238,6 +340,7 @@ static void tel_dahdi_tick(void *priv, unsigned int frames)
 	u32 ch;
 
 	while (frames--) {
+		spin_lock(&tc->ring_lock);
 		for (ch = 0; ch < tc->nr; ch++) {
 			struct dahdi_chan *dchan = &tc->tch[ch].dchan;
 
@@ -247,7 +350,9 @@ static void tel_dahdi_tick(void *priv, unsigned int frames)
 				if (READ_ONCE(tc->tch[ch].offhook))
 					tc->rx_missing++;
 			}
+			tel_dahdi_ring_tick(&tc->tch[ch]);
 		}
+		spin_unlock(&tc->ring_lock);
 		dahdi_ec_span(&tc->span);
 		dahdi_receive(&tc->span);
 		dahdi_transmit(&tc->span);
@@ -266,13 +371,18 @@ static void tel_dahdi_signal(void *priv, u32 ch, enum tel_bridge_sig sig,
 {
 	struct tel_dahdi_card *tc = priv;
 	struct tel_dahdi_chan *tch;
+	unsigned long flags;
 
 	if (ch == U32_MAX) {
 		/* the card failed or went: red alarm, every line dead */
 		tc->span.alarms = DAHDI_ALARM_RED;
 		dahdi_alarm_notify(&tc->span);
-		for (ch = 0; ch < tc->nr; ch++)
+		spin_lock_irqsave(&tc->ring_lock, flags);
+		for (ch = 0; ch < tc->nr; ch++) {
+			tc->tch[ch].ring.state = TEL_DAHDI_RING_IDLE;
 			dahdi_hooksig(&tc->tch[ch].dchan, DAHDI_RXSIG_ONHOOK);
+		}
+		spin_unlock_irqrestore(&tc->ring_lock, flags);
 		return;
 	}
 	if (ch >= tc->nr)
@@ -281,11 +391,11 @@ static void tel_dahdi_signal(void *priv, u32 ch, enum tel_bridge_sig sig,
 	switch (sig) {
 	case TEL_BRIDGE_RING:
 		WRITE_ONCE(tch->ringing, true);
-		dahdi_qevent_lock(&tch->dchan, DAHDI_EVENT_RINGBEGIN);
-		dahdi_qevent_lock(&tch->dchan, DAHDI_EVENT_RINGOFFHOOK);
+		tel_dahdi_ring_start(tch);
 		break;
 	case TEL_BRIDGE_CANCEL:
 		WRITE_ONCE(tch->ringing, false);
+		tel_dahdi_ring_stop(tch);
 		break;
 	case TEL_BRIDGE_ANSWER:
 		/* answer supervision of an outbound call: polarity reversal */
@@ -293,6 +403,7 @@ static void tel_dahdi_signal(void *priv, u32 ch, enum tel_bridge_sig sig,
 			dahdi_qevent_lock(&tch->dchan, DAHDI_EVENT_POLARITY);
 		break;
 	case TEL_BRIDGE_HANGUP:
+		tel_dahdi_ring_stop(tch);
 		dahdi_hooksig(&tch->dchan, DAHDI_RXSIG_ONHOOK);
 		break;
 	}
@@ -325,6 +436,7 @@ static int tel_dahdi_attach(struct tel_card *card,
 		return -ENOMEM;
 	tc->card = card;
 	tc->nr = info->channels;
+	spin_lock_init(&tc->ring_lock);
 	tc->tch = kcalloc(tc->nr, sizeof(*tc->tch), GFP_KERNEL);
 	tc->chans = kcalloc(tc->nr, sizeof(*tc->chans), GFP_KERNEL);
 	tc->ddev = dahdi_create_device();

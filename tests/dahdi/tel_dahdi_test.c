@@ -485,7 +485,11 @@ static bool test_flash(void)
 	return true;
 }
 
-/* An offered call rings on a DAHDI channel; off hook answers it. */
+/*
+ * An offered call rings on a DAHDI channel; off hook answers it.  The
+ * ring lasts 2 s: RINGOFFHOOK comes when it is over (DAHDI's ring trailer,
+ * 50 ms), so ~2 s after the offer.
+ */
 static bool test_ring(void)
 {
 	long answers = emu_num_stat(0, CH_RING, "answers");
