@@ -324,12 +324,41 @@ EXPORT_SYMBOL_GPL(tel_bridge_tx);
 
 /* ---- signalling: card events for bridge calls ---- */
 
+static_assert(TEL_BRIDGE_NUMBER_LEN == TEL_NUMBER_LEN);
+static_assert(TEL_BRIDGE_NAME_LEN == TEL_NAME_LEN);
+
 static void tel_bridge_signal(struct tel_card *card, u32 ch,
 			      enum tel_bridge_sig sig)
 {
 	lockdep_assert_held(&card->lock);
 	if (card->bridge_ops)
-		card->bridge_ops->signal(card->bridge_priv, ch, sig);
+		card->bridge_ops->signal(card->bridge_priv, ch, sig, NULL);
+}
+
+/* A call rings on a bridge line: tell the bridge who calls. */
+static void tel_bridge_ring(struct tel_card *card, struct tel_call *call)
+{
+	struct tel_bridge_caller caller = {};
+
+	lockdep_assert_held(&card->lock);
+	if (!card->bridge_ops)
+		return;
+	switch (call->party.presentation) {
+	case TEL_PRES_ALLOWED:
+		caller.presentation = TEL_BRIDGE_PRES_ALLOWED;
+		strscpy(caller.number, call->info.calling,
+			sizeof(caller.number));
+		strscpy(caller.name, call->party.name, sizeof(caller.name));
+		break;
+	case TEL_PRES_RESTRICTED:
+		caller.presentation = TEL_BRIDGE_PRES_RESTRICTED;
+		break;
+	default:
+		caller.presentation = TEL_BRIDGE_PRES_UNAVAILABLE;
+		break;
+	}
+	card->bridge_ops->signal(card->bridge_priv, call->channel,
+				 TEL_BRIDGE_RING, &caller);
 }
 
 /*
@@ -393,13 +422,18 @@ static void tel_bridge_call_state(struct tel_owner *owner,
 static bool tel_bridge_call_offered(struct tel_owner *owner,
 				    struct tel_call *call, const char *number)
 {
+	struct tel_channel *chan = &call->card->channels[call->channel];
+
 	lockdep_assert_held(&call->card->lock);
 	if (call->bound || call->info.state != TEL_CALL_IDLE)
 		return false;
 	tel_bridge_recycle(call, TEL_DIR_INBOUND);
 	strscpy(call->info.calling, number, sizeof(call->info.calling));
+	/* the offer's party, as an answered /dev/telN offer keeps it */
+	strscpy(call->party.name, chan->offer_name, sizeof(call->party.name));
+	call->party.presentation = chan->offer_pres;
 	tel_call_set_state(call, TEL_CALL_OFFERING, TEL_ORIGIN_NONE, 0);
-	tel_bridge_signal(call->card, call->channel, TEL_BRIDGE_RING);
+	tel_bridge_ring(call->card, call);
 	return true;
 }
 

@@ -59,6 +59,39 @@ enum tel_bridge_sig {
 	TEL_BRIDGE_HANGUP,
 };
 
+/* Sizes of struct tel_bridge_caller's strings (uapi's TEL_NUMBER_LEN, ...) */
+#define TEL_BRIDGE_NUMBER_LEN	32
+#define TEL_BRIDGE_NAME_LEN	16
+
+/**
+ * enum tel_bridge_pres - may the calling party be shown (TEL_PRES_*)
+ * @TEL_BRIDGE_PRES_ALLOWED: yes: number and name as the card gave them
+ *	(either may still be empty: not known)
+ * @TEL_BRIDGE_PRES_RESTRICTED: the caller withheld them (private)
+ * @TEL_BRIDGE_PRES_UNAVAILABLE: the network does not know them (out of
+ *	area)
+ */
+enum tel_bridge_pres {
+	TEL_BRIDGE_PRES_ALLOWED,
+	TEL_BRIDGE_PRES_RESTRICTED,
+	TEL_BRIDGE_PRES_UNAVAILABLE,
+};
+
+/**
+ * struct tel_bridge_caller - who calls, with TEL_BRIDGE_RING
+ * @number: calling number, NUL terminated; empty unless ALLOWED
+ * @name: calling name, NUL terminated; empty unless ALLOWED
+ * @presentation: enum tel_bridge_pres
+ *
+ * As tel.ko checked them from the card (printable, bounded), which does
+ * not make them trusted: the bridge bounds what it forwards itself.
+ */
+struct tel_bridge_caller {
+	char number[TEL_BRIDGE_NUMBER_LEN];
+	char name[TEL_BRIDGE_NAME_LEN];
+	u32 presentation;
+};
+
 /**
  * struct tel_bridge_ops - the bridge module's callbacks
  * @owner: the bridge module
@@ -75,9 +108,11 @@ enum tel_bridge_sig {
  *	sleep, never call the other tel_bridge_* functions.
  * @signal: something happened on channel @ch (enum tel_bridge_sig), or
  *	with @ch == U32_MAX the card failed or went away (every held call
- *	is then ended; audio stops).  Called under the card's lock (a mutex,
- *	from the event thread or the shutdown); may take spinlocks, must not
- *	call back into tel_bridge_*.
+ *	is then ended; audio stops).  With TEL_BRIDGE_RING @caller says who
+ *	calls (valid during the callback only); NULL with every other
+ *	signal.  Called under the card's lock (a mutex, from the event
+ *	thread or the shutdown); may take spinlocks, must not call back
+ *	into tel_bridge_*.
  */
 struct tel_bridge_ops {
 	struct module *owner;
@@ -86,7 +121,8 @@ struct tel_bridge_ops {
 		      const struct tel_bridge_card_info *info, void **priv);
 	void (*detach)(struct tel_card *card, void *priv);
 	void (*tick)(void *priv, unsigned int frames);
-	void (*signal)(void *priv, u32 ch, enum tel_bridge_sig sig);
+	void (*signal)(void *priv, u32 ch, enum tel_bridge_sig sig,
+		       const struct tel_bridge_caller *caller);
 };
 
 int tel_bridge_register(const struct tel_bridge_ops *ops);

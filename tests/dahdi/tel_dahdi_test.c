@@ -6,6 +6,8 @@
  *   tel_dahdi_test hold SECS  keep card 0 channel 8 off hook and connected
  *                             for SECS s (the span ticks: dahdi_test)
  *   tel_dahdi_test unplug     removal of card 1 with DAHDI channels open
+ *   tel_dahdi_test cid        caller ID between the first and second ring,
+ *                             decoded by spandsp's ADSI receiver
  *   tel_dahdi_test lie        card 0 lies about a ring the bridge reads
  *                             (leaves card 0 failed: run it last)
  *
@@ -25,6 +27,7 @@
 #include <unistd.h>
 
 #include <dahdi/user.h>
+#include <spandsp.h>
 
 #include "tel_test.h"
 
@@ -176,6 +179,7 @@ static int base0, base1;
 #define CH_IOCTL	6
 #define CH_HOLD		7
 #define CH_FLASH	CH_OFFHOOK	/* idle again after test_offhook */
+#define CH_CID		CH_RING		/* idle again after test_ring */
 #define EMU_CONNECTED	3
 
 static bool sysfs_is(int card, int ch, const char *attr, const char *want)
@@ -485,7 +489,11 @@ static bool test_flash(void)
 	return true;
 }
 
-/* An offered call rings on a DAHDI channel; off hook answers it. */
+/*
+ * An offered call rings on a DAHDI channel; off hook answers it.  The
+ * ring lasts 2 s: RINGOFFHOOK comes when it is over (DAHDI's ring trailer,
+ * 50 ms), so ~2 s after the offer (test_cid measures the cadence).
+ */
 static bool test_ring(void)
 {
 	long answers = emu_num_stat(0, CH_RING, "answers");
@@ -533,6 +541,278 @@ static bool test_ebusy(void)
 	CHECK(fd >= 0, "DAHDI open once the call is gone: %s", strerror(-fd));
 	close(fd);
 	return true;
+}
+
+/* ---- caller ID ---- */
+
+/* What spandsp's ADSI receiver (CLASS, i.e. Bell 202 GR-30) decoded. */
+struct cid_seen {
+	int msgs;
+	int type;
+	char datetime[16];
+	char number[40];
+	char name[40];
+	char number_absent;
+	char name_absent;
+	int fields;
+};
+
+static adsi_rx_state_t *cid_rx;
+
+static void cid_put_msg(void *user, const uint8_t *msg, int len)
+{
+	struct cid_seen *seen = user;
+	const uint8_t *body;
+	uint8_t type;
+	int flen, pos = -1;
+
+	seen->msgs++;
+	while ((pos = adsi_next_field(cid_rx, msg, len, pos, &type, &body,
+				      &flen)) > 0) {
+		char *to = NULL;
+		size_t max = 0;
+
+		if (!body) {
+			seen->type = type;
+			continue;
+		}
+		seen->fields++;
+		switch (type) {
+		case MCLASS_DATETIME:
+			to = seen->datetime;
+			max = sizeof(seen->datetime);
+			break;
+		case MCLASS_CALLER_NUMBER:
+			to = seen->number;
+			max = sizeof(seen->number);
+			break;
+		case MCLASS_CALLER_NAME:
+			to = seen->name;
+			max = sizeof(seen->name);
+			break;
+		case MCLASS_ABSENCE1:
+			seen->number_absent = flen ? body[0] : '?';
+			break;
+		case MCLASS_ABSENCE2:
+			seen->name_absent = flen ? body[0] : '?';
+			break;
+		default:
+			printf("#   (MDMF field 0x%02x, %d bytes)\n", type, flen);
+			break;
+		}
+		if (to) {
+			snprintf(to, max, "%.*s", flen, (const char *)body);
+		}
+	}
+}
+
+/* Positions in DAHDI's audio (samples read) of what the channel saw. */
+struct cid_timing {
+	long ring1_begin;	/* DAHDI_EVENT_RINGBEGIN */
+	long ring1_offhook;	/* DAHDI_EVENT_RINGOFFHOOK: ring over + 50 ms */
+	long ring2_begin;
+	uint64_t wall_ring1, wall_off1, wall_ring2;
+	long fsk_first, fsk_last;	/* samples louder than -40 dBm0 or so */
+};
+
+#define CID_RING_TRAILER	400	/* DAHDI_RINGTRAILER: 50 ms */
+#define CID_MAX_SAMPLES		(8000 * 16)
+
+/*
+ * Offer a call with @args (after "offer 0 CH") on an open DAHDI channel,
+ * read its audio and events until the second ring begins, answer during
+ * the second ring; decode the audio between the rings.
+ */
+static bool cid_ring(const char *args, struct cid_seen *seen,
+		     struct cid_timing *t)
+{
+	static uint8_t audio[CID_MAX_SAMPLES];
+	static int16_t lin[CID_MAX_SAMPLES];
+	struct dahdi_bufferinfo bi = {
+		.txbufpolicy = DAHDI_POLICY_IMMEDIATE,
+		.rxbufpolicy = DAHDI_POLICY_IMMEDIATE,
+		.numbufs = 64,
+		.bufsize = 80,		/* 10 ms: the events' resolution */
+	};
+	long answers = emu_num_stat(0, CH_CID, "answers");
+	int flush = DAHDI_FLUSH_ALL;
+	long got = 0, end;
+	uint64_t deadline;
+	int fd;
+
+	memset(seen, 0, sizeof(*seen));
+	memset(t, 0, sizeof(*t));
+	t->ring1_begin = t->ring1_offhook = t->ring2_begin = -1;
+	fd = dahdi_open(base0 + CH_CID);
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	CHECK(!ioctl(fd, DAHDI_SET_BUFINFO, &bi), "DAHDI_SET_BUFINFO: %m");
+	/*
+	 * DAHDI ignores rings for 2 s of span time after a channel goes
+	 * on hook (RING_DEBOUNCE_TIME; opening it does too): let that pass,
+	 * as it has on any line Asterisk has kept open a while.
+	 */
+	usleep(2500000);
+	CHECK(!ioctl(fd, DAHDI_FLUSH, &flush), "DAHDI_FLUSH: %m");
+	CHECK(!emu_cmd(NULL, 0, "offer 0 %d %s", CH_CID, args), "offer %s", args);
+	deadline = tel_test_now_ms() + 15000;
+	while (t->ring2_begin < 0 && tel_test_now_ms() < deadline &&
+	       got < CID_MAX_SAMPLES) {
+		struct pollfd p = { .fd = fd, .events = POLLIN | POLLPRI };
+		int ev = 0;
+		ssize_t n;
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		if (p.revents & POLLPRI) {
+			CHECK(!ioctl(fd, DAHDI_GETEVENT, &ev), "GETEVENT: %m");
+			if (ev == DAHDI_EVENT_RINGBEGIN && t->ring1_begin < 0) {
+				t->ring1_begin = got;
+				t->wall_ring1 = tel_test_now_ms();
+			} else if (ev == DAHDI_EVENT_RINGOFFHOOK &&
+				   t->ring1_begin >= 0 && t->ring1_offhook < 0) {
+				t->ring1_offhook = got;
+				t->wall_off1 = tel_test_now_ms();
+			} else if (ev == DAHDI_EVENT_RINGBEGIN &&
+				   t->ring1_offhook >= 0) {
+				t->ring2_begin = got;
+				t->wall_ring2 = tel_test_now_ms();
+			} else if (ev) {
+				printf("#   (event %d at sample %ld)\n", ev, got);
+			}
+			continue;
+		}
+		if (!(p.revents & POLLIN))
+			continue;
+		n = read(fd, audio + got, CID_MAX_SAMPLES - got);
+		if (n < 0 && errno == ELAST)
+			continue;
+		CHECK(n >= 0, "read: %m");
+		got += n;
+	}
+	CHECK(t->ring1_begin >= 0, "no RINGBEGIN for the first ring");
+	CHECK(t->ring1_offhook >= 0, "no RINGOFFHOOK after the first ring");
+	CHECK(t->ring2_begin >= 0, "no second ring (%ld samples read)", got);
+
+	/* the call is still there to answer: off hook in the second ring */
+	CHECK(!dahdi_hook(fd, DAHDI_OFFHOOK), "DAHDI_HOOK: %m");
+	CHECK(emu_wait_state(0, CH_CID, EMU_CONNECTED, TEL_WAIT_MS),
+	      "not answered");
+	CHECK(emu_num_stat(0, CH_CID, "answers") == answers + 1, "answers");
+	close(fd);
+	CHECK(emu_wait_state(0, CH_CID, 0, TEL_WAIT_MS), "close: not idle");
+
+	/* the audio between the rings, as Asterisk's callerid_feed() gets it */
+	t->fsk_first = t->fsk_last = -1;
+	end = t->ring2_begin;
+	for (long i = t->ring1_offhook - CID_RING_TRAILER; i < end; i++) {
+		if (i < 0)
+			continue;
+		lin[i] = ulaw_to_linear(audio[i]);
+		if (abs(lin[i]) > 500) {	/* the FSK's peak is ~5000 */
+			if (t->fsk_first < 0)
+				t->fsk_first = i;
+			t->fsk_last = i;
+		}
+	}
+	CHECK(t->fsk_first >= 0, "no FSK between the rings");
+	cid_rx = adsi_rx_init(NULL, ADSI_STANDARD_CLASS, cid_put_msg, seen);
+	CHECK(cid_rx, "adsi_rx_init");
+	adsi_rx(cid_rx, lin + t->fsk_first, end - t->fsk_first);
+	adsi_rx_free(cid_rx);
+	cid_rx = NULL;
+	return true;
+}
+
+static void cid_report(const char *what, const struct cid_timing *t)
+{
+	long ring_end = t->ring1_offhook - CID_RING_TRAILER;
+
+	printf("#   %s: ring %ld ms on, %ld ms off (%llu ms, %llu ms by the wall clock); FSK from %ld ms after the ring to %ld ms before the next, %ld ms long\n",
+	       what, (ring_end - t->ring1_begin) / 8,
+	       (t->ring2_begin - ring_end) / 8,
+	       (unsigned long long)(t->wall_off1 - t->wall_ring1 - 50),
+	       (unsigned long long)(t->wall_ring2 - t->wall_off1 + 50),
+	       (t->fsk_first - ring_end) / 8,
+	       (t->ring2_begin - t->fsk_last) / 8,
+	       (t->fsk_last - t->fsk_first + 1) / 8);
+}
+
+/*
+ * What a real line gives chan_dahdi's cid_signalling=bell, cid_start=ring:
+ * a ring of 2 s, 4 s of silence with the caller ID in it (from 500 ms
+ * after the ring, over by 200 ms before the next, GR-30), then rings
+ * until answered.  Event positions are known to a DAHDI buffer (10 ms).
+ */
+static bool cid_check_timing(const struct cid_timing *t)
+{
+	long ring_end = t->ring1_offhook - CID_RING_TRAILER;
+	long on = (ring_end - t->ring1_begin) / 8;
+	long off = (t->ring2_begin - ring_end) / 8;
+	long start = (t->fsk_first - ring_end) / 8;
+	long before = (t->ring2_begin - t->fsk_last) / 8;
+
+	CHECK(on >= 1800 && on <= 2200, "ring %ld ms, not ~2000", on);
+	CHECK(off >= 3800 && off <= 4200, "silence %ld ms, not ~4000", off);
+	CHECK(start >= 480 && start <= 1000, "FSK %ld ms after the ring", start);
+	CHECK(before >= 200, "FSK over only %ld ms before the next ring",
+	      before);
+	return true;
+}
+
+static bool test_cid_allowed(void)
+{
+	struct cid_seen seen;
+	struct cid_timing t;
+
+	if (!cid_ring("5551234 name Jane_Doe", &seen, &t))
+		return false;
+	cid_report("allowed", &t);
+	printf("#   spandsp: %d message(s), type 0x%02x, date/time \"%s\", number \"%s\", name \"%s\"\n",
+	       seen.msgs, seen.type, seen.datetime, seen.number, seen.name);
+	CHECK(seen.msgs == 1, "%d messages decoded", seen.msgs);
+	CHECK(seen.type == CLASS_MDMF_CALLERID, "type 0x%02x", seen.type);
+	CHECK(strlen(seen.datetime) == 8 &&
+	      strspn(seen.datetime, "0123456789") == 8, "date/time");
+	CHECK(!strcmp(seen.number, "5551234"), "number \"%s\"", seen.number);
+	CHECK(!strcmp(seen.name, "Jane Doe"), "name \"%s\"", seen.name);
+	CHECK(!seen.number_absent && !seen.name_absent, "an absence reason");
+	return cid_check_timing(&t);
+}
+
+/* Withheld (P) or not known (O): the reason only, never number or name */
+static bool cid_absent(const char *pres, char reason)
+{
+	char args[128];
+	struct cid_seen seen;
+	struct cid_timing t;
+
+	snprintf(args, sizeof(args), "5551234 name Jane_Doe pres %s", pres);
+	if (!cid_ring(args, &seen, &t))
+		return false;
+	cid_report(pres, &t);
+	printf("#   spandsp: %d message(s), type 0x%02x, date/time \"%s\", number \"%s\" absent '%c', name \"%s\" absent '%c'\n",
+	       seen.msgs, seen.type, seen.datetime, seen.number,
+	       seen.number_absent ? seen.number_absent : '-', seen.name,
+	       seen.name_absent ? seen.name_absent : '-');
+	CHECK(seen.msgs == 1, "%d messages decoded", seen.msgs);
+	CHECK(seen.type == CLASS_MDMF_CALLERID, "type 0x%02x", seen.type);
+	CHECK(!seen.number[0] && !seen.name[0], "number or name leaked");
+	CHECK(seen.number_absent == reason, "number absent '%c', not '%c'",
+	      seen.number_absent, reason);
+	CHECK(seen.name_absent == reason, "name absent '%c', not '%c'",
+	      seen.name_absent, reason);
+	CHECK(seen.fields == 3, "%d fields", seen.fields);
+	return cid_check_timing(&t);
+}
+
+static bool test_cid_restricted(void)
+{
+	return cid_absent("restricted", 'P');
+}
+
+static bool test_cid_unavailable(void)
+{
+	return cid_absent("unavailable", 'O');
 }
 
 static int cmd_hold(int secs)
@@ -637,6 +917,12 @@ int main(int argc, char **argv)
 		printf("1..1\n");
 		result(test_lie_on_bridge_channel(),
 		       "lie_on_bridge_channel_fails_card", NULL);
+	} else if (argc > 1 && !strcmp(argv[1], "cid")) {
+		printf("1..3\n");
+		result(test_cid_allowed(), "caller_id_number_and_name", NULL);
+		result(test_cid_restricted(), "caller_id_restricted_private", NULL);
+		result(test_cid_unavailable(), "caller_id_unavailable_out_of_area",
+		       NULL);
 	} else if (argc > 1 && !strcmp(argv[1], "unplug")) {
 		printf("1..1\n");
 		if (base1 < 0) {
