@@ -169,6 +169,9 @@ struct tel_perf_stamp {
  * @cmds: mailbox commands completed or timed out (under cmd_lock)
  * @cmd_ns: their total time from the doorbell to the completion seen
  *	(under cmd_lock)
+ * @ev_runs: runs of the event-queue handler (under evq_lock)
+ * @events: event-queue entries it consumed (under evq_lock)
+ * @ev_ns: its total time, locks taken included (under evq_lock)
  * @dir: debugfs tel/telN
  *
  * The tick fields are written by the tick interrupt only (one CPU at a
@@ -187,6 +190,9 @@ struct tel_perf {
 	atomic_t wake_hist[TEL_PERF_BUCKETS + 1];
 	u64 cmds;
 	u64 cmd_ns;
+	u64 ev_runs;
+	u64 events;
+	u64 ev_ns;
 	struct dentry *dir;
 };
 

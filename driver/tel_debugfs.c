@@ -151,6 +151,11 @@ static int tel_perf_show(struct seq_file *m, void *unused)
 	seq_printf(m, "cmds %llu\n", p->cmds);
 	seq_printf(m, "cmd_ns %llu\n", p->cmd_ns);
 	mutex_unlock(&card->cmd_lock);
+	mutex_lock(&card->evq_lock);
+	seq_printf(m, "ev_runs %llu\n", p->ev_runs);
+	seq_printf(m, "events %llu\n", p->events);
+	seq_printf(m, "ev_ns %llu\n", p->ev_ns);
+	mutex_unlock(&card->evq_lock);
 	mutex_lock(&card->lock);
 	seq_printf(m, "calls %u\n", card->nr_calls);
 	seq_printf(m, "dma_bytes %lu\n", card->dma_bytes);

@@ -533,11 +533,12 @@ bad_type:
  */
 void tel_hw_events(struct tel_card *card)
 {
-	u64 now = tel_now_ns();
-	u32 head, lost;
+	u64 begin = ktime_get_ns(), now = tel_now_ns();
+	u32 head, lost, tail0;
 
 	mutex_lock(&card->evq_lock);
 	mutex_lock(&card->lock);
+	tail0 = card->evq_tail;
 	if (card->gone)
 		goto out;
 
@@ -569,6 +570,10 @@ void tel_hw_events(struct tel_card *card)
 	}
 out:
 	mutex_unlock(&card->lock);
+	/* the cost of the event path, per event (debugfs telN/perf) */
+	card->perf.ev_runs++;
+	card->perf.events += card->evq_tail - tail0;
+	card->perf.ev_ns += ktime_get_ns() - begin;
 	mutex_unlock(&card->evq_lock);
 	atomic_inc(&card->audio_gen);
 	wake_up_interruptible(&card->audio_wq);
