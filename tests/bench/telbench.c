@@ -7,6 +7,7 @@
  *                   [--prefix P]
  *   telbench mem    --calls N
  *   telbench cycles [--count K] [--threads T]
+ *   telbench digits --calls N [--seconds S]
  *
  * Every figure is printed as "result KEY VALUE"; tests/bench/run collects
  * them over several runs.  Documentation/performance.rst says what each
@@ -19,6 +20,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -31,6 +33,7 @@
 #include <unistd.h>
 
 #include <linux/tel.h>
+#include <spandsp.h>
 
 #include "libtel.h"
 #include "tel_test.h"
@@ -894,6 +897,165 @@ static void cycles(int count, int nthreads)
 	free(y);
 }
 
+/* ---- digits: the driver's cost per digit event, and of monitoring ---- */
+
+struct ev_snap {
+	long long tick_irqs, tick_ns, ev_runs, events, ev_ns;
+};
+
+static void ev_snap(int cards, struct ev_snap *s)
+{
+	int c;
+
+	memset(s, 0, sizeof(*s));
+	for (c = 0; c < cards; c++) {
+		s->tick_irqs += perf_num(c, "tick_irqs");
+		s->tick_ns += perf_num(c, "tick_ns");
+		s->ev_runs += perf_num(c, "ev_runs");
+		s->events += perf_num(c, "events");
+		s->ev_ns += perf_num(c, "ev_ns");
+	}
+}
+
+/*
+ * The peer: detection in software on the host, as an application does
+ * with DAHDI's in-band audio (Asterisk's DSP; here spandsp's detector, the
+ * one the emulated card runs): CPU per call-second of mu-law audio
+ * carrying the same digits.  Measured on the same guest CPU, in this run.
+ */
+static void sw_detector(void)
+{
+	enum { SECS = 4, N = SECS * 8000 };
+	static int16_t lin[N];
+	static uint8_t law[N];
+	dtmf_tx_state_t *gen = dtmf_tx_init(NULL);
+	dtmf_rx_state_t *det;
+	uint64_t t0, best = UINT64_MAX;
+	int i, k, rep;
+
+	if (!gen)
+		die("dtmf_tx_init");
+	dtmf_tx_set_timing(gen, 40, 40);
+	for (i = 0; i < N; ) {
+		k = dtmf_tx(gen, lin + i, N - i);
+		if (k <= 0 && dtmf_tx_put(gen, "0123456789*#ABCD", -1))
+			die("dtmf_tx_put");
+		i += k > 0 ? k : 0;
+	}
+	for (i = 0; i < N; i++)
+		law[i] = linear_to_ulaw(lin[i]);
+	for (rep = 0; rep < 5; rep++) {
+		det = dtmf_rx_init(NULL, NULL, NULL);
+		t0 = now_ns();
+		for (i = 0; i < N; i += 160) {	/* 20 ms blocks */
+			int16_t blk[160];
+
+			for (k = 0; k < 160; k++)
+				blk[k] = ulaw_to_linear(law[i + k]);
+			dtmf_rx(det, blk, 160);
+		}
+		t0 = now_ns() - t0;
+		if (t0 < best)
+			best = t0;
+		dtmf_rx_free(det);
+	}
+	dtmf_tx_free(gen);
+	result("digits.sw_ns_per_call_s", (double)best / SECS);
+}
+
+/*
+ * N connected calls whose far ends play digits back to back (40 ms tones,
+ * 40 ms gaps: Q.24's fastest, 12.5 a second per call).  The card's DSP
+ * detects them; the driver's share is its event path (debugfs ev_ns over
+ * events) and its tick, which monitoring must not change (tick_ns per
+ * tick, the same seconds with monitoring off, then on).  Every DIGIT event
+ * is read by the application, as an IVR would.
+ */
+static void digits_bench(int ncalls, int seconds)
+{
+	int cards = nr_cards(), fds[MAX_CARDS], i, c;
+	struct { int card, ch; uint32_t h; } *calls = calloc(ncalls, sizeof(*calls));
+	struct ev_snap a, b, d;
+	long long got = 0;
+	uint64_t end;
+
+	if (!calls || cards <= 0 || cards > MAX_CARDS)
+		die("digits: %d cards, or no memory", cards);
+	for (c = 0; c < cards; c++) {
+		fds[c] = tel_open_card(c);
+		if (fds[c] < 0)
+			die("open tel%d: %m", c);
+	}
+	for (i = 0; i < ncalls; i++) {
+		calls[i].card = i % cards;
+		calls[i].ch = i / cards;
+		if (calls[i].ch >= card_channels(calls[i].card))
+			die("digits: %d calls need more channels", ncalls);
+		far_setup(calls[i].card, calls[i].ch, "silence");
+		if (tel_alloc(fds[calls[i].card], calls[i].ch, "100", &calls[i].h))
+			die("alloc: %m");
+	}
+	for (i = 0; i < ncalls; i++)	/* by INFO: the events are mixed */
+		if (tel_wait_state(fds[calls[i].card], calls[i].h,
+				   TEL_CALL_CONNECTED, TEL_WAIT_MS))
+			die("call %u did not connect", calls[i].h);
+
+	/* monitoring off: the tick alone */
+	ev_snap(cards, &a);
+	sleep(seconds);
+	ev_snap(cards, &b);
+	result("digits.calls", ncalls);
+	result("digits.off_tick_ns", (double)(b.tick_ns - a.tick_ns) /
+	       (b.tick_irqs - a.tick_irqs));
+
+	for (i = 0; i < ncalls; i++) {
+		struct tel_call_monitor m = {
+			.handle = calls[i].h, .flags = TEL_MONITOR_F_DIGITS,
+		};
+
+		if (ioctl(fds[calls[i].card], TEL_IOC_CALL_MONITOR, &m))
+			die("monitor: %m");
+	}
+	ev_snap(cards, &a);
+	end = now_ns() + (uint64_t)seconds * 1000000000ull;
+	while (now_ns() < end) {
+		struct pollfd pfd[MAX_CARDS];
+		struct tel_event ev[32];
+
+		for (i = 0; i < ncalls; i++)	/* "err busy" while playing */
+			emu_cmd(NULL, 0, "digits %d %d 0123456789*#ABCD 40 40",
+				calls[i].card, calls[i].ch);
+		for (c = 0; c < cards; c++)
+			pfd[c] = (struct pollfd){ .fd = fds[c], .events = POLLIN };
+		if (poll(pfd, (nfds_t)cards, 100) < 0)
+			die("poll: %m");
+		for (c = 0; c < cards; c++) {
+			ssize_t n;
+
+			if (!(pfd[c].revents & POLLIN))
+				continue;
+			n = read(fds[c], ev, sizeof(ev));
+			if (n < 0)
+				die("read events: %m");
+			for (i = 0; i < n / (ssize_t)sizeof(ev[0]); i++)
+				got += ev[i].type == TEL_EVENT_DIGIT;
+		}
+	}
+	ev_snap(cards, &b);
+	d.tick_irqs = b.tick_irqs - a.tick_irqs;
+	sw_detector();
+	d.events = b.events - a.events;
+	result("digits.events", got);
+	result("digits.per_s", got / (double)seconds);
+	result("digits.card_events", d.events);
+	result("digits.ev_ns", d.events ? (double)(b.ev_ns - a.ev_ns) / d.events : 0);
+	result("digits.ev_runs", b.ev_runs - a.ev_runs);
+	result("digits.on_tick_ns", (double)(b.tick_ns - a.tick_ns) / d.tick_irqs);
+	for (c = 0; c < cards; c++)
+		close(fds[c]);
+	free(calls);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -913,7 +1075,7 @@ int main(int argc, char **argv)
 	const char *cmd;
 
 	if (argc < 2)
-		die("usage: telbench ctl|audio|mem|cycles [options]");
+		die("usage: telbench ctl|audio|mem|cycles|digits [options]");
 	cmd = argv[1];
 	optind = 2;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -939,6 +1101,8 @@ int main(int argc, char **argv)
 		mem(n);
 	else if (!strcmp(cmd, "cycles"))
 		cycles(count, threads);
+	else if (!strcmp(cmd, "digits"))
+		digits_bench(n, secs);
 	else
 		die("unknown command %s", cmd);
 	return 0;
