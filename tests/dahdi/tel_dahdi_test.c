@@ -911,6 +911,12 @@ int main(int argc, char **argv)
 	}
 	if (argc > 2 && !strcmp(argv[1], "hold"))
 		return cmd_hold(atoi(argv[2]));
+	/* an unknown mode must not run the default tests and pass */
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "lie") &&
+			 strcmp(argv[1], "cid") && strcmp(argv[1], "unplug"))) {
+		fprintf(stderr, "usage: tel_dahdi_test [lie|cid|unplug|hold SECONDS]\n");
+		return 2;
+	}
 
 	printf("TAP version 13\n");
 	if (argc > 1 && !strcmp(argv[1], "lie")) {
