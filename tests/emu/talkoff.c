@@ -203,16 +203,19 @@ static size_t clips_load(const char *dir, const char *kind,
 	DIR *d = opendir(dir);
 
 	while (d && (de = readdir(d))) {
+		struct clip *nv;
+
 		len = strlen(de->d_name);
 		if (strncmp(de->d_name, kind, strlen(kind)) || len < 5 ||
 		    strcmp(de->d_name + len - 4, ".raw"))
 			continue;
-		v = realloc(v, (n + 1) * sizeof(*v));
-		if (!v || !clip_load(&v[n], dir, de->d_name)) {
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv || !clip_load(&nv[n], dir, de->d_name)) {
 			printf("Bail out! %s/%s: cannot read\n", dir,
 			       de->d_name);
 			exit(1);
 		}
+		v = nv;
 		n++;
 	}
 	if (d)
