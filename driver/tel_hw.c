@@ -533,10 +533,13 @@ bad_type:
  */
 void tel_hw_events(struct tel_card *card)
 {
-	u64 begin = ktime_get_ns(), now = tel_now_ns();
+	u64 begin, now;
 	u32 head, lost, tail0;
 
 	mutex_lock(&card->evq_lock);
+	/* timed from here: a DROP waiting for the IRQ thread's run is not */
+	begin = tel_now_ns();
+	now = begin;
 	mutex_lock(&card->lock);
 	tail0 = card->evq_tail;
 	if (card->gone)
@@ -573,7 +576,7 @@ out:
 	/* the cost of the event path, per event (debugfs telN/perf) */
 	card->perf.ev_runs++;
 	card->perf.events += card->evq_tail - tail0;
-	card->perf.ev_ns += ktime_get_ns() - begin;
+	card->perf.ev_ns += tel_now_ns() - begin;
 	mutex_unlock(&card->evq_lock);
 	atomic_inc(&card->audio_gen);
 	wake_up_interruptible(&card->audio_wq);
