@@ -70,10 +70,16 @@ static ssize_t features_show(struct device *dev,
 	ssize_t len = 0;
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++)
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		if (features & names[i].bit)
 			len += sysfs_emit_at(buf, len, "%s%s", len ? " " : "",
 					     names[i].name);
+		features &= ~names[i].bit;
+	}
+	/* a bit this table lacks is shown, not lost */
+	if (features)
+		len += sysfs_emit_at(buf, len, "%s0x%llx", len ? " " : "",
+				     features);
 	return len + sysfs_emit_at(buf, len, "\n");
 }
 static DEVICE_ATTR_RO(features);
