@@ -45,19 +45,11 @@ static const char *tel_mode_name(u32 mode)
 		      TEL_NAME_NONE;
 }
 
-static const char *tel_number(const struct tel_call_list_entry *e,
-			      const char *number)
-{
-	if (e->flags & TEL_LIST_F_HIDDEN)
-		return "*";
-	return number[0] ? number : "-";
-}
-
 /*
- * A column of text from the call's party record, under the same rule as
- * the numbers: "*" if hidden, "-" if empty; spaces, tabs, newlines and
- * backslashes as octal escapes (\040), as /proc/mounts does, so a column
- * never holds a space.
+ * A column of personal text (a number, the caller's name, digits): "*" if
+ * hidden, "-" if empty; spaces, tabs, newlines and backslashes as octal
+ * escapes (\040), as /proc/mounts does, so a column never holds a space
+ * and every column unescapes the same way.
  */
 static void tel_proc_text(struct seq_file *m,
 			  const struct tel_call_list_entry *e,
@@ -78,7 +70,7 @@ static void tel_proc_call(struct seq_file *m, struct tel_call *call)
 	struct tel_call_list_entry e;
 
 	tel_list_fill(call, m->file, &e);
-	seq_printf(m, "%u %u %u %d %u %s %s %s %s %llu %llu %llu %llu %llu %llu %llu %u %s %s %s",
+	seq_printf(m, "%u %u %u %d %u %s %s %s %s %llu %llu %llu %llu %llu %llu %llu %u",
 		   e.card, e.channel, e.handle, e.pid, e.uid,
 		   tel_state_name(e.state),
 		   tel_name_or(TEL_NAMES_DIRECTION, e.direction,
@@ -87,8 +79,10 @@ static void tel_proc_call(struct seq_file *m, struct tel_call *call)
 		   tel_mode_name(e.disconnect_mode),
 		   div_u64(e.duration_ns, NSEC_PER_MSEC),
 		   e.rx_frames, e.tx_frames, e.rx_bytes, e.tx_bytes,
-		   e.rx_overruns, e.tx_underruns, e.dma_bytes,
-		   tel_number(&e, e.called), tel_number(&e, e.calling),
+		   e.rx_overruns, e.tx_underruns, e.dma_bytes);
+	tel_proc_text(m, &e, e.called);
+	tel_proc_text(m, &e, e.calling);
+	seq_printf(m, " %s",
 		   tel_name_or(TEL_NAMES_OWNER, e.owner, TEL_NAME_UNKNOWN));
 	/* the calling party's presentation: inbound calls only */
 	seq_printf(m, " %s", e.direction != TEL_DIR_INBOUND ? TEL_NAME_NONE :
