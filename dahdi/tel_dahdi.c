@@ -653,7 +653,7 @@ static void tel_dahdi_tick(void *priv, unsigned int frames)
 
 /* Under the card's lock (a mutex): DAHDI's signalling calls only. */
 static void tel_dahdi_signal(void *priv, u32 ch, enum tel_bridge_sig sig,
-			     const struct tel_bridge_caller *caller)
+			     const union tel_bridge_sig_data *data)
 {
 	struct tel_dahdi_card *tc = priv;
 	struct tel_dahdi_chan *tch;
@@ -677,8 +677,8 @@ static void tel_dahdi_signal(void *priv, u32 ch, enum tel_bridge_sig sig,
 	switch (sig) {
 	case TEL_BRIDGE_RING:
 		WRITE_ONCE(tch->ringing, true);
-		if (caller)
-			tel_dahdi_ring_start(tch, caller);
+		if (data)
+			tel_dahdi_ring_start(tch, &data->caller);
 		break;
 	case TEL_BRIDGE_CANCEL:
 		WRITE_ONCE(tch->ringing, false);
@@ -693,6 +693,8 @@ static void tel_dahdi_signal(void *priv, u32 ch, enum tel_bridge_sig sig,
 		tel_dahdi_ring_stop(tch);
 		dahdi_hooksig(&tch->dchan, DAHDI_RXSIG_ONHOOK);
 		break;
+	case TEL_BRIDGE_DIGIT:
+		break;	/* the bridge turns no detector on (yet) */
 	}
 }
 
