@@ -15,7 +15,9 @@
  * or given up (DAHDI_RXSIG_RING, which DAHDI makes RINGBEGIN and, once
  * the ring is over, RINGOFFHOOK), with the caller's ID as Bell 202 FSK
  * after the first ring; a hook flash becomes the
- * card's hook flash, of DAHDI's flash time: the call goes on.
+ * card's hook flash, of DAHDI's flash time: the call goes on.  DTMF is
+ * in-band, or with DAHDI_TONEDETECT the card's own detector's, as
+ * DAHDI_EVENT_DTMFDOWN/UP (with muting if asked).
  *
  * A DAHDI open of a channel holds it (a tel.ko "bridge call"), so it is
  * either DAHDI's or a /dev/telN caller's, never both: the loser gets
@@ -30,6 +32,7 @@
 #include <linux/string.h>
 #include <linux/time.h>
 #include <linux/timekeeping.h>
+#include <linux/uaccess.h>
 #include <linux/workqueue.h>
 
 #include <dahdi/kernel.h>
@@ -122,6 +125,8 @@ MODULE_PARM_DESC(number,
  * @lock: @offhook, @claimed: the hook work against open and close
  * @offhook: what the card was last told
  * @claimed: tel.ko holds the channel for us (between open and close)
+ * @tonedetect: DAHDI_TONEDETECT_* the application last asked for, under
+ *	@lock: given to every call on the channel until close
  * @ringing: a call rings on the channel (under the card's lock, from
  *	the signal callback, and @lock)
  * @ring: the ring's cadence and caller ID (under the card's ring_lock)
@@ -136,6 +141,7 @@ struct tel_dahdi_chan {
 	struct mutex lock;		/* offhook, claimed */
 	bool offhook;
 	bool claimed;
+	int tonedetect;
 	bool ringing;
 	struct tel_dahdi_ring ring;
 };
@@ -529,6 +535,8 @@ static int tel_dahdi_close(struct dahdi_chan *dchan)
 		tel_bridge_release(tch->tc->card, tch->ch);
 	tch->claimed = false;
 	tch->offhook = false;
+	/* a new open starts in-band, as DAHDI channels do */
+	tch->tonedetect = 0;
 	tch->ringing = false;
 	mutex_unlock(&tch->lock);
 	/* the line is idle again: loop current, as on a fresh open */
@@ -579,6 +587,21 @@ static void tel_dahdi_flash_work(struct work_struct *work)
 	mutex_unlock(&tch->lock);
 }
 
+/*
+ * Give the call on the line the card's detector as DAHDI_TONEDETECT asked
+ * (@tonedetect: DAHDI_TONEDETECT_*; MUTE alone mutes nothing, for nothing
+ * is detected).  Under tch->lock, process context: tel_bridge_monitor()
+ * sleeps on the card's mailbox.
+ */
+static int tel_dahdi_detect(struct tel_dahdi_chan *tch, int tonedetect)
+{
+	bool on = tonedetect & DAHDI_TONEDETECT_ON;
+
+	lockdep_assert_held(&tch->lock);
+	return tel_bridge_monitor(tch->tc->card, tch->ch, on,
+				  on && (tonedetect & DAHDI_TONEDETECT_MUTE));
+}
+
 static void tel_dahdi_hook_work(struct work_struct *work)
 {
 	struct tel_dahdi_chan *tch = container_of(work, struct tel_dahdi_chan,
@@ -605,9 +628,71 @@ static void tel_dahdi_hook_work(struct work_struct *work)
 			dev_dbg(&tch->tc->ddev->dev, "channel %u: off hook: %d\n",
 				tch->ch, ret);
 			dahdi_hooksig(&tch->dchan, DAHDI_RXSIG_ONHOOK);
+			continue;
+		}
+		/*
+		 * The card's DIAL and ANSWER turn its detector off: a new
+		 * call gets it again (a far end that hung up already:
+		 * -ENOTCONN, nothing to detect).
+		 */
+		if (tch->tonedetect) {
+			ret = tel_dahdi_detect(tch, tch->tonedetect);
+			if (ret)
+				dev_dbg(&tch->tc->ddev->dev,
+					"channel %u: tone detection: %d\n",
+					tch->ch, ret);
 		}
 	}
 	mutex_unlock(&tch->lock);
+}
+
+/*
+ * DAHDI_TONEDETECT: hardware DTMF, the card's detector.  The setting is
+ * kept for the channel's later calls until close; on an off-hook line it
+ * applies at once (tel_bridge_monitor(), the call core's one path).  A
+ * card without a detector answers -ENOTTY, what DAHDI answers for a span
+ * without the ioctl (and xpp's FXO ports for this one; wctdm24xxp and
+ * wcaxx say -ENOSYS): chan_dahdi takes any error as "no hardware DTMF"
+ * and detects in-band.  Process context (the channel's ioctl, no DAHDI
+ * lock held): may sleep.
+ */
+static int tel_dahdi_tonedetect(struct tel_dahdi_chan *tch, int tonedetect)
+{
+	int ret;
+
+	if (tonedetect & ~(DAHDI_TONEDETECT_ON | DAHDI_TONEDETECT_MUTE))
+		return -EINVAL;
+	mutex_lock(&tch->lock);
+	if (!tch->claimed) {
+		ret = -ENODEV;
+		goto out;
+	}
+	ret = tel_dahdi_detect(tch, tonedetect);
+	/* on hook, or the call is over: the next call gets it */
+	if (ret == -ENOTCONN)
+		ret = 0;
+	if (!ret)
+		tch->tonedetect = tonedetect;
+	else if (ret == -EOPNOTSUPP)
+		ret = -ENOTTY;
+out:
+	mutex_unlock(&tch->lock);
+	return ret;
+}
+
+static int tel_dahdi_ioctl(struct dahdi_chan *dchan, unsigned int cmd,
+			   unsigned long data)
+{
+	int val;
+
+	switch (cmd) {
+	case DAHDI_TONEDETECT:
+		if (get_user(val, (int __user *)data))
+			return -EFAULT;
+		return tel_dahdi_tonedetect(to_tch(dchan), val);
+	default:
+		return -ENOTTY;
+	}
 }
 
 static const struct dahdi_span_ops tel_dahdi_span_ops = {
@@ -615,6 +700,7 @@ static const struct dahdi_span_ops tel_dahdi_span_ops = {
 	.open = tel_dahdi_open,
 	.close = tel_dahdi_close,
 	.hooksig = tel_dahdi_hooksig,
+	.ioctl = tel_dahdi_ioctl,
 };
 
 /* ---- tel.ko's bridge callbacks ---- */
@@ -653,7 +739,7 @@ static void tel_dahdi_tick(void *priv, unsigned int frames)
 
 /* Under the card's lock (a mutex): DAHDI's signalling calls only. */
 static void tel_dahdi_signal(void *priv, u32 ch, enum tel_bridge_sig sig,
-			     const struct tel_bridge_caller *caller)
+			     const union tel_bridge_sig_data *data)
 {
 	struct tel_dahdi_card *tc = priv;
 	struct tel_dahdi_chan *tch;
@@ -677,8 +763,8 @@ static void tel_dahdi_signal(void *priv, u32 ch, enum tel_bridge_sig sig,
 	switch (sig) {
 	case TEL_BRIDGE_RING:
 		WRITE_ONCE(tch->ringing, true);
-		if (caller)
-			tel_dahdi_ring_start(tch, caller);
+		if (data)
+			tel_dahdi_ring_start(tch, &data->caller);
 		break;
 	case TEL_BRIDGE_CANCEL:
 		WRITE_ONCE(tch->ringing, false);
@@ -692,6 +778,18 @@ static void tel_dahdi_signal(void *priv, u32 ch, enum tel_bridge_sig sig,
 	case TEL_BRIDGE_HANGUP:
 		tel_dahdi_ring_stop(tch);
 		dahdi_hooksig(&tch->dchan, DAHDI_RXSIG_ONHOOK);
+		break;
+	case TEL_BRIDGE_DIGIT:
+		/*
+		 * The card reports a digit when its tone ends: key down and
+		 * key up come together, the digit's duration after it began.
+		 */
+		if (!data)
+			break;
+		dahdi_qevent_lock(&tch->dchan,
+				  DAHDI_EVENT_DTMFDOWN | data->digit.digit);
+		dahdi_qevent_lock(&tch->dchan,
+				  DAHDI_EVENT_DTMFUP | data->digit.digit);
 		break;
 	}
 }

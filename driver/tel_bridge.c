@@ -338,27 +338,28 @@ static void tel_bridge_signal(struct tel_card *card, u32 ch,
 /* A call rings on a bridge line: tell the bridge who calls. */
 static void tel_bridge_ring(struct tel_card *card, struct tel_call *call)
 {
-	struct tel_bridge_caller caller = {};
+	union tel_bridge_sig_data data = {};
+	struct tel_bridge_caller *caller = &data.caller;
 
 	lockdep_assert_held(&card->lock);
 	if (!card->bridge_ops)
 		return;
 	switch (call->party.presentation) {
 	case TEL_PRES_ALLOWED:
-		caller.presentation = TEL_BRIDGE_PRES_ALLOWED;
-		strscpy(caller.number, call->info.calling,
-			sizeof(caller.number));
-		strscpy(caller.name, call->party.name, sizeof(caller.name));
+		caller->presentation = TEL_BRIDGE_PRES_ALLOWED;
+		strscpy(caller->number, call->info.calling,
+			sizeof(caller->number));
+		strscpy(caller->name, call->party.name, sizeof(caller->name));
 		break;
 	case TEL_PRES_RESTRICTED:
-		caller.presentation = TEL_BRIDGE_PRES_RESTRICTED;
+		caller->presentation = TEL_BRIDGE_PRES_RESTRICTED;
 		break;
 	default:
-		caller.presentation = TEL_BRIDGE_PRES_UNAVAILABLE;
+		caller->presentation = TEL_BRIDGE_PRES_UNAVAILABLE;
 		break;
 	}
 	card->bridge_ops->signal(card->bridge_priv, call->channel,
-				 TEL_BRIDGE_RING, &caller);
+				 TEL_BRIDGE_RING, &data);
 }
 
 /*
@@ -458,10 +459,34 @@ static void tel_bridge_card_event(struct tel_owner *owner,
 	tel_bridge_signal(card, U32_MAX, TEL_BRIDGE_HANGUP);
 }
 
+/*
+ * A digit the card's detector heard on a bridge call (only while
+ * tel_bridge_monitor() has it on: the call core drops the others), when
+ * its tone ended.  card->lock held.  The flash and DIGITS_SENT events are
+ * of no use to the bridge (it sends no digits, and a flash is over when
+ * tel_bridge_flash() has started it).
+ */
+static void tel_bridge_call_event(struct tel_owner *owner,
+				  struct tel_call *call,
+				  const struct tel_event *ev)
+{
+	struct tel_card *card = call->card;
+	union tel_bridge_sig_data data = {};
+
+	lockdep_assert_held(&card->lock);
+	if (ev->type != TEL_EVENT_DIGIT || !card->bridge_ops)
+		return;
+	data.digit.digit = ev->detail;
+	data.digit.duration_ms = ev->duration_ms;
+	card->bridge_ops->signal(card->bridge_priv, call->channel,
+				 TEL_BRIDGE_DIGIT, &data);
+}
+
 static const struct tel_owner_ops tel_bridge_owner_ops = {
 	.state = tel_bridge_call_state,
 	.offered = tel_bridge_call_offered,
 	.card_event = tel_bridge_card_event,
+	.call_event = tel_bridge_call_event,
 };
 
 /* At card allocation: the bridge owner exists, linked while attached. */
@@ -720,3 +745,45 @@ int tel_bridge_flash(struct tel_card *card, u32 ch, u32 ms)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(tel_bridge_flash);
+
+/**
+ * tel_bridge_monitor() - the card's DTMF detector on a bridge line's call
+ * @card: the card
+ * @ch: a channel the bridge claimed
+ * @digits: detect digits (each one a TEL_BRIDGE_DIGIT when its tone ends),
+ *	or false for off
+ * @mute: and replace the tones in the received audio by silence (only
+ *	with @digits)
+ *
+ * tel_call_monitor(), the one path TEL_IOC_CALL_MONITOR takes too.  The
+ * card turns detection off with every DIAL, ANSWER and HANGUP, so it
+ * lasts for the current call only: the bridge asks again for the next.
+ * Process context; sleeps on the card's mailbox: never call it from
+ * atomic context or from a bridge callback.
+ *
+ * Return: 0; -EOPNOTSUPP if the card has no DTMF detector (checked first,
+ * with or without a call); -ENOTCONN if no call is on the line (or it is
+ * not dialling, ringing back or connected); -ETIMEDOUT, -ENODEV.
+ */
+int tel_bridge_monitor(struct tel_card *card, u32 ch, bool digits, bool mute)
+{
+	struct tel_call *call;
+	u32 flags = 0;
+	int ret = -ENOTCONN;
+
+	if (!(card->caps & TEL_CAP_DTMF))
+		return -EOPNOTSUPP;
+	if (digits)
+		flags = TEL_MONITOR_F_DIGITS | (mute ? TEL_MONITOR_F_MUTE : 0);
+	down_read(&card->hw_rwsem);
+	call = tel_bridge_get(card, ch);
+	if (call) {
+		mutex_lock(&call->op_lock);
+		ret = tel_call_monitor(call, flags);
+		mutex_unlock(&call->op_lock);
+		tel_call_put(call);
+	}
+	up_read(&card->hw_rwsem);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(tel_bridge_monitor);

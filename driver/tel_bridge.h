@@ -51,12 +51,16 @@ struct tel_bridge_card_info {
  *	answer was taken): audio flows from the next tick
  * @TEL_BRIDGE_HANGUP: the far end cleared the call, or the card refused or
  *	lost it; the channel stays off hook until tel_bridge_onhook()
+ * @TEL_BRIDGE_DIGIT: the card's detector heard a DTMF digit in the far
+ *	end's audio (tel_bridge_monitor() turned it on), reported when the
+ *	tone ended
  */
 enum tel_bridge_sig {
 	TEL_BRIDGE_RING,
 	TEL_BRIDGE_CANCEL,
 	TEL_BRIDGE_ANSWER,
 	TEL_BRIDGE_HANGUP,
+	TEL_BRIDGE_DIGIT,
 };
 
 /* Sizes of struct tel_bridge_caller's strings (uapi's TEL_NUMBER_LEN, ...) */
@@ -93,6 +97,26 @@ struct tel_bridge_caller {
 };
 
 /**
+ * struct tel_bridge_digit - a digit heard, with TEL_BRIDGE_DIGIT
+ * @digit: '0'-'9', '*', '#', 'A'-'D' (checked by tel.ko)
+ * @duration_ms: how long its tone lasted; it ended just before the signal
+ */
+struct tel_bridge_digit {
+	char digit;
+	u32 duration_ms;
+};
+
+/**
+ * union tel_bridge_sig_data - what comes with a signal
+ * @caller: with TEL_BRIDGE_RING: who calls
+ * @digit: with TEL_BRIDGE_DIGIT: the digit
+ */
+union tel_bridge_sig_data {
+	struct tel_bridge_caller caller;
+	struct tel_bridge_digit digit;
+};
+
+/**
  * struct tel_bridge_ops - the bridge module's callbacks
  * @owner: the bridge module
  * @name: who holds a bridged channel, for sysfs chM/holder ("dahdi")
@@ -108,11 +132,11 @@ struct tel_bridge_caller {
  *	sleep, never call the other tel_bridge_* functions.
  * @signal: something happened on channel @ch (enum tel_bridge_sig), or
  *	with @ch == U32_MAX the card failed or went away (every held call
- *	is then ended; audio stops).  With TEL_BRIDGE_RING @caller says who
- *	calls (valid during the callback only); NULL with every other
- *	signal.  Called under the card's lock (a mutex, from the event
- *	thread or the shutdown); may take spinlocks, must not call back
- *	into tel_bridge_*.
+ *	is then ended; audio stops).  @data (valid during the callback
+ *	only) has the caller with TEL_BRIDGE_RING, the digit with
+ *	TEL_BRIDGE_DIGIT; NULL with every other signal.  Called under the
+ *	card's lock (a mutex, from the event thread or the shutdown); may
+ *	take spinlocks, must not call back into tel_bridge_*.
  */
 struct tel_bridge_ops {
 	struct module *owner;
@@ -122,7 +146,7 @@ struct tel_bridge_ops {
 	void (*detach)(struct tel_card *card, void *priv);
 	void (*tick)(void *priv, unsigned int frames);
 	void (*signal)(void *priv, u32 ch, enum tel_bridge_sig sig,
-		       const struct tel_bridge_caller *caller);
+		       const union tel_bridge_sig_data *data);
 };
 
 int tel_bridge_register(const struct tel_bridge_ops *ops);
@@ -133,6 +157,7 @@ void tel_bridge_release(struct tel_card *card, u32 ch);
 int tel_bridge_offhook(struct tel_card *card, u32 ch, const char *number);
 void tel_bridge_onhook(struct tel_card *card, u32 ch);
 int tel_bridge_flash(struct tel_card *card, u32 ch, u32 ms);
+int tel_bridge_monitor(struct tel_card *card, u32 ch, bool digits, bool mute);
 
 bool tel_bridge_rx(struct tel_card *card, u32 ch, u8 *frame);
 bool tel_bridge_tx(struct tel_card *card, u32 ch, const u8 *frame);

@@ -8,6 +8,8 @@
  *   tel_dahdi_test unplug     removal of card 1 with DAHDI channels open
  *   tel_dahdi_test cid        caller ID between the first and second ring,
  *                             decoded by spandsp's ADSI receiver
+ *   tel_dahdi_test hwdtmf     DAHDI_TONEDETECT: the card's detector as
+ *                             DTMFDOWN/UP events, muted audio
  *   tel_dahdi_test lie        card 0 lies about a ring the bridge reads
  *                             (leaves card 0 failed: run it last)
  *
@@ -358,6 +360,261 @@ static bool test_dtmf_inband(void)
 	      "multimon-ng did not run");
 	printf("#   multimon-ng heard \"%s\" in DAHDI's audio\n", heard);
 	CHECK(!strcmp(heard, "159#"), "not 159#");
+	return true;
+}
+
+/*
+ * Hardware DTMF (DAHDI_TONEDETECT): read @len bytes of audio from @fd,
+ * keeping the DTMF events that come meanwhile (read() answers ELAST while
+ * one is pending) in @evs, then @tail_ms more of events alone.  The number
+ * of DTMF events, or -1 if a read failed.
+ */
+static int dtmf_collect(int fd, uint8_t *buf, size_t len, int *evs, int max,
+			int tail_ms)
+{
+	uint64_t t0 = tel_test_now_ms(), end;
+	size_t got = 0;
+	int n = 0, ev;
+
+	while (got < len) {
+		ssize_t r = read(fd, buf + got, len - got);
+
+		if (r > 0) {
+			got += r;
+			continue;
+		}
+		if (r == 0 || errno != ELAST)
+			return -1;
+		ev = 0;
+		ioctl(fd, DAHDI_GETEVENT, &ev);
+		if (!(ev & (DAHDI_EVENT_DTMFDOWN | DAHDI_EVENT_DTMFUP))) {
+			printf("#   (event %d on read)\n", ev);
+			continue;
+		}
+		printf("#   %llu ms: DTMF%s '%c'\n",
+		       (unsigned long long)(tel_test_now_ms() - t0),
+		       ev & DAHDI_EVENT_DTMFDOWN ? "DOWN" : "UP", ev & 0xff);
+		if (n < max)
+			evs[n] = ev;
+		n++;
+	}
+	end = tel_test_now_ms() + tail_ms;
+	while (tel_test_now_ms() < end) {
+		ev = dahdi_wait_event(fd, end - tel_test_now_ms());
+		if (ev < 0)
+			break;
+		if (!(ev & (DAHDI_EVENT_DTMFDOWN | DAHDI_EVENT_DTMFUP)))
+			continue;
+		if (n < max)
+			evs[n] = ev;
+		n++;
+	}
+	return n;
+}
+
+/* @evs (@n of them) are a DOWN and an UP for each digit of @digits. */
+static bool dtmf_pairs(const int *evs, int n, const char *digits)
+{
+	int want = 2 * strlen(digits);
+
+	CHECK(n == want, "%d DTMF events, not %d", n, want);
+	for (int i = 0; digits[i]; i++) {
+		CHECK(evs[2 * i] == (DAHDI_EVENT_DTMFDOWN | digits[i]),
+		      "event %d is %#x, not DTMFDOWN '%c'", 2 * i, evs[2 * i],
+		      digits[i]);
+		CHECK(evs[2 * i + 1] == (DAHDI_EVENT_DTMFUP | digits[i]),
+		      "event %d is %#x, not DTMFUP '%c'", 2 * i + 1,
+		      evs[2 * i + 1], digits[i]);
+	}
+	return true;
+}
+
+static int tonedetect(int fd, int val)
+{
+	return ioctl(fd, DAHDI_TONEDETECT, &val);
+}
+
+/*
+ * Have the far end play @digits, the audio DAHDI buffered meanwhile (while
+ * multimon-ng ran: seconds on the debug kernel) thrown away first, so the
+ * tones are in the next 3 s read.
+ */
+static bool far_end_digits(int fd, int ch, const char *digits)
+{
+	int flush = DAHDI_FLUSH_READ;
+
+	CHECK(!ioctl(fd, DAHDI_FLUSH, &flush), "DAHDI_FLUSH: %m");
+	CHECK(!emu_cmd(NULL, 0, "digits 0 %d %s 100 100", ch, digits),
+	      "digits");
+	return true;
+}
+
+/*
+ * The tones in mu-law audio whose far end plays silence: runs of samples
+ * louder than mu-law's first segment (|x| > 31 of 8159), gaps shorter than
+ * 1 ms (a sine's zero crossings) bridged.  Each run's length in ms (to
+ * @max of them) into @ms; the number of runs.  *@total: loud samples.
+ */
+static int tone_runs(const uint8_t *buf, size_t len, int *ms, int max,
+		     long *total)
+{
+	size_t i, start = 0, last = 0;
+	bool in = false;
+	int n = 0;
+
+	*total = 0;
+	for (i = 0; i <= len; i++) {
+		bool loud = i < len && ((~buf[i]) & 0x70);
+
+		if (loud) {
+			(*total)++;
+			if (!in)
+				start = i;
+			in = true;
+			last = i;
+		} else if (in && (i == len || i - last > 8)) {
+			if (n < max)
+				ms[n] = (last + 1 - start) / 8;
+			n++;
+			in = false;
+		}
+	}
+	return n;
+}
+
+/* Report the tones in @buf; the loud samples. */
+static long report_tones(const char *what, const uint8_t *buf, size_t len)
+{
+	int ms[16], n;
+	long total;
+	char line[256];
+	size_t pos = 0;
+
+	n = tone_runs(buf, len, ms, 16, &total);
+	line[0] = '\0';
+	for (int i = 0; i < n && i < 16; i++)
+		pos += snprintf(line + pos, sizeof(line) - pos, " %d", ms[i]);
+	printf("#   %s: %d tone(s) in DAHDI's audio, ms:%s (%ld samples)\n",
+	       what, n, line, total);
+	return total;
+}
+
+/*
+ * DAHDI_TONEDETECT ON|MUTE on a connected call: the far end's 159# come as
+ * DTMFDOWN/DTMFUP pairs, and the audio DAHDI reads has them muted but for
+ * the card's leak, a tone's first 25-38 ms (at most 40 ms of each tone
+ * gets through; what multimon-ng makes of that is reported: enough for
+ * it).  Then TONEDETECT 0: no events, the tones whole, multimon-ng hears
+ * all four in-band again.
+ */
+static bool hw_dtmf_on_call(int fd)
+{
+	enum { LEN = 24000, MAXEV = 16 };	/* 3 s, as test_dtmf_inband */
+	static uint8_t buf[LEN];
+	int evs[MAXEV], n;
+	bool decoder = tel_have_dtmf_decoder();
+	char heard[64];
+	long muted, unmuted;
+
+	if (!decoder)
+		printf("#   multimon-ng or sox not installed: not decoded\n");
+	CHECK(big_buffers(fd), "DAHDI_SET_BUFINFO: %m");
+	CHECK(!dahdi_hook(fd, DAHDI_OFFHOOK), "DAHDI_HOOK: %m");
+	CHECK(emu_wait_state(0, CH_TX, EMU_CONNECTED, TEL_WAIT_MS),
+	      "not connected");
+	CHECK(!tonedetect(fd, DAHDI_TONEDETECT_ON | DAHDI_TONEDETECT_MUTE),
+	      "DAHDI_TONEDETECT ON|MUTE: %m");
+	CHECK(emu_num_stat(0, CH_TX, "detect") == 3, "card's detect %ld, not 3",
+	      emu_num_stat(0, CH_TX, "detect"));
+	if (!far_end_digits(fd, CH_TX, "159#"))
+		return false;
+	n = dtmf_collect(fd, buf, LEN, evs, MAXEV, 500);
+	CHECK(n >= 0, "read: %m");
+	CHECK(dtmf_pairs(evs, n, "159#"), "events");
+	muted = report_tones("muted", buf, LEN);
+	if (decoder) {
+		CHECK(!tel_dtmf_decode(buf, LEN, heard, sizeof(heard)),
+		      "multimon-ng did not run");
+		/* the mute's leak (the tones' first 25-38 ms) may be enough */
+		printf("#   muted: multimon-ng heard \"%s\" (reported, not asserted)\n",
+		       heard);
+	}
+
+	CHECK(!tonedetect(fd, 0), "DAHDI_TONEDETECT 0: %m");
+	CHECK(emu_num_stat(0, CH_TX, "detect") == 0, "card's detect still on");
+	if (!far_end_digits(fd, CH_TX, "159#"))
+		return false;
+	n = dtmf_collect(fd, buf, LEN, evs, MAXEV, 500);
+	CHECK(n == 0, "%d DTMF events with detection off", n);
+	unmuted = report_tones("detection off", buf, LEN);
+	/* 4 tones of 100 ms unmuted; muted, at most 40 ms of each got out */
+	CHECK(unmuted >= 4 * 90 * 8, "only %ld tone samples unmuted", unmuted);
+	CHECK(muted <= 4 * 40 * 8, "%ld tone samples got through the mute",
+	      muted);
+	if (decoder) {
+		CHECK(!tel_dtmf_decode(buf, LEN, heard, sizeof(heard)),
+		      "multimon-ng did not run");
+		printf("#   detection off: multimon-ng heard \"%s\"\n", heard);
+		CHECK(!strcmp(heard, "159#"), "not 159#");
+	}
+	return true;
+}
+
+static bool test_hw_dtmf(void)
+{
+	bool ok;
+	int fd;
+
+	if (emu_cmd(NULL, 0, "audio 0 %d silence", CH_TX))
+		return false;
+	fd = dahdi_open(base0 + CH_TX);
+	if (fd < 0) {
+		printf("#   open: %s\n", strerror(-fd));
+		return false;
+	}
+	ok = hw_dtmf_on_call(fd);
+	dahdi_hook(fd, DAHDI_ONHOOK);
+	close(fd);
+	return ok;
+}
+
+/*
+ * The setting is the channel's until close: asked on hook, it reaches the
+ * next call; the card turns detection off at each DIAL, and the bridge
+ * turns it on again for the call after an on hook and off hook.
+ */
+static bool test_hw_dtmf_next_call(void)
+{
+	enum { LEN = 12000, MAXEV = 8 };
+	static uint8_t buf[LEN];
+	int evs[MAXEV], n, fd;
+
+	/* another channel: test_hw_dtmf's may still be on its way on hook */
+	CHECK(!emu_cmd(NULL, 0, "audio 0 %d silence", CH_RX), "audio");
+	fd = dahdi_open(base0 + CH_RX);
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	CHECK(big_buffers(fd), "DAHDI_SET_BUFINFO: %m");
+	CHECK(!tonedetect(fd, DAHDI_TONEDETECT_ON), "on hook: %m");
+	CHECK(tonedetect(fd, 4) < 0 && errno == EINVAL, "unknown bit taken");
+	for (int call = 0; call < 2; call++) {
+		const char *digit = call ? "3" : "7";
+
+		CHECK(!dahdi_hook(fd, DAHDI_OFFHOOK), "DAHDI_HOOK: %m");
+		CHECK(emu_wait_state(0, CH_RX, EMU_CONNECTED, TEL_WAIT_MS),
+		      "call %d not connected", call);
+		CHECK(emu_num_stat(0, CH_RX, "detect") == 1,
+		      "call %d: card's detect %ld, not 1", call,
+		      emu_num_stat(0, CH_RX, "detect"));
+		if (!far_end_digits(fd, CH_RX, digit))
+			return false;
+		n = dtmf_collect(fd, buf, LEN, evs, MAXEV, 500);
+		CHECK(n >= 0, "read: %m");
+		if (!dtmf_pairs(evs, n, digit))
+			return false;
+		CHECK(!dahdi_hook(fd, DAHDI_ONHOOK), "on hook: %m");
+		CHECK(emu_wait_state(0, CH_RX, 0, TEL_WAIT_MS), "not idle");
+	}
+	close(fd);
 	return true;
 }
 
@@ -913,8 +1170,9 @@ int main(int argc, char **argv)
 		return cmd_hold(atoi(argv[2]));
 	/* an unknown mode must not run the default tests and pass */
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "lie") &&
-			 strcmp(argv[1], "cid") && strcmp(argv[1], "unplug"))) {
-		fprintf(stderr, "usage: tel_dahdi_test [lie|cid|unplug|hold SECONDS]\n");
+			 strcmp(argv[1], "cid") && strcmp(argv[1], "unplug") &&
+			 strcmp(argv[1], "hwdtmf"))) {
+		fprintf(stderr, "usage: tel_dahdi_test [lie|cid|unplug|hwdtmf|hold SECONDS]\n");
 		return 2;
 	}
 
@@ -928,6 +1186,11 @@ int main(int argc, char **argv)
 		result(test_cid_allowed(), "caller_id_number_and_name", NULL);
 		result(test_cid_restricted(), "caller_id_restricted_private", NULL);
 		result(test_cid_unavailable(), "caller_id_unavailable_out_of_area",
+		       NULL);
+	} else if (argc > 1 && !strcmp(argv[1], "hwdtmf")) {
+		printf("1..2\n");
+		result(test_hw_dtmf(), "hw_dtmf_events_and_mute", NULL);
+		result(test_hw_dtmf_next_call(), "hw_dtmf_kept_for_next_call",
 		       NULL);
 	} else if (argc > 1 && !strcmp(argv[1], "unplug")) {
 		printf("1..1\n");
