@@ -75,7 +75,8 @@ struct tel_owner;
  * @state: one of its calls changed state (tel_call_set_state()), at
  *	@now.  Under card->lock.
  * @offered: the card offers an inbound call on a channel that one of its
- *	calls holds (a bridge line on hook).  Return true if the call takes
+ *	calls holds (a bridge line on hook); the offer's party is the
+ *	channel's, for tel_call_take_offer().  Return true if the call takes
  *	it (it then rings), false to leave it.  Under card->lock.  NULL: an
  *	owner whose calls never take offers.
  * @card_event: an event for every owner of the card: TEL_EVENT_OFFER on
@@ -92,8 +93,7 @@ struct tel_owner;
  */
 struct tel_owner_ops {
 	void (*state)(struct tel_owner *owner, struct tel_call *call, u64 now);
-	bool (*offered)(struct tel_owner *owner, struct tel_call *call,
-			const char *number);
+	bool (*offered)(struct tel_owner *owner, struct tel_call *call);
 	void (*card_event)(struct tel_owner *owner, const struct tel_event *ev);
 	void (*call_event)(struct tel_owner *owner, struct tel_call *call,
 			   const struct tel_event *ev);
@@ -486,7 +486,8 @@ void tel_call_put(struct tel_call *call);
 void tel_call_begin(struct tel_call *call, u32 state);
 void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 			u32 mode);
-bool tel_call_offered(struct tel_call *call, const char *number);
+bool tel_call_offered(struct tel_call *call);
+void tel_call_take_offer(struct tel_call *call);
 void tel_call_event(struct tel_call *call, const struct tel_event *ev);
 void tel_call_digit_heard(struct tel_call *call, char digit);
 int tel_call_send_digits(struct tel_call *call, const char *digits,

@@ -421,18 +421,13 @@ static void tel_bridge_call_state(struct tel_owner *owner,
  * card->lock held.
  */
 static bool tel_bridge_call_offered(struct tel_owner *owner,
-				    struct tel_call *call, const char *number)
+				    struct tel_call *call)
 {
-	struct tel_channel *chan = &call->card->channels[call->channel];
-
 	lockdep_assert_held(&call->card->lock);
 	if (call->bound || call->info.state != TEL_CALL_IDLE)
 		return false;
 	tel_bridge_recycle(call, TEL_DIR_INBOUND);
-	strscpy(call->info.calling, number, sizeof(call->info.calling));
-	/* the offer's party, as an answered /dev/telN offer keeps it */
-	strscpy(call->party.name, chan->offer_name, sizeof(call->party.name));
-	call->party.presentation = chan->offer_pres;
+	tel_call_take_offer(call);
 	tel_call_set_state(call, TEL_CALL_OFFERING, TEL_ORIGIN_NONE, 0);
 	tel_bridge_ring(call->card, call);
 	return true;
@@ -558,8 +553,7 @@ int tel_bridge_claim(struct tel_card *card, u32 ch)
 		chan->call = call;
 		if (chan->offered) {
 			chan->offered = false;
-			tel_bridge_call_offered(call->owner, call,
-						chan->offer_number);
+			tel_bridge_call_offered(call->owner, call);
 		}
 	}
 	mutex_unlock(&card->lock);

@@ -224,18 +224,36 @@ void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 /**
  * tel_call_offered() - the card offers a call on a channel @call holds
  * @call: the channel's call; the caller holds card->lock
- * @number: the calling number
+ *
+ * The offer's party is the channel's (offer_number, _name, _pres).
  *
  * Return: true if the owner took it for @call (a bridge line on hook,
  * which now rings).
  */
-bool tel_call_offered(struct tel_call *call, const char *number)
+bool tel_call_offered(struct tel_call *call)
 {
 	struct tel_owner *owner = call->owner;
 
 	lockdep_assert_held(&call->card->lock);
-	return owner && owner->ops->offered &&
-	       owner->ops->offered(owner, call, number);
+	return owner && owner->ops->offered && owner->ops->offered(owner, call);
+}
+
+/**
+ * tel_call_take_offer() - @call takes its channel's offer: the caller's
+ *	number, name and presentation, into its record
+ * @call: an inbound call; the caller holds card->lock
+ *
+ * The one place an offer's party becomes a call's, whoever owns it.
+ */
+void tel_call_take_offer(struct tel_call *call)
+{
+	const struct tel_channel *chan = &call->card->channels[call->channel];
+
+	lockdep_assert_held(&call->card->lock);
+	strscpy(call->info.calling, chan->offer_number,
+		sizeof(call->info.calling));
+	strscpy(call->party.name, chan->offer_name, sizeof(call->party.name));
+	call->party.presentation = chan->offer_pres;
 }
 
 /**

@@ -251,7 +251,8 @@ static void tel_hw_offer(struct tel_card *card, u32 ch,
 	};
 
 	lockdep_assert_held(&card->lock);
-	/* this offer's party, also for a bridge that hands it back */
+	/* this offer's party, for whichever call takes it */
+	strscpy(chan->offer_number, number, sizeof(chan->offer_number));
 	strscpy(chan->offer_name, party->name, sizeof(chan->offer_name));
 	chan->offer_pres = party->pres;
 	/*
@@ -260,11 +261,10 @@ static void tel_hw_offer(struct tel_card *card, u32 ch,
 	 * rings there): its owner decides.
 	 */
 	if (chan->call) {
-		tel_call_offered(chan->call, number);
+		tel_call_offered(chan->call);
 		return;
 	}
 	chan->offered = true;
-	strscpy(chan->offer_number, number, sizeof(chan->offer_number));
 	strscpy(ev.number, number, sizeof(ev.number));
 	tel_card_broadcast(card, &ev);
 }

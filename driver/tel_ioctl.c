@@ -265,11 +265,7 @@ static int tel_ioctl_answer(struct tel_file *tf, void __user *uarg)
 	} else {
 		chan->call = call;
 		chan->offered = false;
-		strscpy(call->info.calling, chan->offer_number,
-			sizeof(call->info.calling));
-		strscpy(call->party.name, chan->offer_name,
-			sizeof(call->party.name));
-		call->party.presentation = chan->offer_pres;
+		tel_call_take_offer(call);
 		tel_call_begin(call, TEL_CALL_OFFERING);
 	}
 	mutex_unlock(&card->lock);
