@@ -50,8 +50,8 @@
 #define TEL_DAHDI_TXSTATE_FLASH	6
 
 /* Caller ID (below): the longest number and name, the card's (NUL excluded) */
-#define TEL_DAHDI_CID_NUMBER_MAX	31
-#define TEL_DAHDI_CID_NAME_MAX		15
+#define TEL_DAHDI_CID_NUMBER_MAX	(TEL_BRIDGE_NUMBER_LEN - 1)
+#define TEL_DAHDI_CID_NAME_MAX		(TEL_BRIDGE_NAME_LEN - 1)
 /* type, length; date/time, number or reason, name or reason: each 2 +; sum */
 #define TEL_DAHDI_CID_MSG_MAX	(2 + 2 + 8 + 2 + TEL_DAHDI_CID_NUMBER_MAX + \
 				 2 + TEL_DAHDI_CID_NAME_MAX + 1)
@@ -425,23 +425,29 @@ static bool tel_dahdi_cid_fill(struct tel_dahdi_cid *cid,
  * idle line's loop current at its end (DAHDI queues RINGOFFHOOK once the
  * ring has been gone for its ring trailer, 50 ms).  Under ring_lock.
  */
-static void tel_dahdi_ring_set(struct tel_dahdi_chan *tch,
-			       enum tel_dahdi_ring_state state)
+/* The ring's state alone, with no signal to DAHDI.  Under ring_lock. */
+static void tel_dahdi_ring_enter(struct tel_dahdi_ring *ring,
+				 enum tel_dahdi_ring_state state)
 {
-	struct tel_dahdi_ring *ring = &tch->ring;
-	bool was_on = ring->state == TEL_DAHDI_RING_ON;
-	bool on = state == TEL_DAHDI_RING_ON;
-
-	lockdep_assert_held(&tch->tc->ring_lock);
-	if (on != was_on)
-		dahdi_hooksig(&tch->dchan, on ? DAHDI_RXSIG_RING :
-			      DAHDI_RXSIG_OFFHOOK);
 	ring->state = state;
 	ring->ms = 0;
 	if (state != TEL_DAHDI_RING_OFF)
 		ring->cid_sending = false;
 	if (state == TEL_DAHDI_RING_IDLE)
 		ring->cid_pending = false;
+}
+
+static void tel_dahdi_ring_set(struct tel_dahdi_chan *tch,
+			       enum tel_dahdi_ring_state state)
+{
+	bool was_on = tch->ring.state == TEL_DAHDI_RING_ON;
+	bool on = state == TEL_DAHDI_RING_ON;
+
+	lockdep_assert_held(&tch->tc->ring_lock);
+	if (on != was_on)
+		dahdi_hooksig(&tch->dchan, on ? DAHDI_RXSIG_RING :
+			      DAHDI_RXSIG_OFFHOOK);
+	tel_dahdi_ring_enter(&tch->ring, state);
 }
 
 /*
@@ -514,6 +520,7 @@ static int tel_dahdi_open(struct dahdi_chan *dchan)
 	int ret;
 
 	mutex_lock(&tch->lock);
+	tel_dahdi_ring_stop(tch);	/* whatever the last holder left */
 	ret = tel_bridge_claim(tch->tc->card, tch->ch);
 	if (!ret) {
 		tch->claimed = true;
@@ -529,10 +536,15 @@ static int tel_dahdi_close(struct dahdi_chan *dchan)
 
 	cancel_work_sync(&tch->hook_work);
 	cancel_work_sync(&tch->flash_work);
-	tel_dahdi_ring_stop(tch);
 	mutex_lock(&tch->lock);
 	if (tch->claimed)
 		tel_bridge_release(tch->tc->card, tch->ch);
+	/*
+	 * Once released no offer can ring the line; before it, one could
+	 * (the bridge rings an offer on a held idle line), and a ring
+	 * stopped earlier would start again for a call nobody holds.
+	 */
+	tel_dahdi_ring_stop(tch);
 	tch->claimed = false;
 	tch->offhook = false;
 	/* a new open starts in-band, as DAHDI channels do */
@@ -751,7 +763,9 @@ static void tel_dahdi_signal(void *priv, u32 ch, enum tel_bridge_sig sig,
 		dahdi_alarm_notify(&tc->span);
 		spin_lock_irqsave(&tc->ring_lock, flags);
 		for (ch = 0; ch < tc->nr; ch++) {
-			tc->tch[ch].ring.state = TEL_DAHDI_RING_IDLE;
+			/* no loop current to restore: the line is dead */
+			tel_dahdi_ring_enter(&tc->tch[ch].ring,
+					     TEL_DAHDI_RING_IDLE);
 			dahdi_hooksig(&tc->tch[ch].dchan, DAHDI_RXSIG_ONHOOK);
 		}
 		spin_unlock_irqrestore(&tc->ring_lock, flags);
@@ -761,11 +775,16 @@ static void tel_dahdi_signal(void *priv, u32 ch, enum tel_bridge_sig sig,
 		return;
 	tch = &tc->tch[ch];
 	switch (sig) {
-	case TEL_BRIDGE_RING:
+	case TEL_BRIDGE_RING: {
+		/* no caller given: a line with caller ID, caller unknown */
+		static const struct tel_bridge_caller unknown = {
+			.presentation = TEL_BRIDGE_PRES_UNAVAILABLE,
+		};
+
 		WRITE_ONCE(tch->ringing, true);
-		if (data)
-			tel_dahdi_ring_start(tch, &data->caller);
+		tel_dahdi_ring_start(tch, data ? &data->caller : &unknown);
 		break;
+	}
 	case TEL_BRIDGE_CANCEL:
 		WRITE_ONCE(tch->ringing, false);
 		tel_dahdi_ring_stop(tch);
