@@ -724,7 +724,6 @@ static void tel_dahdi_tick(void *priv, unsigned int frames)
 	u32 ch;
 
 	while (frames--) {
-		spin_lock(&tc->ring_lock);
 		for (ch = 0; ch < tc->nr; ch++) {
 			struct dahdi_chan *dchan = &tc->tch[ch].dchan;
 
@@ -734,8 +733,11 @@ static void tel_dahdi_tick(void *priv, unsigned int frames)
 				if (READ_ONCE(tc->tch[ch].offhook))
 					tc->rx_missing++;
 			}
-			tel_dahdi_ring_tick(&tc->tch[ch]);
 		}
+		/* the rings, and caller ID over the chunks just received */
+		spin_lock(&tc->ring_lock);
+		for (ch = 0; ch < tc->nr; ch++)
+			tel_dahdi_ring_tick(&tc->tch[ch]);
 		spin_unlock(&tc->ring_lock);
 		dahdi_ec_span(&tc->span);
 		dahdi_receive(&tc->span);
