@@ -629,7 +629,7 @@ static bool test_far_hangup(void)
 	      "not connected");
 	/*
 	 * DAHDI ignores loop drops during its off-hook debounce (600 ms of
-	 * span time; the span ticks only while a call is connected).
+	 * span time: the card's clock, which the bridge keeps running).
 	 */
 	sleep(1);
 	CHECK(!emu_cmd(NULL, 0, "hangup 0 %d normal", CH_HANGUP), "hangup");
