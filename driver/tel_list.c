@@ -139,7 +139,8 @@ out_unlock:
  * @filp: an open /dev/telN
  * @uarg: struct tel_call_list
  *
- * Return: 0; -EINVAL for flags or reserved fields set, -ENOSPC if
+ * Return: 0; -EINVAL for flags, reserved fields or the output @count set
+ * on input, -ENOSPC if
  * capacity is non-zero and too small, -ENOMEM, -EFAULT.  On failure
  * count is not written.
  */
@@ -152,7 +153,8 @@ int tel_ioctl_call_list(struct file *filp, void __user *uarg)
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+	if (req.flags || req.count ||
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
 
 	n = tel_list_snapshot(filp, req.capacity, &buf);

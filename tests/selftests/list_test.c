@@ -14,7 +14,7 @@
 
 #define CARD		0
 #define NOBODY		65534
-#define SENTINEL	0xdeadbeefU
+#define SENTINEL	0xdeadbeefU	/* an output field set on input */
 
 static int tel_list(int fd, struct tel_call_list_entry *e, uint32_t cap,
 		    uint32_t *count)
@@ -22,7 +22,6 @@ static int tel_list(int fd, struct tel_call_list_entry *e, uint32_t cap,
 	struct tel_call_list req = {
 		.entries = (uintptr_t)e,
 		.capacity = cap,
-		.count = SENTINEL,
 	};
 	int ret = ioctl(fd, TEL_IOC_CALL_LIST, &req);
 
@@ -157,11 +156,39 @@ TEST_F(list, lists_calls_of_other_files)
 
 TEST_F(list, unknown_flags_are_einval)
 {
-	struct tel_call_list req = { .flags = 1, .count = SENTINEL };
+	struct tel_call_list req = { .flags = 1 };
+	uint32_t h;
 
+	ASSERT_EQ(0, tel_alloc(self->fd, 1, "5550101", &h));
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_LIST, &req));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0u, req.count);	/* not written: 1 otherwise */
+}
+
+/* count is output only: set on input, EINVAL and nothing written */
+TEST_F(list, output_count_set_is_einval)
+{
+	struct tel_call_list_entry e[2];
+	struct tel_call_list req = {
+		.entries = (uintptr_t)e,
+		.capacity = 2,
+		.count = SENTINEL,
+	};
+	uint32_t h;
+
+	memset(e, 0xaa, sizeof(e));
+	ASSERT_EQ(0, tel_alloc(self->fd, 1, "5550101", &h));
 	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_LIST, &req));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(SENTINEL, req.count);
+	EXPECT_EQ(0xaaaaaaaaU, e[0].handle);
+	req.count = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_LIST, &req));
+	EXPECT_EQ(EINVAL, errno);
+	req.count = 0;
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_LIST, &req));
+	EXPECT_EQ(1u, req.count);
+	EXPECT_EQ(h, e[0].handle);
 }
 
 TEST_F(list, reserved_fields_are_einval)
@@ -169,12 +196,12 @@ TEST_F(list, reserved_fields_are_einval)
 	unsigned int i;
 
 	for (i = 0; i < 5; i++) {
-		struct tel_call_list req = { .count = SENTINEL };
+		struct tel_call_list req = { 0 };
 
 		req.reserved[i] = 1;
 		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_LIST, &req));
 		EXPECT_EQ(EINVAL, errno);
-		EXPECT_EQ(SENTINEL, req.count);
+		EXPECT_EQ(0u, req.count);
 	}
 }
 
@@ -194,7 +221,7 @@ TEST_F(list, unwritable_entries_are_efault)
 	ASSERT_EQ(0, tel_alloc(self->fd, 3, "5550103", &h));
 	EXPECT_EQ(-1, tel_list(self->fd, (void *)8, 2, &count));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(SENTINEL, count);
+	EXPECT_EQ(0u, count);	/* not written: 1 otherwise */
 	ASSERT_EQ(0, tel_info(self->fd, h, &info));
 	EXPECT_NE(TEL_CALL_IDLE, info.state);
 	ASSERT_EQ(0, tel_list(self->fd, e, 2, &count));
@@ -214,7 +241,7 @@ TEST_F(list, small_capacity_is_enospc)
 	memset(&pad, 0xaa, sizeof(pad));
 	EXPECT_EQ(-1, tel_list(self->fd, e, 1, &count));
 	EXPECT_EQ(ENOSPC, errno);
-	EXPECT_EQ(SENTINEL, count);
+	EXPECT_EQ(0u, count);	/* not written: 2 otherwise */
 	EXPECT_EQ(0, memcmp(&e[0], &pad, sizeof(pad)));
 
 	ASSERT_EQ(0, tel_list(self->fd, NULL, 0, &count));

@@ -442,7 +442,8 @@ struct tel_call_list_entry {
  * struct tel_call_list - TEL_IOC_CALL_LIST: the calls of this card
  * @entries: user pointer to @capacity struct tel_call_list_entry
  * @capacity: in: entries there is room for; 0 asks only for @count
- * @count: out: the calls there are (written only on success)
+ * @count: out: the calls there are (written only on success); must be
+ *	zero on input
  * @flags: none defined, must be zero
  * @reserved: must be zero
  *
