@@ -657,8 +657,9 @@ static void on_alarm(int sig)
 
 /*
  * A hook flash (DAHDI_HOOK DAHDI_FLASH: on hook for DAHDI's flash time,
- * 750 ms by default, then off hook) is not a hangup: the card has no flash
- * yet, so the bridge ignores it and the call goes on, audio and all.
+ * 750 ms by default, then off hook) is not a hangup: the bridge makes it
+ * the card's own flash (TEL_OP_FLASH, which the far end counts) and the
+ * call goes on, audio and all.
  */
 static bool test_flash(void)
 {

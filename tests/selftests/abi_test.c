@@ -117,6 +117,94 @@ TEST_F(abi, call_info_any_input_byte_but_handle_is_einval)
 	EXPECT_EQ(h, info.handle);
 }
 
+/*
+ * Each reserved word of DROP, DIGITS, MONITOR, FLASH and DEALLOC, set:
+ * EINVAL, and the call is as it was (still connected, no digit sent, no
+ * flash made, still allocated).
+ */
+#define SET_RESERVED(req, i)	((req).reserved[(i)] = 1u << (i))
+#define NR_RESERVED(req)	(sizeof((req).reserved) / sizeof((req).reserved[0]))
+
+TEST_F(abi, reserved_words_are_einval_and_change_nothing)
+{
+	struct tel_call_party party = { 0 };
+	struct tel_call_info info;
+	uint32_t h = connect_call(_metadata, self->fd);
+	unsigned int i;
+
+	for (i = 0; i < NR_RESERVED((struct tel_call_drop){ 0 }); i++) {
+		struct tel_call_drop d = { .handle = h };
+
+		SET_RESERVED(d, i);
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_DROP, &d));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("drop reserved[%u]", i);
+	}
+	for (i = 0; i < NR_RESERVED((struct tel_call_digits){ 0 }); i++) {
+		struct tel_call_digits d = { .handle = h, .digits = "1" };
+
+		SET_RESERVED(d, i);
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_DIGITS, &d));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("digits reserved[%u]", i);
+	}
+	for (i = 0; i < NR_RESERVED((struct tel_call_monitor){ 0 }); i++) {
+		struct tel_call_monitor m = {
+			.handle = h, .flags = TEL_MONITOR_F_DIGITS,
+		};
+
+		SET_RESERVED(m, i);
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_MONITOR, &m));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("monitor reserved[%u]", i);
+	}
+	for (i = 0; i < NR_RESERVED((struct tel_call_flash){ 0 }); i++) {
+		struct tel_call_flash f = { .handle = h, .ms = 100 };
+
+		SET_RESERVED(f, i);
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_FLASH, &f));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("flash reserved[%u]", i);
+	}
+	ASSERT_EQ(0, tel_info(self->fd, h, &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	party.handle = h;
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_PARTY, &party));
+	EXPECT_EQ(0u, party.digits_tx_count);
+	EXPECT_EQ(0u, party.flashes);
+	EXPECT_EQ(0, emu_num_stat(CARD, 0, "flashes"));
+
+	ASSERT_EQ(0, tel_drop(self->fd, h, 0));
+	ASSERT_EQ(0, tel_wait_state(self->fd, h, TEL_CALL_IDLE, TEL_WAIT_MS));
+	for (i = 0; i < NR_RESERVED((struct tel_call_dealloc){ 0 }); i++) {
+		struct tel_call_dealloc d = { .handle = h };
+
+		SET_RESERVED(d, i);
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_DEALLOC, &d));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("dealloc reserved[%u]", i);
+	}
+	EXPECT_EQ(0, tel_info(self->fd, h, &info));
+	EXPECT_EQ(0, tel_dealloc(self->fd, h));
+}
+
+/* Only the handle of tel_call_party is input, as for tel_call_info. */
+TEST_F(abi, call_party_any_input_byte_but_handle_is_einval)
+{
+	struct tel_call_party party;
+	uint32_t h;
+	size_t i;
+
+	ASSERT_EQ(0, tel_alloc(self->fd, 0, "100", &h));
+	for (i = sizeof(party.handle); i < sizeof(party); i++) {
+		memset(&party, 0, sizeof(party));
+		party.handle = h;
+		((uint8_t *)&party)[i] = 0x80;
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_PARTY, &party))
+			TH_LOG("byte %zu", i);
+		EXPECT_EQ(EINVAL, errno);
+		EXPECT_EQ(0x80, ((uint8_t *)&party)[i]);
+	}
+	memset(&party, 0, sizeof(party));
+	party.handle = h;
+	EXPECT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_PARTY, &party));
+}
+
 /* ALLOC with a struct it cannot write back: the card is never told. */
 TEST_F(abi, alloc_readonly_struct_is_efault_and_card_never_told)
 {
