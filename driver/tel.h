@@ -214,7 +214,10 @@ struct tel_perf {
  * @doorbell_peer: ivshmem peer id the doorbell is addressed to
  * @hw_rwsem: see the lock list at the top of this file
  * @gone: why the card stopped; TEL_ALIVE while it works.  Written under
- *	hw_rwsem (write) and lock; read under either.
+ *	hw_rwsem (write) and lock; read under either, or with READ_ONCE()
+ *	where neither is held (the bridge's tick, under bridge_lock: a
+ *	stale TEL_ALIVE there is harmless: the window stays mapped until
+ *	the tick interrupt is freed)
  * @cmd_lock: serialises the mailbox
  * @cmd_wq: woken by the command-completion interrupt
  * @cmd_seq: sequence number of the last command posted (under cmd_lock)

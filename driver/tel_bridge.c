@@ -500,6 +500,7 @@ static struct tel_call *tel_bridge_get(struct tel_card *card, u32 ch)
 {
 	struct tel_call *call = NULL;
 
+	lockdep_assert_held(&card->hw_rwsem);
 	if (ch >= card->nr_channels)
 		return NULL;
 	mutex_lock(&card->lock);

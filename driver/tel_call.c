@@ -343,6 +343,8 @@ int tel_call_send_digits(struct tel_call *call, const char *digits,
 	size_t len = strlen(digits);
 	int ret;
 
+	lockdep_assert_held(&card->hw_rwsem);
+	lockdep_assert_held(&call->op_lock);
 	if (!(card->caps & TEL_CAP_DTMF))
 		return -EOPNOTSUPP;
 	mutex_lock(&card->lock);
@@ -378,6 +380,8 @@ int tel_call_monitor(struct tel_call *call, u32 flags)
 	u32 arg = 0, old;
 	int ret;
 
+	lockdep_assert_held(&card->hw_rwsem);
+	lockdep_assert_held(&call->op_lock);
 	if (!(card->caps & TEL_CAP_DTMF))
 		return -EOPNOTSUPP;
 	if (flags & TEL_MONITOR_F_DIGITS)
@@ -418,6 +422,8 @@ int tel_call_flash(struct tel_call *call, u32 ms)
 	struct tel_card *card = call->card;
 	int ret = 0;
 
+	lockdep_assert_held(&card->hw_rwsem);
+	lockdep_assert_held(&call->op_lock);
 	if (!(card->caps & TEL_CAP_FLASH))
 		return -EOPNOTSUPP;
 	if (READ_ONCE(card->gone))

@@ -19,7 +19,6 @@
 
 #define PCI_VENDOR_ID_IVSHMEM	0x1af4
 #define PCI_DEVICE_ID_IVSHMEM	0x1110
-#define TEL_WATCHDOG_MS		100
 
 static irqreturn_t tel_irq_command(int irq, void *data)
 {

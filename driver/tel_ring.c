@@ -54,6 +54,8 @@ int tel_ring_sync(struct tel_card *card, struct tel_call *call, bool rx,
 {
 	u32 ch = call->channel, head = 0, tail = 0;
 
+	lockdep_assert(lockdep_is_held(&card->lock) ||
+		       lockdep_is_held(&card->bridge_lock));
 	if (rx)
 		head = tel_win_read(card, tel_ch_off(ch, TEL_CH_RX_HEAD));
 	if (tx)
@@ -97,9 +99,9 @@ static void *tel_ring_tx(const struct tel_call *call, u32 pos)
 
 /**
  * tel_ring_read() - copy received audio out, without consuming it
- * @call: the call; the caller keeps its rings in place (hw_rwsem, or
- *	bridge_lock for a call the tick moves audio for) and is its only
- *	reader (op_lock, or the tick)
+ * @call: the call; the caller keeps its rings in place (hw_rwsem or
+ *	card->lock, or bridge_lock for a call the tick moves audio for) and
+ *	is its only reader (op_lock, or the tick)
  * @dst: the bytes
  * @len: at most tel_ring_rx_fill()
  *
@@ -109,6 +111,9 @@ void tel_ring_read(const struct tel_call *call, void *dst, u32 len)
 {
 	u32 pos = call->pos.rx_tail, first = tel_ring_first(pos, len);
 
+	lockdep_assert(lockdep_is_held(&call->card->hw_rwsem) ||
+		       lockdep_is_held(&call->card->lock) ||
+		       lockdep_is_held(&call->card->bridge_lock));
 	memcpy(dst, tel_ring_rx(call, pos), first);
 	memcpy(dst + first, tel_ring_rx(call, 0), len - first);
 }
@@ -136,6 +141,9 @@ void tel_ring_write(struct tel_call *call, const void *src, u32 len)
 {
 	u32 pos = call->pos.tx_head, first = tel_ring_first(pos, len);
 
+	lockdep_assert(lockdep_is_held(&call->card->hw_rwsem) ||
+		       lockdep_is_held(&call->card->lock) ||
+		       lockdep_is_held(&call->card->bridge_lock));
 	memcpy(tel_ring_tx(call, pos), src, first);
 	memcpy(tel_ring_tx(call, 0), src + first, len - first);
 }
