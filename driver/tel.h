@@ -348,20 +348,23 @@ struct tel_ring_state {
  * @ring_dma: bus address of @ring while it is DMA memory
  * @ring_is_dma: @ring came from dma_alloc_coherent
  * @pos: ring indices; rx_tail and tx_head are ours, the card's are
- *	copied here when the rings are unbound (under card->lock)
+ *	copied here when the rings are unbound (under card->lock; for a
+ *	call published to the bridge's tick, under bridge_lock, which the
+ *	tick holds)
  * @hw: the card's frame counters of this call, as last read and checked
- *	(tel_call_sync_counters()); final once unbound
- * @hw_ticks: TEL_STATUS_TICKS when @hw was last read
+ *	(tel_call_sync_counters(); under card->lock); final once unbound
+ * @hw_ticks: TEL_STATUS_TICKS when @hw was last read (under card->lock)
+ * @hw_ns: ktime_get_ns() then: the ticks since may not outrun the clock
  * @info: the record returned by TEL_IOC_CALL_INFO (under card->lock);
  *	counters in it are filled at read time while bound
  * @party: the record returned by TEL_IOC_CALL_PARTY (under card->lock)
  * @monitor: TEL_MONITOR_F_* the card was told (under card->lock)
  * @flashing: a hook flash runs (under card->lock; WRITE_ONCE, as the
  *	bridge's tick reads it)
- * @flash_ms: how long it runs
+ * @flash_ms: how long it runs (under card->lock)
  * @digits_queued: digits given to the card (under card->lock)
  * @digits_sent: of those, reported sent (under card->lock)
- * @bind_ticks: TEL_STATUS_TICKS when the rings were bound
+ * @bind_ticks: TEL_STATUS_TICKS when the rings were bound (under card->lock)
  * @owner_pid: the process that created the call (for /proc)
  * @owner_uid: the user of the file that owns it: may see its numbers
  */
@@ -383,6 +386,7 @@ struct tel_call {
 		u32 rx_frames, tx_frames, rx_overruns, tx_underruns;
 	} hw;
 	u32 hw_ticks;
+	u64 hw_ns;
 	struct tel_call_info info;
 	struct tel_call_party party;
 	u32 monitor;
@@ -463,6 +467,7 @@ void tel_bridge_tick(struct tel_card *card);
 int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 		   struct tel_call *call, const char *digits);
 void tel_hw_events(struct tel_card *card);
+int tel_hw_hook(struct tel_card *card, u32 ch);
 __printf(3, 4)
 void tel_card_error(struct tel_card *card, bool fatal, const char *fmt, ...);
 

@@ -248,7 +248,7 @@ static void tel_bridge_audio_off(struct tel_call *call)
  * Hard interrupt context.  The number of ticks comes from the card's
  * heartbeat, so coalesced interrupts lose no frame; a long gap means no
  * channel was connected (the card raises no tick interrupt then), and
- * counts as one tick.
+ * counts as one tick.  Ticks that ran backwards are a card error.
  */
 void tel_bridge_tick(struct tel_card *card)
 {
@@ -260,6 +260,9 @@ void tel_bridge_tick(struct tel_card *card)
 	if (ops && !READ_ONCE(card->gone)) {
 		ticks = tel_win_read(card, TEL_STATUS_TICKS);
 		n = ticks - card->bridge_ticks;
+		if ((s32)n < 0)
+			tel_card_error(card, false, "frame ticks ran back from %u to %u",
+				       card->bridge_ticks, ticks);
 		card->bridge_ticks = ticks;
 		if (n > TEL_BRIDGE_MAX_CATCHUP)
 			n = 1;

@@ -12,6 +12,7 @@
  * readable until DEALLOC, and no DMA memory outlives the device.
  */
 #include <linux/dma-mapping.h>
+#include <linux/math64.h>
 #include <linux/cred.h>
 #include <linux/pci.h>
 #include <linux/pid.h>
@@ -578,6 +579,7 @@ void tel_call_bind(struct tel_call *call)
 	lockdep_assert_held(&card->lock);
 	memset(&call->pos, 0, sizeof(call->pos));
 	memset(&call->hw, 0, sizeof(call->hw));
+	call->hw_ns = ktime_get_ns();
 	call->hw_ticks = tel_win_read(card, TEL_STATUS_TICKS);
 	call->bind_ticks = call->hw_ticks;
 	call->bound = true;
@@ -596,12 +598,27 @@ bool tel_call_on_card(const struct tel_call *call)
 }
 
 /*
+ * The most frame ticks a card may have run in @ns: one per millisecond
+ * (card.rst), plus a quarter and a second for the runs it makes back to
+ * back to catch up after being late (the emulator makes up to 100).
+ */
+static u32 tel_ticks_in(u64 ns)
+{
+	u64 ms = div_u64(ns, NSEC_PER_MSEC);
+
+	return min_t(u64, ms + ms / 4 + MSEC_PER_SEC, U32_MAX / 2);
+}
+
+/*
  * Read the card's frame counters of a bound call, checked: each only grows,
  * by at most one per frame tick since the last good read (the card moves
  * one frame each way per tick; the one more allows for the tick that had
  * counted itself in TEL_STATUS_TICKS but not yet its frames then).  A
  * counter that ran backwards or jumped keeps its last good value, and the
- * ticks are counted from that read.  Caller holds card->lock.
+ * ticks are counted from that read.  The ticks are the card's too: more of
+ * them than the time since allows (or ticks running backwards) are counted
+ * as a card error once, bound the counters by what the time allows, and
+ * are counted from this read on.  Caller holds card->lock.
  */
 static void tel_call_sync_counters(struct tel_call *call)
 {
@@ -610,7 +627,8 @@ static void tel_call_sync_counters(struct tel_call *call)
 		       &call->hw.rx_overruns, &call->hw.tx_underruns };
 	static const u32 reg[] = { TEL_CH_RX_FRAMES, TEL_CH_TX_FRAMES,
 				   TEL_CH_RX_OVERRUNS, TEL_CH_TX_UNDERRUNS };
-	u32 before = tel_win_read(card, TEL_STATUS_TICKS), v[4], ticks;
+	u64 now = ktime_get_ns(), ns;
+	u32 before = tel_win_read(card, TEL_STATUS_TICKS), v[4], ticks, most;
 	bool good = true;
 	int i;
 
@@ -619,6 +637,15 @@ static void tel_call_sync_counters(struct tel_call *call)
 		v[i] = tel_win_read(card, tel_ch_off(call->channel, reg[i]));
 	/* read after the counters: bounds the ticks they may have seen */
 	ticks = tel_win_read(card, TEL_STATUS_TICKS) - call->hw_ticks;
+	ns = ktime_get_ns() - call->hw_ns;
+	most = tel_ticks_in(ns);
+	if (ticks > most) {
+		tel_card_error(card, false, "%u frame ticks in %llu ms on channel %u",
+			       ticks, div_u64(ns, NSEC_PER_MSEC), call->channel);
+		ticks = most;
+		call->hw_ticks = before;
+		call->hw_ns = now;
+	}
 	for (i = 0; i < ARRAY_SIZE(reg); i++) {
 		if (v[i] - *cnt[i] <= ticks + 1) {
 			*cnt[i] = v[i];
@@ -628,8 +655,10 @@ static void tel_call_sync_counters(struct tel_call *call)
 			       reg[i], call->channel, v[i], *cnt[i], ticks);
 		good = false;
 	}
-	if (good)
+	if (good) {
 		call->hw_ticks = before;
+		call->hw_ns = now;
+	}
 }
 
 /**

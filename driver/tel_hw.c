@@ -273,6 +273,26 @@ static void tel_hw_offer(struct tel_card *card, u32 ch,
  * The card lost events (its queue was full).  Tell every file, then bring
  * each channel's view back in line with the channel blocks.
  */
+/**
+ * tel_hw_hook() - the card's hook state of a channel, checked
+ * @card: the card, its window mapped
+ * @ch: the channel
+ *
+ * Return: 1 off hook, 0 on hook; -EIO if the card says anything else (a
+ * card error, counted).
+ */
+int tel_hw_hook(struct tel_card *card, u32 ch)
+{
+	u32 hook = tel_win_read(card, tel_ch_off(ch, TEL_CH_HOOK));
+
+	if (hook > 1) {
+		tel_card_error(card, false, "hook state %u of channel %u",
+			       hook, ch);
+		return -EIO;
+	}
+	return hook;
+}
+
 static void tel_hw_resync(struct tel_card *card, u32 lost, u64 now)
 {
 	struct tel_event ev = {
@@ -305,7 +325,7 @@ static void tel_hw_resync(struct tel_card *card, u32 lost, u64 now)
 		/* a flash whose end was lost: the hook reads 0 throughout */
 		if (chan->call && chan->call->flashing &&
 		    tel_call_on_card(chan->call) &&
-		    tel_win_read(card, tel_ch_off(ch, TEL_CH_HOOK)) == 1)
+		    tel_hw_hook(card, ch) == 1)
 			WRITE_ONCE(chan->call->flashing, false);
 	}
 }

@@ -273,15 +273,17 @@ static ssize_t tel_ch_show(struct device *dev, struct device_attribute *attr,
 	uintptr_t var = (uintptr_t)container_of(attr, struct dev_ext_attribute,
 						attr)->var;
 	struct tel_card *card = to_tel_card(dev);
-	u32 ch = var >> 4, chst, hook;
+	u32 ch = var >> 4, chst;
 	struct tel_call *call;
 	ssize_t ret;
+	int hook;
 
 	mutex_lock(&card->lock);
 	call = card->channels[ch].call;
 	if (!card->gone) {
 		chst = tel_win_read(card, tel_ch_off(ch, TEL_CH_STATE));
-		hook = tel_win_read(card, tel_ch_off(ch, TEL_CH_HOOK));
+		/* checked, and counted if impossible, by the file that shows it */
+		hook = (var & 0xf) == TEL_CH_A_HOOK ? tel_hw_hook(card, ch) : 0;
 	} else {
 		/* a failed card: what the driver last knew */
 		chst = call ? TEL_CHST_DISCONNECTED : TEL_CHST_IDLE;
@@ -292,7 +294,8 @@ static ssize_t tel_ch_show(struct device *dev, struct device_attribute *attr,
 		ret = sysfs_emit(buf, "%s\n", tel_chst_name(chst));
 		break;
 	case TEL_CH_A_HOOK:
-		ret = sysfs_emit(buf, "%s\n", hook ? "off" : "on");
+		ret = sysfs_emit(buf, "%s\n", hook < 0 ? "unknown" :
+						 hook ? "off" : "on");
 		break;
 	case TEL_CH_A_HELD:
 		ret = sysfs_emit(buf, "%d\n", !!call);

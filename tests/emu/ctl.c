@@ -592,6 +592,14 @@ static void cmd_lie(struct req *r)
 	} else if (!strcmp(what, "tx-back")) {	/* TX_TAIL runs back by N */
 		ch_store(c, ch, TEL_CH_TX_TAIL,
 			 ch_load(c, ch, TEL_CH_TX_TAIL) - n);
+	} else if (!strcmp(what, "ticks-ahead")) {	/* TICKS jumps by N */
+		win_store(c, TEL_STATUS_TICKS,
+			  win_load(c, TEL_STATUS_TICKS) + n);
+	} else if (!strcmp(what, "ticks-back")) {	/* TICKS runs back by N */
+		win_store(c, TEL_STATUS_TICKS,
+			  win_load(c, TEL_STATUS_TICKS) - n);
+	} else if (!strcmp(what, "hook")) {	/* HOOK reads N, not 0 or 1 */
+		ch_store(c, ch, TEL_CH_HOOK, n);
 	} else if (!strcmp(what, "counter")) {	/* RX_OVERRUNS jumps by N */
 		ch_store(c, ch, TEL_CH_RX_OVERRUNS,
 			 ch_load(c, ch, TEL_CH_RX_OVERRUNS) + n);

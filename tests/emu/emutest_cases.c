@@ -154,7 +154,7 @@ static void case_mailbox(void)
 static void case_dial_answer(void)
 {
 	struct card *c = c0;
-	uint32_t t0, t1;
+	uint32_t t0, t1 = 0;
 
 	check(ctl_is("ok", "far 0 0 answer"), "far answer (default)");
 	t0 = rd(c, TEL_STATUS_TICKS);
@@ -471,7 +471,7 @@ static void case_reset(void)
 static void case_tick_irq(void)
 {
 	struct card *c = c0;
-	uint32_t t0, t1;
+	uint32_t t0, t1 = 0;
 	uint64_t n;
 
 	wait_irq(c, TEL_IRQ_TICK, 0);
@@ -1231,6 +1231,29 @@ static void case_dtmf_lies(void)
 	      "lie offer-colour: usage");
 }
 
+/* lie ticks-ahead, ticks-back, hook: the heartbeat and the hook state. */
+static void case_clock_and_hook_lies(void)
+{
+	struct card *c = c0;
+	uint32_t t0, t1 = 0;
+
+	t0 = rd(c, TEL_STATUS_TICKS);
+	check(ctl_is("ok", "lie 0 0 ticks-ahead 1000000") &&
+	      (t1 = rd(c, TEL_STATUS_TICKS)) - t0 >= 1000000 &&
+	      t1 - t0 < 1000000 + 5000,
+	      "lie ticks-ahead: the heartbeat jumped a million ticks");
+	t0 = rd(c, TEL_STATUS_TICKS);
+	check(ctl_is("ok", "lie 0 0 ticks-back 1000") &&
+	      (int32_t)((t1 = rd(c, TEL_STATUS_TICKS)) - t0) < 0,
+	      "lie ticks-back: the heartbeat ran backwards");
+	msleep(20);
+	check(rd(c, TEL_STATUS_TICKS) != t1,
+	      "lie ticks-back: and runs on from there");
+	check(ctl_is("ok", "lie 0 1 hook 7") && chr(c, 1, TEL_CH_HOOK) == 7,
+	      "lie hook: HOOK reads 7");
+	chw(c, 1, TEL_CH_HOOK, 0);	/* as it was: the channel is idle */
+}
+
 /*
  * control: caps.  A card that does not advertise DTMF, caller id or
  * flash behaves as one without: its ops are unknown (INVAL, before the
@@ -1409,6 +1432,7 @@ void run_cases(const char *qmp_path)
 	case_flash();
 	case_caller_id();
 	case_dtmf_lies();
+	case_clock_and_hook_lies();
 	case_caps();
 	case_garbage();
 	case_second_card();

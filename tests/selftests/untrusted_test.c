@@ -3,8 +3,9 @@
  * untrusted_test.c - the card lies (the emulator's "lie" command): ring
  * indices beyond the ring or running backwards, an event queue head beyond
  * the queue, events for channels or of types that don't exist, states out
- * of range, a counter that jumps, an undocumented cause, command status or
- * calling number.  Nothing impossible may become a length, an index or a
+ * of range, a counter that jumps, a heartbeat that outruns the clock or
+ * runs backwards, a hook state that is none, an undocumented cause, command
+ * status or calling number.  Nothing impossible may become a length, an index or a
  * state: each is counted in sysfs card_errors, and a card that lied about
  * memory is failed the documented way (calls DISCONNECTED, origin
  * HARDWARE).  On the debug kernel KASAN and UBSAN watch the same runs.
@@ -219,6 +220,63 @@ TEST_F(liar, counter_jump_is_counted_and_not_reported)
 	ASSERT_EQ(0, lie(0, "counter", 1000000));
 	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
 	EXPECT_GT(1000000, info.rx_overruns);
+	expect_counted(_metadata, self, 1);
+}
+
+/*
+ * The heartbeat jumps a million ticks (17 minutes) ahead, or 1000 back:
+ * the card's clock can't outrun ours, so the jump is counted once and does
+ * not let a counter jump along with it.
+ */
+TEST_F(liar, ticks_ahead_of_the_clock_are_counted_once)
+{
+	struct tel_call_info info;
+
+	ASSERT_EQ(0, lie(0, "ticks-ahead", 1000000));
+	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
+	expect_counted(_metadata, self, 1);
+	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	expect_counted(_metadata, self, 1);	/* counted from there on */
+}
+
+TEST_F(liar, ticks_running_backwards_are_counted_once)
+{
+	struct tel_call_info info;
+
+	ASSERT_EQ(0, lie(0, "ticks-back", 1000));
+	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
+	expect_counted(_metadata, self, 1);
+	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	expect_counted(_metadata, self, 1);
+}
+
+/* Before the clock bound, a counter that jumped with the ticks passed. */
+TEST_F(liar, counter_jump_hidden_by_a_ticks_jump_is_counted)
+{
+	struct tel_call_info info;
+
+	ASSERT_EQ(0, lie(0, "ticks-ahead", 1000000));
+	ASSERT_EQ(0, lie(0, "counter", 500000));
+	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
+	EXPECT_GT(500000, info.rx_overruns);
+	expect_counted(_metadata, self, 2);
+}
+
+TEST_F(liar, hook_state_that_is_none_is_counted_and_shown_unknown)
+{
+	char path[64], buf[32];
+
+	ASSERT_EQ(0, lie(0, "hook", 7));
+	snprintf(path, sizeof(path), "/sys/class/tel/tel%d/ch0/hook", LIAR);
+	ASSERT_EQ(0, tel_read_sysfs(path, buf, sizeof(buf)));
+	EXPECT_STREQ("unknown", buf);
+	expect_counted(_metadata, self, 1);
+	/* the other files of the channel do not read it */
+	snprintf(path, sizeof(path), "/sys/class/tel/tel%d/ch0/state", LIAR);
+	ASSERT_EQ(0, tel_read_sysfs(path, buf, sizeof(buf)));
+	EXPECT_STREQ("connected", buf);
 	expect_counted(_metadata, self, 1);
 }
 
