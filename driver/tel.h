@@ -523,8 +523,12 @@ int tel_proc_init(void);
 void tel_proc_exit(void);
 const char *tel_state_name(u32 state);
 
-/* tel_debugfs.c: fault points (tel/fail_alloc), audio-path cost (telN/perf) */
+/*
+ * tel_debugfs.c: fault points (tel/fail_alloc, tel/fail_copyout),
+ * audio-path cost (telN/perf)
+ */
 bool tel_should_fail(void);
+bool tel_should_fail_copyout(void);
 void tel_debugfs_init(void);
 void tel_debugfs_exit(void);
 u64 tel_perf_tick_begin(struct tel_card *card, u32 gen);

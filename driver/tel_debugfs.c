@@ -34,6 +34,7 @@
 #include "tel.h"
 
 static atomic_t tel_fail_alloc = ATOMIC_INIT(0);
+static atomic_t tel_fail_copyout = ATOMIC_INIT(0);
 static struct dentry *tel_debugfs;
 
 /* Should this allocation fail?  Counts down only while armed. */
@@ -42,11 +43,23 @@ bool tel_should_fail(void)
 	return atomic_dec_if_positive(&tel_fail_alloc) == 0;
 }
 
+/*
+ * Should the copy of ALLOC's or ANSWER's result to userspace fail, as if
+ * another thread had unmapped the struct after it was found writable?
+ * The same count-down, on its own counter (tel/fail_copyout).
+ */
+bool tel_should_fail_copyout(void)
+{
+	return atomic_dec_if_positive(&tel_fail_copyout) == 0;
+}
+
 void tel_debugfs_init(void)
 {
 	tel_debugfs = debugfs_create_dir("tel", NULL);
 	debugfs_create_atomic_t("fail_alloc", 0600, tel_debugfs,
 				&tel_fail_alloc);
+	debugfs_create_atomic_t("fail_copyout", 0600, tel_debugfs,
+				&tel_fail_copyout);
 }
 
 void tel_debugfs_exit(void)

@@ -169,7 +169,7 @@ static int tel_ioctl_alloc(struct tel_file *tf, void __user *uarg)
 
 	req.handle = call->handle;
 	req.out_channel = call->channel;
-	if (copy_to_user(uarg, &req, sizeof(req))) {
+	if (tel_should_fail_copyout() || copy_to_user(uarg, &req, sizeof(req))) {
 		ret = -EFAULT;
 		tel_call_undo(tf, call);
 		goto out_unlock;
@@ -284,7 +284,7 @@ static int tel_ioctl_answer(struct tel_file *tf, void __user *uarg)
 		}
 	}
 	req.handle = call->handle;
-	if (copy_to_user(uarg, &req, sizeof(req))) {
+	if (tel_should_fail_copyout() || copy_to_user(uarg, &req, sizeof(req))) {
 		ret = -EFAULT;
 		tel_call_undo(tf, call);
 		goto out_unlock;
@@ -295,7 +295,8 @@ static int tel_ioctl_answer(struct tel_file *tf, void __user *uarg)
 
 out_copy:
 	up_read(&card->hw_rwsem);
-	if (!ret && copy_to_user(uarg, &req, sizeof(req)))
+	if (!ret && (tel_should_fail_copyout() ||
+		     copy_to_user(uarg, &req, sizeof(req))))
 		return -EFAULT;
 	return ret;
 

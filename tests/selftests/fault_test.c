@@ -6,6 +6,8 @@
  * Destructive for cards 1 and 2 (they end up failed), so tests/check runs
  * it in a VM of its own with three cards.  Card 0 must stay unharmed.
  */
+#include <fcntl.h>
+
 #include "tel_test.h"
 #include "kselftest_harness.h"
 
@@ -106,6 +108,128 @@ TEST(answer_failure_at_every_site_keeps_the_offer)
 	}
 	EXPECT_LT(1, n);
 	EXPECT_NE(0, ans.handle);
+	close(fd);
+	EXPECT_EQ(0, tel_sysfs_num(0, "calls"));
+}
+
+static void set_fail_copyout(struct __test_metadata *_metadata, int n)
+{
+	FILE *f = fopen("/sys/kernel/debug/tel/fail_copyout", "w");
+
+	ASSERT_NE(NULL, f);
+	fprintf(f, "%d\n", n);
+	fclose(f);
+}
+
+/*
+ * Handle @h was never returned: the events queued meanwhile (which may
+ * name it) are read, and the handle answers ENOENT.
+ */
+static void expect_handle_gone(struct __test_metadata *_metadata, int fd,
+			       uint32_t h)
+{
+	struct tel_call_info info;
+	struct tel_event ev;
+	int flags = fcntl(fd, F_GETFL);
+
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, flags | O_NONBLOCK));
+	while (read(fd, &ev, sizeof(ev)) == sizeof(ev))
+		;
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, flags));
+	EXPECT_EQ(-1, tel_info(fd, h, &info));
+	EXPECT_EQ(ENOENT, errno);
+}
+
+/*
+ * The documented exception to "a failed ioctl changes nothing": ALLOC's
+ * result can't be copied out after the card dialled (another thread
+ * unmapped the struct).  The call is hung up and forgotten: EFAULT, no
+ * call, no DMA, the channel free, the far end saw one dial and one hangup.
+ */
+TEST(alloc_result_lost_hangs_up_and_forgets_the_call)
+{
+	struct tel_call_alloc req = { .channel = 4 };
+	long dials = emu_num_stat(0, 4, "dials");
+	long hangups = emu_num_stat(0, 4, "hangups");
+	int fd = tel_open_card(0);
+	uint32_t h;
+
+	ASSERT_LE(0, fd);
+	strcpy(req.number, "100");
+	set_fail_copyout(_metadata, 1);
+	EXPECT_EQ(-1, ioctl(fd, TEL_IOC_CALL_ALLOC, &req));
+	EXPECT_EQ(EFAULT, errno);
+	set_fail_copyout(_metadata, 0);
+	EXPECT_EQ(0u, req.handle);	/* nothing came back */
+	EXPECT_EQ(0, tel_sysfs_num(0, "calls"));
+	EXPECT_EQ(0, tel_sysfs_num(0, "dma_bytes"));
+	EXPECT_EQ(0, tel_sysfs_num(0, "ch4/held"));
+	EXPECT_EQ(dials + 1, emu_num_stat(0, 4, "dials"));
+	EXPECT_EQ(hangups + 1, emu_num_stat(0, 4, "hangups"));
+	expect_handle_gone(_metadata, fd, 1);	/* the file's first handle */
+	/* the channel takes the next call */
+	ASSERT_EQ(0, tel_alloc(fd, 4, "100", &h));
+	EXPECT_NE(1u, h);	/* handles are not reused */
+	close(fd);
+	EXPECT_EQ(0, tel_sysfs_num(0, "calls"));
+}
+
+/* The same for ANSWER of an offer: it was answered, then hung up. */
+TEST(answer_result_lost_hangs_up_and_forgets_the_call)
+{
+	struct tel_call_answer ans = { .channel = 2 };
+	long answers = emu_num_stat(0, 2, "answers");
+	long hangups = emu_num_stat(0, 2, "hangups");
+	int fd = tel_open_card(0);
+	struct tel_event ev;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer 0 2 4711"));
+	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_OFFER, &ev, TEL_WAIT_MS));
+	set_fail_copyout(_metadata, 1);
+	EXPECT_EQ(-1, ioctl(fd, TEL_IOC_CALL_ANSWER, &ans));
+	EXPECT_EQ(EFAULT, errno);
+	set_fail_copyout(_metadata, 0);
+	EXPECT_EQ(0, tel_sysfs_num(0, "calls"));
+	EXPECT_EQ(0, tel_sysfs_num(0, "dma_bytes"));
+	EXPECT_EQ(0, tel_sysfs_num(0, "ch2/held"));
+	EXPECT_EQ(answers + 1, emu_num_stat(0, 2, "answers"));
+	EXPECT_EQ(hangups + 1, emu_num_stat(0, 2, "hangups"));
+	EXPECT_EQ(0, emu_num_stat(0, 2, "state"));	/* idle */
+	expect_handle_gone(_metadata, fd, 1);
+	close(fd);
+}
+
+/*
+ * ANSWER of a call the file already accepted: its handle is known, so the
+ * call stays the file's, answered, and the STATE event says so.
+ */
+TEST(answer_of_accepted_call_result_lost_keeps_the_call)
+{
+	struct tel_call_answer ans = {
+		.channel = 2, .flags = TEL_ANSWER_F_ACCEPT,
+	};
+	struct tel_call_info info;
+	struct tel_event ev;
+	int fd = tel_open_card(0);
+	uint32_t h;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer 0 2 4712"));
+	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_OFFER, &ev, TEL_WAIT_MS));
+	ASSERT_EQ(0, ioctl(fd, TEL_IOC_CALL_ANSWER, &ans));
+	h = ans.handle;
+	memset(&ans, 0, sizeof(ans));
+	ans.channel = 2;
+	set_fail_copyout(_metadata, 1);
+	EXPECT_EQ(-1, ioctl(fd, TEL_IOC_CALL_ANSWER, &ans));
+	EXPECT_EQ(EFAULT, errno);
+	set_fail_copyout(_metadata, 0);
+	EXPECT_EQ(0, tel_wait_state_event(fd, h, TEL_CALL_CONNECTED, &ev,
+					  TEL_WAIT_MS));
+	ASSERT_EQ(0, tel_info(fd, h, &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	EXPECT_EQ(1, tel_sysfs_num(0, "calls"));
 	close(fd);
 	EXPECT_EQ(0, tel_sysfs_num(0, "calls"));
 }
