@@ -598,6 +598,12 @@ static void cmd_lie(struct req *r)
 	} else if (!strcmp(what, "ticks-back")) {	/* TICKS runs back by N */
 		win_store(c, TEL_STATUS_TICKS,
 			  win_load(c, TEL_STATUS_TICKS) - n);
+	} else if (!strcmp(what, "evq-lost-back")) {	/* EVQ_LOST - N */
+		win_store(c, TEL_STATUS_EVQ_LOST,
+			  win_load(c, TEL_STATUS_EVQ_LOST) - n);
+		/* and an event, its channel's state again, so it is read */
+		ok = card_emit_raw(c, TEL_HWEV_STATE, ch->index, ch->state, 0,
+				   NULL);
 	} else if (!strcmp(what, "hook")) {	/* HOOK reads N, not 0 or 1 */
 		ch_store(c, ch, TEL_CH_HOOK, n);
 	} else if (!strcmp(what, "counter")) {	/* RX_OVERRUNS jumps by N */

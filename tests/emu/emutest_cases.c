@@ -1231,7 +1231,10 @@ static void case_dtmf_lies(void)
 	      "lie offer-colour: usage");
 }
 
-/* lie ticks-ahead, ticks-back, hook: the heartbeat and the hook state. */
+/*
+ * lie ticks-ahead, ticks-back, evq-lost-back, hook: the heartbeat, the
+ * lost-event count and the hook state.
+ */
 static void case_clock_and_hook_lies(void)
 {
 	struct card *c = c0;
@@ -1249,6 +1252,11 @@ static void case_clock_and_hook_lies(void)
 	msleep(20);
 	check(rd(c, TEL_STATUS_TICKS) != t1,
 	      "lie ticks-back: and runs on from there");
+	t0 = rd(c, TEL_STATUS_EVQ_LOST);
+	check(ctl_is("ok", "lie 0 1 evq-lost-back 5") &&
+	      rd(c, TEL_STATUS_EVQ_LOST) == t0 - 5,
+	      "lie evq-lost-back: the lost count ran back by 5");
+	drain_events(c);
 	check(ctl_is("ok", "lie 0 1 hook 7") && chr(c, 1, TEL_CH_HOOK) == 7,
 	      "lie hook: HOOK reads 7");
 	chw(c, 1, TEL_CH_HOOK, 0);	/* as it was: the channel is idle */

@@ -264,6 +264,17 @@ TEST_F(liar, counter_jump_hidden_by_a_ticks_jump_is_counted)
 	expect_counted(_metadata, self, 2);
 }
 
+/* The count of events the card lost runs backwards: counted, no resync. */
+TEST_F(liar, lost_event_count_running_backwards_is_counted)
+{
+	struct tel_call_info info;
+
+	ASSERT_EQ(0, lie(0, "evq-lost-back", 5));
+	expect_counted(_metadata, self, 1);
+	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+}
+
 TEST_F(liar, hook_state_that_is_none_is_counted_and_shown_unknown)
 {
 	char path[64], buf[32];
