@@ -528,6 +528,7 @@ static uint32_t chan_bind(struct emu_card *c, struct emu_chan *ch)
 	ch->ring_bytes = bytes;
 	ch->pattern_k = 0;
 	ch->rx_frozen = false;
+	ch->tx_frozen = false;
 	crc_reset(&ch->far_rx);
 	crc_reset(&ch->far_tx);
 	chan_dsp_reset(ch);

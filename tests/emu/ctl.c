@@ -590,6 +590,7 @@ static void cmd_lie(struct req *r)
 		ch_store(c, ch, TEL_CH_TX_TAIL,
 			 ch_load(c, ch, TEL_CH_TX_HEAD) + n);
 	} else if (!strcmp(what, "tx-back")) {	/* TX_TAIL runs back by N */
+		ch->tx_frozen = true;	/* and stays there: no frame heals it */
 		ch_store(c, ch, TEL_CH_TX_TAIL,
 			 ch_load(c, ch, TEL_CH_TX_TAIL) - n);
 	} else if (!strcmp(what, "ticks-ahead")) {	/* TICKS jumps by N */

@@ -204,7 +204,7 @@ static bool far_take_tx(struct emu_card *c, struct emu_chan *ch,
 	uint32_t avail = head - tail;
 
 	/* avail > ring is a driver bug: never read data that is not there */
-	if (avail >= EMU_FRAME && avail <= ch->ring_bytes) {
+	if (avail >= EMU_FRAME && avail <= ch->ring_bytes && !ch->tx_frozen) {
 		ring_copy(ch->tx_addr, ch->ring_bytes, tail, frame, EMU_FRAME,
 			  false);
 		ch_store(c, ch, TEL_CH_TX_TAIL, tail + EMU_FRAME);

@@ -111,6 +111,7 @@ struct emu_chan {
 	uint32_t ring_bytes;
 	uint32_t pattern_k;	/* next pattern byte index since connect */
 	bool rx_frozen;		/* control: lie rx-back: rx stops, to the next bind */
+	bool tx_frozen;		/* control: lie tx-back: tx stops, to the next bind */
 
 	/* statistics (control: stats) */
 	uint64_t dials;
