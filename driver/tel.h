@@ -500,12 +500,12 @@ void tel_call_event(struct tel_call *call, const struct tel_event *ev);
 void tel_call_digit_heard(struct tel_call *call, char digit);
 int tel_call_send_digits(struct tel_call *call, const char *digits,
 			 u32 tone_ms, u32 gap_ms);
-int tel_call_monitor(struct tel_call *call, u32 flags);
-int tel_call_flash(struct tel_call *call, u32 ms);
+int tel_call_detect_digits(struct tel_call *call, u32 flags);
+int tel_call_hook_flash(struct tel_call *call, u32 ms);
 bool tel_digit_valid(int c);
 u64 tel_card_features(const struct tel_card *card);
 int tel_call_dial(struct tel_call *call, const char *number);
-int tel_call_answer(struct tel_call *call);
+int tel_call_answer_offer(struct tel_call *call);
 int tel_call_hangup(struct tel_call *call, u32 mode);
 void tel_call_bind(struct tel_call *call);
 bool tel_call_on_card(const struct tel_call *call);

@@ -673,7 +673,7 @@ int tel_bridge_offhook(struct tel_card *card, u32 ch, const char *number)
 		goto out;
 
 	/* the bridge hears TEL_BRIDGE_ANSWER from the state change */
-	ret = answer ? tel_call_answer(call) : tel_call_dial(call, number);
+	ret = answer ? tel_call_answer_offer(call) : tel_call_dial(call, number);
 	if (ret) {
 		mutex_lock(&card->lock);
 		tel_call_set_state(call, TEL_CALL_IDLE, TEL_ORIGIN_HARDWARE,
@@ -719,11 +719,11 @@ EXPORT_SYMBOL_GPL(tel_bridge_onhook);
  * @ms: time on hook (clamped to what the card takes), 0 for the card's
  *	default
  *
- * The call goes on (tel_call_flash(): the one path a file's flash takes
+ * The call goes on (tel_call_hook_flash(): the one path a file's flash takes
  * too).  May sleep.
  *
  * Return: 0, -ENOTCONN if no connected call is on the line, or
- * tel_call_flash()'s error (-EOPNOTSUPP on a card without hook flash).
+ * tel_call_hook_flash()'s error (-EOPNOTSUPP on a card without hook flash).
  */
 int tel_bridge_flash(struct tel_card *card, u32 ch, u32 ms)
 {
@@ -734,8 +734,9 @@ int tel_bridge_flash(struct tel_card *card, u32 ch, u32 ms)
 	call = tel_bridge_get(card, ch);
 	if (call) {
 		mutex_lock(&call->op_lock);
-		ret = tel_call_flash(call, ms ? clamp_t(u32, ms, TEL_FLASH_MIN_MS,
-							TEL_FLASH_MAX_MS) : 0);
+		if (ms)
+			ms = clamp_t(u32, ms, TEL_FLASH_MIN_MS, TEL_FLASH_MAX_MS);
+		ret = tel_call_hook_flash(call, ms);
 		mutex_unlock(&call->op_lock);
 		tel_call_put(call);
 	}
@@ -753,7 +754,7 @@ EXPORT_SYMBOL_GPL(tel_bridge_flash);
  * @mute: and replace the tones in the received audio by silence (only
  *	with @digits)
  *
- * tel_call_monitor(), the one path TEL_IOC_CALL_MONITOR takes too.  The
+ * tel_call_detect_digits(), the one path TEL_IOC_CALL_MONITOR takes too.  The
  * card turns detection off with every DIAL, ANSWER and HANGUP, so it
  * lasts for the current call only: the bridge asks again for the next.
  * Process context; sleeps on the card's mailbox: never call it from
@@ -777,7 +778,7 @@ int tel_bridge_monitor(struct tel_card *card, u32 ch, bool digits, bool mute)
 	call = tel_bridge_get(card, ch);
 	if (call) {
 		mutex_lock(&call->op_lock);
-		ret = tel_call_monitor(call, flags);
+		ret = tel_call_detect_digits(call, flags);
 		mutex_unlock(&call->op_lock);
 		tel_call_put(call);
 	}

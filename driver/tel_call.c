@@ -364,7 +364,7 @@ int tel_call_send_digits(struct tel_call *call, const char *digits,
 }
 
 /**
- * tel_call_monitor() - digit monitoring on or off (lineMonitorDigits)
+ * tel_call_detect_digits() - digit monitoring on or off (lineMonitorDigits)
  * @call: the call; the caller holds call->op_lock and hw_rwsem (read)
  * @flags: TEL_MONITOR_F_* (checked by the caller), 0 for off
  *
@@ -375,7 +375,7 @@ int tel_call_send_digits(struct tel_call *call, const char *digits,
  * Return: 0, -EOPNOTSUPP, -ENOTCONN (not DIALING, RINGBACK or CONNECTED),
  * -ETIMEDOUT, -ENODEV.
  */
-int tel_call_monitor(struct tel_call *call, u32 flags)
+int tel_call_detect_digits(struct tel_call *call, u32 flags)
 {
 	struct tel_card *card = call->card;
 	u32 arg = 0, old;
@@ -406,7 +406,7 @@ int tel_call_monitor(struct tel_call *call, u32 flags)
 }
 
 /**
- * tel_call_flash() - a hook flash on a connected call
+ * tel_call_hook_flash() - a hook flash on a connected call
  * @call: the call; the caller holds call->op_lock and hw_rwsem (read)
  * @ms: 0 or TEL_FLASH_MIN_MS..TEL_FLASH_MAX_MS (checked by the caller)
  *
@@ -418,7 +418,7 @@ int tel_call_monitor(struct tel_call *call, u32 flags)
  * -ENOTCONN, -EBUSY if a flash of the call is still running, -ETIMEDOUT,
  * -EIO.
  */
-int tel_call_flash(struct tel_call *call, u32 ms)
+int tel_call_hook_flash(struct tel_call *call, u32 ms)
 {
 	struct tel_card *card = call->card;
 	int ret = 0;
@@ -488,14 +488,14 @@ int tel_call_dial(struct tel_call *call, const char *number)
 }
 
 /**
- * tel_call_answer() - answer the call offered on the call's channel
+ * tel_call_answer_offer() - answer the call offered on the call's channel
  * @call: a call in OFFERING that holds its channel; the caller holds
  *	hw_rwsem (read)
  *
  * Return: 0 (the call is CONNECTED), -EBUSY if the far end gave up
  * meanwhile, or the card's refusal, -ETIMEDOUT, -ENODEV.
  */
-int tel_call_answer(struct tel_call *call)
+int tel_call_answer_offer(struct tel_call *call)
 {
 	struct tel_card *card = call->card;
 	int ret;

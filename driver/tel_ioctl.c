@@ -195,7 +195,7 @@ static int tel_ioctl_answer_accepted(struct tel_call_answer *req,
 	if (req->flags & TEL_ANSWER_F_ACCEPT)
 		ret = -EALREADY;
 	else
-		ret = tel_call_answer(call);
+		ret = tel_call_answer_offer(call);
 	mutex_unlock(&call->op_lock);
 	req->handle = call->handle;
 	return ret;
@@ -273,7 +273,7 @@ static int tel_ioctl_answer(struct tel_file *tf, void __user *uarg)
 		goto out_abandon;
 
 	if (!(req.flags & TEL_ANSWER_F_ACCEPT)) {
-		ret = tel_call_answer(call);
+		ret = tel_call_answer_offer(call);
 		if (ret) {
 			/* the offer is still the card's: put it back */
 			mutex_lock(&card->lock);
@@ -563,7 +563,7 @@ static int tel_ioctl_monitor(struct tel_file *tf, void __user *uarg)
 	call = tel_ioctl_op_begin(tf, req.handle);
 	if (!call)
 		return -ENOENT;
-	ret = tel_call_monitor(call, req.flags);
+	ret = tel_call_detect_digits(call, req.flags);
 	tel_ioctl_op_end(call);
 	return ret;
 }
@@ -582,7 +582,7 @@ static int tel_ioctl_flash(struct tel_file *tf, void __user *uarg)
 	call = tel_ioctl_op_begin(tf, req.handle);
 	if (!call)
 		return -ENOENT;
-	ret = tel_call_flash(call, req.ms);
+	ret = tel_call_hook_flash(call, req.ms);
 	tel_ioctl_op_end(call);
 	return ret;
 }
