@@ -62,7 +62,8 @@
 #define TEL_FILE_EVENTS		256	/* events queued per open file */
 #define TEL_FRAME_BYTES		8	/* one 1 ms frame of 8 kHz G.711 */
 /* TEL_FEAT_* every card has; the rest follow the card's TEL_CAP_* */
-#define TEL_FEATURES		(TEL_FEAT_CALL_LIST | TEL_FEAT_CALL_PARTY)
+#define TEL_FEATURES		(TEL_FEAT_CALL_LIST | TEL_FEAT_CALL_PARTY | \
+				 TEL_FEAT_MONITOR)
 
 struct pci_dev;
 struct tel_bridge_ops;
@@ -111,6 +112,23 @@ struct tel_owner {
 	const struct tel_owner_ops *ops;
 	const char *name;
 	u32 kind;
+	struct list_head node;
+};
+
+/**
+ * struct tel_monitor - a watcher of every call of a card (an open file
+ *	after TEL_IOC_CARD_MONITOR)
+ * @event: an event of @call, complete (@ev->handle is the call's id):
+ *	TEL_EVENT_CALL_NEW, _STATE, _DIGIT, _DIGITS_SENT, _FLASH,
+ *	_CALL_DEALLOC.  Under card->lock; may take spinlocks, must not sleep.
+ * @node: in tel_card.monitors (under card->lock)
+ *
+ * The call core tells monitors in one place (tel_call_notify()), for every
+ * call whoever owns it; a monitor owns no call and can change none.
+ */
+struct tel_monitor {
+	void (*event)(struct tel_monitor *mon, const struct tel_call *call,
+		      const struct tel_event *ev);
 	struct list_head node;
 };
 
@@ -231,6 +249,10 @@ struct tel_perf {
  * @calls: every call of this card that still exists (under lock)
  * @owners: every owner of calls on this card: its open files, and the
  *	bridge while attached (under lock)
+ * @monitors: every struct tel_monitor of this card (under lock)
+ * @call_ids: card-wide id -> every call that still exists (its own
+ *	lock; stored and erased under lock too)
+ * @next_call_id: cyclic allocation cursor of @call_ids (its xa_lock)
  * @fail_work: shuts a failed card down outside the context that saw it
  * @watchdog: checks the heartbeat (TEL_STATUS_TICKS)
  * @last_ticks: heartbeat at the previous watchdog run
@@ -288,6 +310,9 @@ struct tel_card {
 	struct tel_channel *channels;
 	struct list_head calls;
 	struct list_head owners;
+	struct list_head monitors;
+	struct xarray call_ids;
+	u32 next_call_id;
 
 	struct work_struct fail_work;
 	struct delayed_work watchdog;
@@ -337,6 +362,10 @@ struct tel_ring_state {
  *	the owner let go: released, or a call abandoned)
  * @node: in card->calls (under card->lock)
  * @handle: the owner's handle for it
+ * @id: its card-wide id, for monitors, TEL_IOC_CALL_LIST and /proc
+ * @announced: monitors were told TEL_EVENT_CALL_NEW and not yet
+ *	TEL_EVENT_CALL_DEALLOC: they see its events and its record (under
+ *	card->lock)
  * @channel: channel on the card
  * @op_lock: serialises operations on this call
  * @bound: the card may DMA into the rings (under card->lock)
@@ -374,6 +403,8 @@ struct tel_call {
 	struct tel_owner *owner;
 	struct list_head node;
 	u32 handle;
+	u32 id;
+	bool announced;
 	u32 channel;
 	struct mutex op_lock;		/* one operation at a time */
 	bool bound;
@@ -417,6 +448,13 @@ struct tel_call {
  *	can miss that record (under ev_lock)
  * @read_lock: one reader at a time, so a record is removed only once
  *	it reached userspace
+ * @owned: a call of this file was published: it can never be a monitor
+ *	(under @lock)
+ * @is_monitor: TEL_IOC_CARD_MONITOR made it a monitor, for good (written
+ *	under @lock, read with READ_ONCE: tel_file_may_act())
+ * @monitor: the file as a monitor (in card->monitors while @is_monitor)
+ * @monitor_admin: its opener had CAP_SYS_ADMIN when it became a monitor
+ * @monitor_cred: its opener's credentials (referenced while a monitor)
  */
 struct tel_file {
 	struct tel_card *card;
@@ -432,6 +470,11 @@ struct tel_file {
 	bool gone;
 	wait_queue_head_t ev_wq;
 	struct mutex read_lock;		/* one reader at a time */
+	bool owned;
+	bool is_monitor;
+	struct tel_monitor monitor;
+	bool monitor_admin;
+	const struct cred *monitor_cred;
 };
 
 extern unsigned int tel_max_dropped;
@@ -497,6 +540,7 @@ void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 bool tel_call_offered(struct tel_call *call);
 void tel_call_take_offer(struct tel_call *call);
 void tel_call_event(struct tel_call *call, const struct tel_event *ev);
+void tel_call_disown(struct tel_call *call);
 void tel_call_digit_heard(struct tel_call *call, char digit);
 int tel_call_send_digits(struct tel_call *call, const char *digits,
 			 u32 tone_ms, u32 gap_ms);
@@ -548,6 +592,18 @@ int tel_file_check_quota(struct tel_file *tf);
 int tel_file_drop(struct tel_file *tf, struct tel_call *call, u32 reason);
 int tel_file_forget(struct tel_file *tf, struct tel_call *call);
 void tel_file_event(struct tel_file *file, const struct tel_event *ev);
+
+/* tel_monitor.c: an open file as a monitor of its card's calls */
+static inline bool tel_file_may_act(const struct tel_file *tf)
+{
+	/* the one test of "may this file act on calls": monitors may not */
+	return !READ_ONCE(tf->is_monitor);
+}
+
+int tel_ioctl_card_monitor(struct file *filp, void __user *uarg);
+int tel_monitor_info(struct tel_file *tf, struct tel_call_info *info);
+int tel_monitor_party(struct tel_file *tf, struct tel_call_party *party);
+void tel_monitor_release(struct tel_file *tf);
 
 /* tel_ioctl.c */
 long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);

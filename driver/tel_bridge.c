@@ -431,7 +431,7 @@ static bool tel_bridge_call_offered(struct tel_owner *owner,
 		return false;
 	tel_bridge_recycle(call, TEL_DIR_INBOUND);
 	tel_call_take_offer(call);
-	tel_call_set_state(call, TEL_CALL_OFFERING, TEL_ORIGIN_NONE, 0);
+	tel_call_begin(call, TEL_CALL_OFFERING);
 	tel_bridge_ring(call->card, call);
 	return true;
 }
@@ -617,6 +617,7 @@ void tel_bridge_release(struct tel_card *card, u32 ch)
 	mutex_lock(&card->lock);
 	if (card->channels[ch].call == call) {
 		card->channels[ch].call = NULL;
+		tel_call_disown(call);
 		if (call->info.state == TEL_CALL_OFFERING && !card->gone) {
 			card->channels[ch].offered = true;
 			strscpy(card->channels[ch].offer_number,

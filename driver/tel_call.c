@@ -4,7 +4,10 @@
  * machine and post-connection record, and the operations every owner of
  * calls (an open file, the DAHDI bridge) goes through: dial, answer, hang
  * up.  A state change is told to the call's owner through its
- * struct tel_owner_ops, whoever it is.
+ * struct tel_owner_ops, whoever it is, and to every monitor of the card
+ * (struct tel_monitor) in one place, tel_call_notify(): from the call's
+ * first state (TEL_EVENT_CALL_NEW) to the moment its owner lets go of its
+ * record (TEL_EVENT_CALL_DEALLOC).
  *
  * A call's rings live in one coherent DMA page for as long as the card
  * exists; when the card goes away (tel_card_shutdown()) they are copied to
@@ -95,6 +98,15 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 		return ERR_PTR(-ENOMEM);
 	}
 	call->ring_is_dma = true;
+	/* the card-wide id, for monitors and the listings; never 0 */
+	if (xa_alloc_cyclic(&card->call_ids, &call->id, call,
+			    XA_LIMIT(1, INT_MAX), &card->next_call_id,
+			    GFP_KERNEL) < 0) {
+		dma_free_coherent(&card->pdev->dev, TEL_CALL_DMA_BYTES,
+				  call->ring, call->ring_dma);
+		kfree(call);
+		return ERR_PTR(-ENOMEM);
+	}
 	kref_init(&call->ref);
 	mutex_init(&call->op_lock);
 	call->card = card;
@@ -148,6 +160,7 @@ static void tel_call_release(struct kref *ref)
 	 */
 	mutex_lock(&card->lock);
 	list_del(&call->node);
+	xa_erase(&card->call_ids, call->id);
 	card->nr_calls--;
 	card->slab_bytes -= tel_perf_slab_size(sizeof(*call));
 	tel_call_release_ring(call);
@@ -162,6 +175,43 @@ void tel_call_put(struct tel_call *call)
 	kref_put(&call->ref, tel_call_release);
 }
 
+/*
+ * Tell every monitor of the card an event of @call: @ev is complete but for
+ * the handle, which is the call's card-wide id.  The one place monitors
+ * hear of calls.  Caller holds card->lock.
+ */
+static void tel_call_notify(struct tel_call *call, const struct tel_event *ev)
+{
+	struct tel_card *card = call->card;
+	struct tel_monitor *mon;
+	struct tel_event e;
+
+	lockdep_assert_held(&card->lock);
+	if (!call->announced || list_empty(&card->monitors))
+		return;
+	e = *ev;
+	e.handle = call->id;
+	list_for_each_entry(mon, &card->monitors, node)
+		mon->event(mon, call, &e);
+}
+
+/* A TEL_EVENT_STATE, _CALL_NEW or _CALL_DEALLOC of @call for monitors. */
+static void tel_call_notify_state(struct tel_call *call, u32 type, u32 detail,
+				  u64 now)
+{
+	struct tel_event ev = {
+		.type = type,
+		.channel = call->channel,
+		.state = call->info.state,
+		.origin = call->info.origin,
+		.disconnect_mode = call->info.disconnect_mode,
+		.timestamp_ns = now,
+		.detail = detail,
+	};
+
+	tel_call_notify(call, &ev);
+}
+
 /**
  * tel_call_begin() - the first state of a new call, or of a bridge call's
  *	new record
@@ -169,13 +219,40 @@ void tel_call_put(struct tel_call *call)
  *	holds card->lock
  * @state: TEL_CALL_DIALING or TEL_CALL_OFFERING
  *
- * No notification: the owner learns the state from the result of the
- * operation that begins the call (ALLOC, ANSWER, the bridge's off hook).
+ * No notification of the owner: it learns the state from the result of
+ * the operation that begins the call (ALLOC, ANSWER, the bridge's off
+ * hook).  Monitors hear TEL_EVENT_CALL_NEW with the first state; from
+ * here on they see the call's events and its record.  A bridge call's
+ * object begins again for each call on its line: monitors hear CALL_NEW
+ * again, with the same id.
  */
 void tel_call_begin(struct tel_call *call, u32 state)
 {
 	lockdep_assert_held(&call->card->lock);
 	call->info.state = state;
+	call->announced = true;
+	tel_call_notify_state(call, TEL_EVENT_CALL_NEW, call->info.direction,
+			      tel_now_ns());
+}
+
+/**
+ * tel_call_disown() - the call's owner let go of it: its record is gone
+ * @call: the call; the caller holds card->lock
+ *
+ * DEALLOC, the close of the owner's file, an ALLOC or ANSWER undone, the
+ * bridge's release of its channel.  Monitors hear TEL_EVENT_CALL_DEALLOC
+ * (if they heard the call begin) and no more of the call; no owner hears
+ * its events either.
+ */
+void tel_call_disown(struct tel_call *call)
+{
+	struct tel_owner *owner = call->owner;
+
+	lockdep_assert_held(&call->card->lock);
+	tel_call_notify_state(call, TEL_EVENT_CALL_DEALLOC,
+			      owner ? owner->kind : 0, tel_now_ns());
+	call->announced = false;
+	call->owner = NULL;
 }
 
 /**
@@ -220,6 +297,7 @@ void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 	}
 	if (call->owner)
 		call->owner->ops->state(call->owner, call, now);
+	tel_call_notify_state(call, TEL_EVENT_STATE, 0, now);
 }
 
 /**
@@ -258,8 +336,8 @@ void tel_call_take_offer(struct tel_call *call)
 }
 
 /**
- * tel_call_event() - tell the call's owner of a digit, the digits sent or
- *	a flash
+ * tel_call_event() - tell the call's owner and the card's monitors of a
+ *	digit, the digits sent or a flash
  * @call: the call; the caller holds card->lock
  * @ev: the event, handle 0 (the owner's to fill in)
  */
@@ -270,6 +348,7 @@ void tel_call_event(struct tel_call *call, const struct tel_event *ev)
 	lockdep_assert_held(&call->card->lock);
 	if (owner && owner->ops->call_event)
 		owner->ops->call_event(owner, call, ev);
+	tel_call_notify(call, ev);
 }
 
 /*
@@ -712,6 +791,7 @@ void tel_call_fill_info(struct tel_call *call, struct tel_call_info *info)
 	}
 	*info = call->info;
 	info->handle = call->handle;
+	info->id = call->id;
 	info->rx_frames = call->hw.rx_frames;
 	info->tx_frames = call->hw.tx_frames;
 	info->rx_bytes = (u64)call->hw.rx_frames * TEL_FRAME_BYTES;

@@ -57,6 +57,7 @@ static void tel_card_release(struct device *dev)
 	mutex_destroy(&card->lock);
 	mutex_destroy(&card->evq_lock);
 	mutex_destroy(&card->cmd_lock);
+	xa_destroy(&card->call_ids);
 	kfree(card->channels);
 	kfree(card);
 }
@@ -176,6 +177,8 @@ struct tel_card *tel_card_alloc(struct pci_dev *pdev)
 	spin_lock_init(&card->bridge_lock);
 	INIT_LIST_HEAD(&card->calls);
 	INIT_LIST_HEAD(&card->owners);
+	INIT_LIST_HEAD(&card->monitors);
+	xa_init_flags(&card->call_ids, XA_FLAGS_ALLOC1);
 	tel_bridge_card_init(card);
 	INIT_WORK(&card->fail_work, tel_fail_work);
 	INIT_DELAYED_WORK(&card->watchdog, tel_watchdog);

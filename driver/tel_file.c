@@ -51,9 +51,14 @@ int tel_file_reserve(struct tel_file *tf, struct tel_call *call)
 	int ret;
 
 	mutex_lock(&tf->lock);
-	ret = tel_should_fail() ? -ENOMEM :
-	      xa_alloc_cyclic(&tf->calls, &call->handle, NULL, TEL_HANDLE_LIMIT,
-			      &tf->next_handle, GFP_KERNEL);
+	/* under tf->lock: a racing TEL_IOC_CARD_MONITOR sees the handle */
+	if (!tel_file_may_act(tf))
+		ret = -EPERM;
+	else
+		ret = tel_should_fail() ? -ENOMEM :
+		      xa_alloc_cyclic(&tf->calls, &call->handle, NULL,
+				      TEL_HANDLE_LIMIT, &tf->next_handle,
+				      GFP_KERNEL);
 	mutex_unlock(&tf->lock);
 	if (ret < 0)
 		return ret;
@@ -67,6 +72,7 @@ void tel_file_publish(struct tel_file *tf, struct tel_call *call)
 {
 	mutex_lock(&tf->lock);
 	xa_store(&tf->calls, call->handle, call, GFP_KERNEL);
+	tf->owned = true;
 	mutex_unlock(&tf->lock);
 }
 
@@ -81,7 +87,7 @@ void tel_file_abandon(struct tel_file *tf, struct tel_call *call)
 		card->channels[call->channel].call = NULL;
 	call->bound = false;
 	call->started = false;
-	call->owner = NULL;
+	tel_call_disown(call);
 	mutex_unlock(&card->lock);
 	if (call->handle) {
 		mutex_lock(&tf->lock);
@@ -170,7 +176,7 @@ int tel_file_forget(struct tel_file *tf, struct tel_call *call)
 	if (erased) {
 		mutex_lock(&card->lock);
 		tf->nr_dropped--;
-		call->owner = NULL;
+		tel_call_disown(call);
 		mutex_unlock(&card->lock);
 	}
 	mutex_unlock(&call->op_lock);
@@ -286,7 +292,7 @@ static int tel_release(struct inode *inode, struct file *filp)
 		mutex_unlock(&call->op_lock);
 		xa_erase(&tf->calls, handle);
 		mutex_lock(&card->lock);
-		call->owner = NULL;
+		tel_call_disown(call);
 		mutex_unlock(&card->lock);
 		tel_call_put(call);
 	}
@@ -295,6 +301,7 @@ static int tel_release(struct inode *inode, struct file *filp)
 	mutex_lock(&card->lock);
 	list_del(&tf->owner.node);
 	mutex_unlock(&card->lock);
+	tel_monitor_release(tf);
 
 	xa_destroy(&tf->calls);
 	mutex_destroy(&tf->read_lock);

@@ -89,7 +89,7 @@ static void tel_call_undo(struct tel_file *tf, struct tel_call *call)
 	struct tel_card *card = tf->card;
 
 	mutex_lock(&card->lock);
-	call->owner = NULL;	/* no events for a handle never returned */
+	tel_call_disown(call);	/* no events for a handle never returned */
 	mutex_unlock(&card->lock);
 	tel_call_hangup(call, TEL_DISC_NORMAL);
 	mutex_unlock(&card->lock);
@@ -380,6 +380,14 @@ static int tel_ioctl_info(struct tel_file *tf, void __user *uarg)
 	if (!tel_is_zero((u8 *)&info + sizeof(info.handle),
 			 sizeof(info) - sizeof(info.handle)))
 		return -EINVAL;
+	if (!tel_file_may_act(tf)) {
+		/* a monitor: the handle is the call's card-wide id */
+		int ret = tel_monitor_info(tf, &info);
+
+		if (ret)
+			return ret;
+		goto out_copy;
+	}
 	call = tel_file_lookup(tf, info.handle);
 	if (!call)
 		return -ENOENT;
@@ -387,6 +395,7 @@ static int tel_ioctl_info(struct tel_file *tf, void __user *uarg)
 	tel_call_fill_info(call, &info);
 	mutex_unlock(&card->lock);
 	tel_call_put(call);
+out_copy:
 	if (copy_to_user(uarg, &info, sizeof(info)))
 		return -EFAULT;
 	return 0;
@@ -599,6 +608,14 @@ static int tel_ioctl_party(struct tel_file *tf, void __user *uarg)
 	if (!tel_is_zero((u8 *)&party + sizeof(party.handle),
 			 sizeof(party) - sizeof(party.handle)))
 		return -EINVAL;
+	if (!tel_file_may_act(tf)) {
+		/* a monitor: the handle is the call's card-wide id */
+		int ret = tel_monitor_party(tf, &party);
+
+		if (ret)
+			return ret;
+		goto out_copy;
+	}
 	call = tel_file_lookup(tf, party.handle);
 	if (!call)
 		return -ENOENT;
@@ -607,15 +624,43 @@ static int tel_ioctl_party(struct tel_file *tf, void __user *uarg)
 	party.handle = call->handle;
 	mutex_unlock(&card->lock);
 	tel_call_put(call);
+out_copy:
 	if (copy_to_user(uarg, &party, sizeof(party)))
 		return -EFAULT;
 	return 0;
+}
+
+/*
+ * The commands that act on a call or on the card (digit detection changes
+ * the card's detector): a file that may not act (a monitor) gets EPERM for
+ * each, before its arguments are looked at.  A new command that acts is
+ * added here.
+ */
+static bool tel_ioctl_acts(unsigned int cmd)
+{
+	switch (cmd) {
+	case TEL_IOC_CALL_ALLOC:
+	case TEL_IOC_CALL_ANSWER:
+	case TEL_IOC_CALL_DROP:
+	case TEL_IOC_CALL_DEALLOC:
+	case TEL_IOC_CALL_READ:
+	case TEL_IOC_CALL_WRITE:
+	case TEL_IOC_CALL_DIGITS:
+	case TEL_IOC_CALL_MONITOR:
+	case TEL_IOC_CALL_FLASH:
+		return true;
+	default:
+		return false;
+	}
 }
 
 long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct tel_file *tf = filp->private_data;
 	void __user *uarg = (void __user *)arg;
+
+	if (tel_ioctl_acts(cmd) && !tel_file_may_act(tf))
+		return -EPERM;
 
 	switch (cmd) {
 	case TEL_IOC_CARD_INFO:
@@ -644,6 +689,8 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return tel_ioctl_flash(tf, uarg);
 	case TEL_IOC_CALL_PARTY:
 		return tel_ioctl_party(tf, uarg);
+	case TEL_IOC_CARD_MONITOR:
+		return tel_ioctl_card_monitor(filp, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -29,6 +29,7 @@
 /* The ABI's sizes are fixed: a change here breaks every binary built. */
 static_assert(sizeof(struct tel_call_list_entry) == 184);
 static_assert(sizeof(struct tel_call_list) == 40);
+static_assert(offsetof(struct tel_call_list_entry, id) == 168);
 
 /**
  * tel_list_shows() - is this call listed?
@@ -48,6 +49,29 @@ bool tel_list_shows(struct tel_call *call)
 		return call->channel < card->nr_channels &&
 		       card->channels[call->channel].call == call;
 	return call->handle;
+}
+
+/**
+ * tel_may_see() - the privacy rule: may this viewer see a call's numbers,
+ *	the caller's name and the digits?
+ * @cred: the viewer's credentials (of the file it opened)
+ * @admin: the viewer had CAP_SYS_ADMIN (tel_viewer_is_admin())
+ * @call: the call
+ *
+ * The one rule of /proc/driver/tel/calls, TEL_IOC_CALL_LIST and a
+ * monitor's view (tel_monitor.c): the user who owns the call and
+ * CAP_SYS_ADMIN see them, nobody else.
+ */
+bool tel_may_see(const struct cred *cred, bool admin,
+		 const struct tel_call *call)
+{
+	return admin || uid_eq(cred->fsuid, call->owner_uid);
+}
+
+/* CAP_SYS_ADMIN, judged by the credentials of whoever opened @opener. */
+bool tel_viewer_is_admin(const struct file *opener)
+{
+	return file_ns_capable(opener, &init_user_ns, CAP_SYS_ADMIN);
 }
 
 /**
@@ -86,8 +110,8 @@ void tel_list_fill(struct tel_call *call, const struct file *opener,
 	e->tx_bytes = info.tx_bytes;
 	e->rx_overruns = info.rx_overruns;
 	e->tx_underruns = info.tx_underruns;
-	if (uid_eq(cred->fsuid, call->owner_uid) ||
-	    file_ns_capable(opener, &init_user_ns, CAP_SYS_ADMIN)) {
+	e->id = call->id;
+	if (tel_may_see(cred, tel_viewer_is_admin(opener), call)) {
 		strscpy(e->called, info.called, sizeof(e->called));
 		strscpy(e->calling, info.calling, sizeof(e->calling));
 	} else {

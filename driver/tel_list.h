@@ -9,8 +9,12 @@
 #include <linux/fs.h>
 #include <linux/tel.h>
 
+struct cred;
 struct tel_call;
 
+bool tel_may_see(const struct cred *cred, bool admin,
+		 const struct tel_call *call);
+bool tel_viewer_is_admin(const struct file *opener);
 bool tel_list_shows(struct tel_call *call);
 void tel_list_fill(struct tel_call *call, const struct file *opener,
 		   struct tel_call_list_entry *e);

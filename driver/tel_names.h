@@ -110,6 +110,8 @@ static inline const struct tel_name *tel_name_table(enum tel_name_kind kind,
 		{ TEL_EVENT_DIGIT, "digit" },
 		{ TEL_EVENT_DIGITS_SENT, "digits_sent" },
 		{ TEL_EVENT_FLASH, "flash" },
+		{ TEL_EVENT_CALL_NEW, "call_new" },
+		{ TEL_EVENT_CALL_DEALLOC, "call_dealloc" },
 	};
 	static const struct tel_name owners[] = {
 		{ TEL_OWNER_FILE, "file" },

@@ -91,7 +91,7 @@ static void tel_proc_call(struct seq_file *m, struct tel_call *call)
 	tel_proc_text(m, &e, party->name);
 	tel_proc_text(m, &e, party->digits_rx);
 	tel_proc_text(m, &e, party->digits_tx);
-	seq_printf(m, " %u\n", party->flashes);
+	seq_printf(m, " %u %u\n", party->flashes, e.id);
 }
 
 static int tel_proc_calls_show(struct seq_file *m, void *v)
@@ -99,7 +99,7 @@ static int tel_proc_calls_show(struct seq_file *m, void *v)
 	struct tel_card *card;
 	struct tel_call *call;
 
-	seq_puts(m, "card chan handle pid uid state dir origin mode duration_ms rx_frames tx_frames rx_bytes tx_bytes overruns underruns dma_bytes called calling owner pres name digits_rx digits_tx flashes\n");
+	seq_puts(m, "card chan handle pid uid state dir origin mode duration_ms rx_frames tx_frames rx_bytes tx_bytes overruns underruns dma_bytes called calling owner pres name digits_rx digits_tx flashes id\n");
 	mutex_lock(&tel_cards_lock);
 	list_for_each_entry(card, &tel_cards, node) {
 		mutex_lock(&card->lock);

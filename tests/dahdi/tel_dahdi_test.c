@@ -182,6 +182,7 @@ static int base0, base1;
 #define CH_HOLD		7
 #define CH_FLASH	CH_OFFHOOK	/* idle again after test_offhook */
 #define CH_CID		CH_RING		/* idle again after test_ring */
+#define CH_MONITOR	CH_RX		/* idle again after test_rx */
 #define EMU_CONNECTED	3
 
 static bool sysfs_is(int card, int ch, const char *attr, const char *want)
@@ -1073,6 +1074,86 @@ static bool test_cid_unavailable(void)
 	return cid_absent("unavailable", 'O');
 }
 
+/* The next event of a /dev/telN monitor, strictly; true if one came. */
+static bool mon_next(int fd, struct tel_event *ev)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, TEL_WAIT_MS) == 1 &&
+	       read(fd, ev, sizeof(*ev)) == sizeof(*ev);
+}
+
+/* @ev is a @type event of call @id in @state on the monitored channel. */
+static bool mon_is(const struct tel_event *ev, uint32_t type, uint32_t id,
+		   uint32_t state)
+{
+	if (ev->type == type && ev->handle == id && ev->state == state &&
+	    ev->channel == CH_MONITOR)
+		return true;
+	printf("#   event type %u call %u state %u channel %u, want %u %u %u\n",
+	       ev->type, ev->handle, ev->state, ev->channel, type, id, state);
+	return false;
+}
+
+/*
+ * A /dev/telN monitor (TEL_IOC_CARD_MONITOR) sees a bridge call like any
+ * other, through the same call core: each call on the line from its
+ * CALL_NEW, the line's call object keeping its id, and CALL_DEALLOC
+ * (owner dahdi) when DAHDI closes the channel.
+ */
+static bool test_monitor_bridge_call(void)
+{
+	struct tel_card_monitor req = { 0 };
+	struct tel_call_info info;
+	struct tel_event ev;
+	int mon = tel_open_card(0), fd;
+	uint32_t id;
+
+	CHECK(mon >= 0, "open /dev/tel0: %m");
+	CHECK(!ioctl(mon, TEL_IOC_CARD_MONITOR, &req), "MONITOR: %m");
+	fd = dahdi_open(base0 + CH_MONITOR);
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	for (int call = 0; call < 2; call++) {
+		CHECK(!dahdi_hook(fd, DAHDI_OFFHOOK), "DAHDI_HOOK: %m");
+		CHECK(mon_next(mon, &ev), "no CALL_NEW");
+		if (!call)
+			id = ev.handle;
+		CHECK(mon_is(&ev, TEL_EVENT_CALL_NEW, id, TEL_CALL_DIALING),
+		      "CALL_NEW of call %d", call);
+		CHECK(ev.detail == TEL_DIR_OUTBOUND, "direction");
+		CHECK(mon_next(mon, &ev) &&
+		      mon_is(&ev, TEL_EVENT_STATE, id, TEL_CALL_RINGBACK),
+		      "RINGBACK");
+		CHECK(mon_next(mon, &ev) &&
+		      mon_is(&ev, TEL_EVENT_STATE, id, TEL_CALL_CONNECTED),
+		      "CONNECTED");
+		memset(&info, 0, sizeof(info));
+		info.handle = id;
+		CHECK(!ioctl(mon, TEL_IOC_CALL_INFO, &info) &&
+		      info.state == TEL_CALL_CONNECTED && info.id == id,
+		      "INFO by id");
+		if (!call) {
+			CHECK(!dahdi_hook(fd, DAHDI_ONHOOK), "on hook: %m");
+			CHECK(mon_next(mon, &ev) &&
+			      mon_is(&ev, TEL_EVENT_STATE, id, TEL_CALL_IDLE),
+			      "IDLE");
+		}
+	}
+	close(fd);	/* the bridge hangs up and releases the channel */
+	CHECK(mon_next(mon, &ev) &&
+	      mon_is(&ev, TEL_EVENT_STATE, id, TEL_CALL_IDLE), "IDLE at close");
+	CHECK(mon_next(mon, &ev) &&
+	      mon_is(&ev, TEL_EVENT_CALL_DEALLOC, id, TEL_CALL_IDLE),
+	      "CALL_DEALLOC");
+	CHECK(ev.detail == TEL_OWNER_BRIDGE, "owner %u", ev.detail);
+	memset(&info, 0, sizeof(info));
+	info.handle = id;
+	CHECK(ioctl(mon, TEL_IOC_CALL_INFO, &info) == -1 && errno == ENOENT,
+	      "INFO after release");
+	close(mon);
+	return true;
+}
+
 static int cmd_hold(int secs)
 {
 	int fd = dahdi_open(base0 + CH_HOLD);
@@ -1203,7 +1284,7 @@ int main(int argc, char **argv)
 			result(test_unplug(), "unplug_with_dahdi_open", NULL);
 		}
 	} else {
-		printf("1..8\n");
+		printf("1..9\n");
 		result(test_offhook(), "offhook_reaches_card", NULL);
 		result(test_tx(), "tx_audio_intact", NULL);
 		result(test_rx(), "rx_audio_intact", NULL);
@@ -1212,6 +1293,8 @@ int main(int argc, char **argv)
 		result(test_ebusy(), "one_user_per_channel", NULL);
 		result(test_flash(), "hook_flash_keeps_the_call", NULL);
 		result(test_dtmf_inband(), "dtmf_inband_reaches_dahdi", NULL);
+		result(test_monitor_bridge_call(), "monitor_sees_bridge_calls",
+		       NULL);
 	}
 	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
 	       pass, fail, skip);

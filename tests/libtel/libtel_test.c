@@ -659,7 +659,10 @@ TEST(names_1_2)
 	EXPECT_STREQ("digit", tel_event_type_name(TEL_EVENT_DIGIT));
 	EXPECT_STREQ("digits_sent", tel_event_type_name(TEL_EVENT_DIGITS_SENT));
 	EXPECT_STREQ("flash", tel_event_type_name(TEL_EVENT_FLASH));
-	EXPECT_EQ(NULL, tel_event_type_name(TEL_EVENT_FLASH + 1));
+	EXPECT_STREQ("call_new", tel_event_type_name(TEL_EVENT_CALL_NEW));
+	EXPECT_STREQ("call_dealloc",
+		     tel_event_type_name(TEL_EVENT_CALL_DEALLOC));
+	EXPECT_EQ(NULL, tel_event_type_name(TEL_EVENT_CALL_DEALLOC + 1));
 	EXPECT_STREQ("allowed", tel_presentation_name(TEL_PRES_ALLOWED));
 	EXPECT_STREQ("restricted", tel_presentation_name(TEL_PRES_RESTRICTED));
 	EXPECT_STREQ("unavailable",
@@ -667,14 +670,14 @@ TEST(names_1_2)
 	errno = 0;
 	EXPECT_EQ(NULL, tel_presentation_name(3));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_STREQ("1.2.0", tel_version());
+	EXPECT_STREQ("1.3.0", tel_version());
 }
 
 TEST_F(lib, features_query)
 {
 	uint64_t all = TEL_FEAT_CALL_LIST | TEL_FEAT_DIGITS |
 		       TEL_FEAT_CALLER_ID | TEL_FEAT_FLASH |
-		       TEL_FEAT_CALL_PARTY;
+		       TEL_FEAT_CALL_PARTY | TEL_FEAT_MONITOR;
 
 	EXPECT_EQ(-1, tel_card_has_feature(NULL, TEL_FEAT_DIGITS));
 	EXPECT_EQ(EINVAL, errno);
@@ -1011,6 +1014,68 @@ TEST_F(lib, caller_id_and_party)
 	EXPECT_EQ((uint32_t)TEL_PRES_RESTRICTED, party.presentation);
 	EXPECT_STREQ("", party.name);
 	EXPECT_EQ(0, tel_call_destroy(call));
+}
+
+/*
+ * ---- 1.3: monitors ------------------------------------------------------
+ *
+ * tel_card_monitor() makes a second handle of the card a monitor: it sees
+ * the other handle's call by id, reads its record and party by id, and
+ * may not act.
+ */
+TEST_F(lib, monitor_sees_and_reads_by_id)
+{
+	struct tel_call_record rec, own;
+	struct tel_call_party_info party;
+	struct tel_card_event ev;
+	struct tel_card *mon;
+	struct tel_call *call;
+
+	if (!has(self->card, TEL_FEAT_MONITOR))
+		SKIP(return, "no TEL_FEAT_MONITOR");
+	mon = tel_card_open(CARD);
+	ASSERT_NE(NULL, mon);
+	EXPECT_EQ(-1, tel_card_monitor(NULL, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_card_monitor(mon, 1));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, tel_card_monitor(mon, 0));
+	EXPECT_EQ(NULL, tel_call_dial(mon, 1, "5551300"));
+	EXPECT_EQ(EPERM, errno);
+
+	call = connected_call(_metadata, self->card, 1);
+	ASSERT_NE(NULL, call);
+	ASSERT_EQ(0, tel_call_get_record(call, &own));
+	EXPECT_NE(0u, own.id);
+	do {
+		ASSERT_EQ(0, tel_card_read_event(mon, &ev, TEL_WAIT_MS));
+	} while (ev.type != TEL_EVENT_CALL_NEW);
+	EXPECT_EQ(own.id, ev.handle);
+	EXPECT_EQ((uint32_t)TEL_CALL_DIALING, ev.state);
+	ASSERT_EQ(0, tel_call_drop(call, 0));
+	ASSERT_EQ(0, tel_card_get_call_record(mon, own.id, &rec));
+	EXPECT_EQ(own.id, rec.id);
+	EXPECT_EQ(own.id, rec.handle);
+	EXPECT_EQ((uint32_t)TEL_CALL_IDLE, rec.state);
+	EXPECT_STREQ("5551200", rec.called);
+	EXPECT_EQ(0u, rec.flags);
+	ASSERT_EQ(0, tel_card_get_call_party(mon, own.id, &party));
+	EXPECT_EQ(0u, party.flags);
+	EXPECT_EQ(-1, tel_card_get_call_record(mon, own.id, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_card_get_call_party(NULL, own.id, &party));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, tel_call_dealloc(call));
+	do {
+		ASSERT_EQ(0, tel_card_read_event(mon, &ev, TEL_WAIT_MS));
+	} while (ev.type != TEL_EVENT_CALL_DEALLOC);
+	EXPECT_EQ(own.id, ev.handle);
+	EXPECT_EQ(-1, tel_card_get_call_record(mon, own.id, &rec));
+	EXPECT_EQ(ENOENT, errno);
+	/* an owner is no monitor */
+	EXPECT_EQ(-1, tel_card_monitor(self->card, 0));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(0, tel_card_close(mon));
 }
 
 TEST_HARNESS_MAIN

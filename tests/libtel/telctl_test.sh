@@ -394,9 +394,34 @@ assert ev[0]["number"] == "", ev
 	emu "cancel 0 2" || return 1
 	grep -qE "tel0:2 offer from 5551112 \(allowed\)$" "$tmp/mp2.out"
 }
+# ---- 1.3: monitor --all ---------------------------------------------
+monitor_all() {
+	"$T" monitor 0 --all --count 5 --timeout 30 --json >"$tmp/ma.out" 2>&1 &
+	local pid=$!
+	wait_card_open $pid || return 1
+	status 0 "$T" dial 0:1 5551313 --duration 0.2 || return 1
+	wait $pid || { cat "$tmp/ma.out"; return 1; }
+	python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+assert [e["type"] for e in ev] == ["call_new", "state", "state", "state",
+                                  "call_dealloc"], ev
+assert len({e["handle"] for e in ev}) == 1 and ev[0]["handle"] > 0, ev
+assert ev[0]["number"] == "5551313" and ev[0]["direction"] == "out", ev
+assert [e["state"] for e in ev] == ["dialing", "ringback", "connected",
+                                   "idle", "idle"], ev
+assert all(e["channel"] == 1 for e in ev), ev
+' "$tmp/ma.out" || return 1
+	"$T" monitor 0 --all --count 1 --timeout 30 >"$tmp/ma2.out" 2>&1 &
+	pid=$!
+	wait_card_open $pid || return 1
+	status 0 "$T" dial 0:1 5551314 --duration 0.1 || return 1
+	wait $pid || { cat "$tmp/ma2.out"; return 1; }
+	grep -qE "tel0:1 call [0-9]+ new, to 5551314 dialing$" "$tmp/ma2.out"
+}
 
 echo "TAP version 13"
-echo "1..27"
+echo "1..28"
 t help_on_every_command help_all
 t usage_errors_exit_2 usage_errors
 t cards_table cards_table
@@ -422,6 +447,7 @@ t answer_gather_terminator_caller_id answer_gather
 t answer_gather_inter_timeout answer_gather_text
 t answer_gather_first_timeout answer_gather_timeout
 t monitor_offer_presentation monitor_presentation
+t monitor_all_follows_a_call monitor_all
 if command -v valgrind >/dev/null; then
 	t valgrind_dial_no_leaks valgrind_dial
 else

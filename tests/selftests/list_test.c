@@ -112,8 +112,9 @@ TEST_F(list, lists_live_and_dropped_calls)
 	EXPECT_EQ(4096u, a->dma_bytes);
 	EXPECT_STREQ("5550100", a->called);
 	EXPECT_STREQ("", a->calling);
-	EXPECT_EQ(0u, a->reserved[0] | a->reserved[1] | a->reserved[2] |
-		      a->reserved[3]);
+	EXPECT_EQ(0u, a->reserved[0] | a->reserved[1] | a->reserved[2]);
+	EXPECT_NE(0u, a->id);	/* the card-wide id (TEL_FEAT_MONITOR) */
+	EXPECT_NE(a->id, b->id);
 
 	EXPECT_EQ(1u, b->channel);
 	EXPECT_EQ(TEL_CALL_IDLE, b->state);

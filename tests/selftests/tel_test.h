@@ -325,12 +325,12 @@ struct proc_line {
 	char state[16], dir[8], origin[16], mode[16];
 	unsigned long long duration_ms, rx_frames, tx_frames, rx_bytes,
 			   tx_bytes, overruns, underruns;
-	unsigned int dma_bytes, flashes;
+	unsigned int dma_bytes, flashes, id;
 	char called[40], calling[40], owner[16], pres[16];
 	char name[80], digits_rx[80], digits_tx[80];
 };
 
-#define PROC_HEADER "card chan handle pid uid state dir origin mode duration_ms rx_frames tx_frames rx_bytes tx_bytes overruns underruns dma_bytes called calling owner pres name digits_rx digits_tx flashes"
+#define PROC_HEADER "card chan handle pid uid state dir origin mode duration_ms rx_frames tx_frames rx_bytes tx_bytes overruns underruns dma_bytes called calling owner pres name digits_rx digits_tx flashes id"
 
 /*
  * Find the line of (card, handle) owned by @pid: 1 found, 0 not, -1 an
@@ -353,14 +353,14 @@ static inline int proc_find(int card, uint32_t handle, int pid,
 	while (fgets(line, sizeof(line), f)) {
 		struct proc_line p;
 
-		if (sscanf(line, "%u %u %u %d %d %15s %7s %15s %15s %llu %llu %llu %llu %llu %llu %llu %u %39s %39s %15s %15s %79s %79s %79s %u",
+		if (sscanf(line, "%u %u %u %d %d %15s %7s %15s %15s %llu %llu %llu %llu %llu %llu %llu %u %39s %39s %15s %15s %79s %79s %79s %u %u",
 			   &p.card, &p.chan, &p.handle, &p.pid, &p.uid,
 			   p.state, p.dir, p.origin, p.mode, &p.duration_ms,
 			   &p.rx_frames, &p.tx_frames, &p.rx_bytes,
 			   &p.tx_bytes, &p.overruns, &p.underruns,
 			   &p.dma_bytes, p.called, p.calling, p.owner,
 			   p.pres, p.name, p.digits_rx, p.digits_tx,
-			   &p.flashes) != 25 ||
+			   &p.flashes, &p.id) != 26 ||
 		    strcmp(p.owner, "file")) {
 			found = -1;
 			break;

@@ -74,6 +74,12 @@ struct tel_card_info {
 #define TEL_FEAT_CALLER_ID	0x4ULL
 #define TEL_FEAT_FLASH		0x8ULL	/* TEL_IOC_CALL_FLASH, TEL_EVENT_FLASH */
 #define TEL_FEAT_CALL_PARTY	0x10ULL	/* TEL_IOC_CALL_PARTY */
+/*
+ * TEL_IOC_CARD_MONITOR, TEL_EVENT_CALL_NEW and _CALL_DEALLOC, the call's
+ * card-wide id (tel_call_info.id, tel_call_list_entry.id) and
+ * TEL_CALL_F_HIDDEN in tel_call_info.flags and tel_call_party.flags
+ */
+#define TEL_FEAT_MONITOR	0x40ULL
 
 /**
  * enum tel_call_state - call states; see the diagram in
@@ -224,6 +230,11 @@ struct tel_call_dealloc {
  * @tx_underruns: frames sent as silence because the owner wrote none
  * @dma_bytes: DMA memory the call holds (0 after card removal)
  * @rx_pending: received bytes not yet read by TEL_IOC_CALL_READ
+ * @flags: TEL_CALL_F_*: TEL_CALL_F_HIDDEN when @called and @calling are
+ *	withheld from this file (a monitor's view of another user's call);
+ *	they are then empty
+ * @id: the call's card-wide id: what names it to a monitor (the handle of
+ *	a monitor's events, TEL_IOC_CALL_LIST's id); never 0
  * @reserved: zero
  */
 struct tel_call_info {
@@ -251,8 +262,12 @@ struct tel_call_info {
 	__u64 tx_underruns;
 	__u32 dma_bytes;
 	__u32 rx_pending;
-	__u32 reserved[4];
+	__u32 flags;
+	__u32 id;
+	__u32 reserved[2];
 };
+
+#define TEL_CALL_F_HIDDEN	0x1	/* personal data withheld (a monitor's) */
 
 #define TEL_DIR_OUTBOUND	0
 #define TEL_DIR_INBOUND		1
@@ -372,7 +387,7 @@ struct tel_call_party {
 	__u32 flashes;
 	__u32 digits_rx_count;
 	__u32 digits_tx_count;
-	__u32 reserved0;
+	__u32 flags;
 	char name[TEL_NAME_LEN];
 	char digits_rx[TEL_DIGITS_LOG_LEN];
 	char digits_tx[TEL_DIGITS_LOG_LEN];
@@ -403,6 +418,7 @@ struct tel_call_party {
  * @tx_underruns: frames sent as silence because the owner wrote none
  * @called: called number, NUL terminated; empty if hidden (TEL_LIST_F_HIDDEN)
  * @calling: calling number, NUL terminated; empty if hidden
+ * @id: the call's card-wide id (TEL_FEAT_MONITOR), never 0
  * @reserved: zero
  *
  * The same fields, and the same rule for numbers, as a line of
@@ -430,7 +446,8 @@ struct tel_call_list_entry {
 	__u64 tx_underruns;
 	char called[TEL_NUMBER_LEN];
 	char calling[TEL_NUMBER_LEN];
-	__u32 reserved[4];
+	__u32 id;
+	__u32 reserved[3];
 };
 
 #define TEL_OWNER_FILE		0	/* an open /dev/telN */
@@ -464,17 +481,23 @@ struct tel_call_list {
 /**
  * struct tel_event - one record returned by read() on /dev/telN
  * @type: TEL_EVENT_*
- * @handle: the call concerned, 0 for OFFER, CARD_GONE and OVERFLOW
+ * @handle: the call concerned, 0 for OFFER, CARD_GONE and OVERFLOW; on a
+ *	monitor (TEL_IOC_CARD_MONITOR) the call's card-wide id
  * @channel: channel concerned
- * @state: enum tel_call_state after the event (STATE)
- * @origin: enum tel_call_origin (STATE to DISCONNECTED or IDLE)
- * @disconnect_mode: TEL_DISC_* (STATE to DISCONNECTED or IDLE)
+ * @state: enum tel_call_state after the event (STATE); CALL_NEW: the
+ *	call's first state; CALL_DEALLOC: its last
+ * @origin: enum tel_call_origin (STATE to DISCONNECTED or IDLE,
+ *	CALL_DEALLOC)
+ * @disconnect_mode: TEL_DISC_* (STATE to DISCONNECTED or IDLE,
+ *	CALL_DEALLOC)
  * @lost: OVERFLOW: events this file lost since the last OVERFLOW
  * @seq: per-file sequence number, counts lost events too
  * @timestamp_ns: CLOCK_MONOTONIC ns; DIGIT: when the tone began
  * @number: OFFER: the calling number
- * @detail: OFFER: TEL_PRES_*; DIGIT: the digit (ASCII); DIGITS_SENT: the
- *	digits sent since the last DIGITS_SENT; else 0
+ * @detail: OFFER: TEL_PRES_*; DIGIT: the digit (ASCII), 0 on a monitor
+ *	the digit is withheld from; DIGITS_SENT: the digits sent since the
+ *	last DIGITS_SENT; CALL_NEW: TEL_DIR_*; CALL_DEALLOC: TEL_OWNER_* of
+ *	the owner that let it go; else 0
  * @duration_ms: DIGIT: how long the tone lasted; FLASH: the time on hook
  */
 struct tel_event {
@@ -504,6 +527,29 @@ struct tel_event {
 #define TEL_EVENT_DIGIT		5	/* a monitored call heard a digit */
 #define TEL_EVENT_DIGITS_SENT	6	/* the digits queued were all sent */
 #define TEL_EVENT_FLASH		7	/* a hook flash ended */
+#define TEL_EVENT_CALL_NEW	8	/* monitor: a call of the card began */
+#define TEL_EVENT_CALL_DEALLOC	9	/* monitor: a call's record is gone */
+
+/**
+ * struct tel_card_monitor - TEL_IOC_CARD_MONITOR: make this file a monitor
+ * @flags: none defined, must be zero
+ * @reserved: must be zero
+ *
+ * TAPI's LINECALLPRIVILEGE_MONITOR: from now until it is closed, the file
+ * sees every call of the card (TEL_EVENT_CALL_NEW, STATE, DIGIT,
+ * DIGITS_SENT, FLASH, TEL_EVENT_CALL_DEALLOC, each naming the call by its
+ * card-wide id) and reads their records (TEL_IOC_CALL_INFO and
+ * TEL_IOC_CALL_PARTY take that id), but owns none and changes none: every
+ * command that acts on a call or the card answers EPERM.  A file that owns
+ * or owned a call can not become a monitor (EBUSY).  Numbers, names and
+ * digits of a call follow the rule of /proc/driver/tel/calls: shown to a
+ * monitor opened by CAP_SYS_ADMIN or by the call's owner's user, else
+ * withheld (TEL_CALL_F_HIDDEN).
+ */
+struct tel_card_monitor {
+	__u32 flags;
+	__u32 reserved[3];
+};
 
 /*
  * 0xB9: free in Documentation/userspace-api/ioctl/ioctl-number.rst of both
@@ -524,5 +570,6 @@ struct tel_event {
 #define TEL_IOC_CALL_MONITOR	_IOW(TEL_IOC_MAGIC, 0x0a, struct tel_call_monitor)
 #define TEL_IOC_CALL_FLASH	_IOW(TEL_IOC_MAGIC, 0x0b, struct tel_call_flash)
 #define TEL_IOC_CALL_PARTY	_IOWR(TEL_IOC_MAGIC, 0x0c, struct tel_call_party)
+#define TEL_IOC_CARD_MONITOR	_IOW(TEL_IOC_MAGIC, 0x0f, struct tel_card_monitor)
 
 #endif /* _UAPI_LINUX_TEL_H */

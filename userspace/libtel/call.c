@@ -228,6 +228,16 @@ TEL_EXPORT int tel_call_get_record(struct tel_call *call,
 	info.handle = call->handle;
 	if (libtel_priv_ioctl(call->card, TEL_IOC_CALL_INFO, &info) < 0)
 		return -1;
+	libtel_priv_record(rec, &info);
+	return 0;
+}
+
+/* The library's record of the kernel's; hidden numbers as /proc: "*". */
+void libtel_priv_record(struct tel_call_record *rec,
+			const struct tel_call_info *info_k)
+{
+	const struct tel_call_info info = *info_k;
+
 	memset(rec, 0, sizeof(*rec));
 	rec->handle = info.handle;
 	rec->state = info.state;
@@ -255,7 +265,12 @@ TEL_EXPORT int tel_call_get_record(struct tel_call *call,
 	rec->tx_underruns = info.tx_underruns;
 	rec->dma_bytes = info.dma_bytes;
 	rec->rx_pending = info.rx_pending;
-	return 0;
+	rec->flags = info.flags;
+	rec->id = info.id;
+	if (info.flags & TEL_CALL_F_HIDDEN) {
+		strcpy(rec->called, "*");
+		strcpy(rec->calling, "*");
+	}
 }
 
 TEL_EXPORT int tel_call_state(struct tel_call *call)

@@ -83,6 +83,16 @@ TEL_EXPORT int tel_call_get_party(struct tel_call *call,
 	p.handle = call->handle;
 	if (libtel_priv_ioctl(call->card, TEL_IOC_CALL_PARTY, &p) < 0)
 		return -1;
+	libtel_priv_party(out, &p);
+	return 0;
+}
+
+/* The library's party record of the kernel's; hidden text as /proc: "*". */
+void libtel_priv_party(struct tel_call_party_info *out,
+		       const struct tel_call_party *k)
+{
+	const struct tel_call_party p = *k;
+
 	memset(out, 0, sizeof(*out));
 	out->presentation = p.presentation;
 	out->flashes = p.flashes;
@@ -94,7 +104,12 @@ TEL_EXPORT int tel_call_get_party(struct tel_call *call,
 	out->name[sizeof(out->name) - 1] = '\0';
 	out->digits_rx[sizeof(out->digits_rx) - 1] = '\0';
 	out->digits_tx[sizeof(out->digits_tx) - 1] = '\0';
-	return 0;
+	out->flags = p.flags;
+	if (p.flags & TEL_CALL_F_HIDDEN) {
+		strcpy(out->name, "*");
+		strcpy(out->digits_rx, "*");
+		strcpy(out->digits_tx, "*");
+	}
 }
 
 /* Move into the queue whatever the kernel has now, without sleeping. */

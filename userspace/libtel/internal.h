@@ -55,6 +55,10 @@ int libtel_priv_ioctl(struct tel_card *card, unsigned long cmd, void *arg);
 int libtel_priv_events_init(struct tel_card *card);
 int libtel_priv_events_fill(struct tel_card *card, int timeout_ms);
 int64_t libtel_priv_now_ms(void);
+void libtel_priv_record(struct tel_call_record *rec,
+			const struct tel_call_info *info);
+void libtel_priv_party(struct tel_call_party_info *out,
+		       const struct tel_call_party *p);
 int libtel_priv_events_take(struct tel_card *card, uint32_t handle,
 			    unsigned int type, struct tel_card_event *ev);
 

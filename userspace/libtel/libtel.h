@@ -35,7 +35,7 @@ extern "C" {
  * take it from here).  The soname, libtel.so.1, is apart from it.
  */
 #define LIBTEL_VERSION_MAJOR	1
-#define LIBTEL_VERSION_MINOR	2
+#define LIBTEL_VERSION_MINOR	3
 #define LIBTEL_VERSION_PATCH	0
 
 /*
@@ -54,6 +54,7 @@ extern "C" {
 #define TEL_FEAT_CALLER_ID	0x4ULL	/* OFFER's presentation, the name */
 #define TEL_FEAT_FLASH		0x8ULL	/* tel_call_flash() */
 #define TEL_FEAT_CALL_PARTY	0x10ULL	/* tel_call_get_party() */
+#define TEL_FEAT_MONITOR	0x40ULL	/* tel_card_monitor() (1.3) */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -103,6 +104,8 @@ enum tel_call_origin {
 #define TEL_EVENT_DIGIT		5	/* a monitored call heard a digit */
 #define TEL_EVENT_DIGITS_SENT	6	/* the digits queued were all sent */
 #define TEL_EVENT_FLASH		7	/* a hook flash ended */
+#define TEL_EVENT_CALL_NEW	8	/* monitor: a call of the card began */
+#define TEL_EVENT_CALL_DEALLOC	9	/* monitor: a call's record is gone */
 
 /* presentation of the calling party (TAPI's LINECALLPARTYID_*) */
 #define TEL_PRES_ALLOWED	0
@@ -115,6 +118,8 @@ enum tel_call_origin {
 
 #define TEL_OWNER_FILE		0	/* an open /dev/telN */
 #define TEL_OWNER_BRIDGE	1	/* the DAHDI bridge (tel_dahdi.ko) */
+
+#define TEL_CALL_F_HIDDEN	0x1	/* personal data withheld (1.3) */
 #endif /* _UAPI_LINUX_TEL_H */
 
 struct tel_card;
@@ -185,7 +190,10 @@ struct tel_call *tel_card_find_call(struct tel_card *card, uint32_t handle);
  * Field for field the kernel's struct tel_call_info, see its kernel-doc;
  * times are CLOCK_MONOTONIC ns (0 while not reached) except
  * start_realtime_ns.  The reserved tail lets later versions add fields
- * without changing the size.
+ * without changing the size.  New in 1.3 (they were reserved, zero):
+ * @flags (TEL_CALL_F_HIDDEN: a monitor's view of another user's call,
+ * @called and @calling are then "*", as /proc shows them) and @id, the
+ * call's card-wide id (0 from a driver without TEL_FEAT_MONITOR).
  */
 struct tel_call_record {
 	uint32_t handle;
@@ -212,7 +220,9 @@ struct tel_call_record {
 	uint64_t tx_underruns;
 	uint32_t dma_bytes;
 	uint32_t rx_pending;
-	uint64_t reserved[8];
+	uint32_t flags;
+	uint32_t id;
+	uint64_t reserved[7];
 };
 
 int tel_call_get_record(struct tel_call *call, struct tel_call_record *rec);
@@ -252,6 +262,8 @@ ssize_t tel_call_gather_digits(struct tel_call *call, char *buf, size_t max,
  * kernel-doc: @presentation is TEL_PRES_*; @name the calling name ("" if
  * none); @digits_rx and @digits_tx the first digits heard and sent (the
  * counts may exceed what they hold); @flashes the hook flashes made.
+ * @flags is new in 1.3: TEL_CALL_F_HIDDEN when a monitor may not see
+ * the name and the digits (they are then "*").
  */
 struct tel_call_party_info {
 	uint32_t presentation;
@@ -261,10 +273,20 @@ struct tel_call_party_info {
 	char name[TEL_NAME_LEN];
 	char digits_rx[TEL_DIGITS_LOG_LEN];
 	char digits_tx[TEL_DIGITS_LOG_LEN];
-	uint64_t reserved[8];
+	uint32_t flags;
+	uint32_t reserved32;
+	uint64_t reserved[7];
 };
 
 int tel_call_get_party(struct tel_call *call, struct tel_call_party_info *out);
+
+/* ---- monitors (1.3) ------------------------------------------------- */
+
+int tel_card_monitor(struct tel_card *card, unsigned int flags);
+int tel_card_get_call_record(struct tel_card *card, uint32_t id,
+			     struct tel_call_record *rec);
+int tel_card_get_call_party(struct tel_card *card, uint32_t id,
+			    struct tel_call_party_info *out);
 
 /* ---- events --------------------------------------------------------- */
 
@@ -324,7 +346,8 @@ size_t tel_card_event_queue_len(struct tel_card *card);
  * disconnect_mode is TEL_DISC_* or 0; owner is TEL_OWNER_FILE (an open
  * /dev/telN) or TEL_OWNER_BRIDGE (the DAHDI bridge; handle 0).  Values
  * are passed on as the kernel gives them, named or not.  @owner and
- * @flags are new in 1.1 (they were reserved, zero).
+ * @flags are new in 1.1 (they were reserved, zero), @id (the call's
+ * card-wide id, what a monitor's events name it by) in 1.3.
  */
 struct tel_call_entry {
 	unsigned int card;
@@ -348,7 +371,9 @@ struct tel_call_entry {
 	char calling[TEL_NUMBER_LEN];
 	uint32_t owner;
 	uint32_t flags;
-	uint64_t reserved[3];
+	uint32_t id;
+	uint32_t reserved32;
+	uint64_t reserved[2];
 };
 
 #define TEL_CALL_ENTRY_F_HIDDEN	0x1	/* numbers withheld from us */

@@ -37,6 +37,7 @@ static void entry_from_kernel(struct tel_call_entry *e,
 	e->tx_underruns = k->tx_underruns;
 	e->dma_bytes = k->dma_bytes;
 	e->owner = k->owner;
+	e->id = k->id;
 	if (k->flags & TEL_LIST_F_HIDDEN) {
 		/* as /proc shows them: hidden, not absent */
 		e->flags |= TEL_CALL_ENTRY_F_HIDDEN;

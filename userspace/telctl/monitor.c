@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * monitor.c - telctl monitor: a card's events as they happen
+ * monitor.c - telctl monitor: a card's events as they happen; with --all
+ * every call's, as a monitor of the card (tel_card_monitor())
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,23 +13,46 @@
 #define TEL_UNKNOWN	"unknown"
 
 static const char help[] =
-	"usage: telctl monitor CARD [--count N] [--timeout S] [--json]\n"
+	"usage: telctl monitor CARD [--all] [--count N] [--timeout S] [--json]\n"
 	"Print the card's events, one line each, as they happen: offers\n"
 	"(to every open file of the card), withdrawn offers, card removal,\n"
 	"lost events; an offer's presentation if the card has caller ID.\n"
 	"State changes, digits and flashes of calls are sent only to the\n"
-	"file that owns them, so a monitor sees those of no other program.\n"
+	"file that owns them, unless:\n"
+	"  --all         watch every call of the card, whoever owns it, from\n"
+	"                its start (call_new) to its release (call_dealloc),\n"
+	"                by its card-wide id; numbers and digits of other\n"
+	"                users' calls are withheld (\"*\") unless run as root\n"
 	"Stops on SIGINT/SIGTERM, when the card goes away, or:\n"
 	"  --count N     after N events\n"
 	"  --timeout S   after S seconds without reaching --count (exit 3)\n"
 	"  --json        one JSON object per line\n";
 
-static void print_event(unsigned int index, const struct tel_card_event *ev,
-			bool json, bool caller_id)
+/*
+ * The number of a call a monitor was told of: the called one (outbound) or
+ * the calling one; "*" if withheld, "" if none or the record is gone.
+ */
+static const char *call_number(struct tel_card *card, uint32_t id,
+			       struct tel_call_record *rec)
+{
+	if (tel_card_get_call_record(card, id, rec) < 0)
+		return "";
+	return rec->direction == TEL_DIR_OUTBOUND ? rec->called : rec->calling;
+}
+
+static void print_event(struct tel_card *card, unsigned int index,
+			const struct tel_card_event *ev, bool json,
+			bool caller_id)
 {
 	const char *type = tel_event_type_name(ev->type);
 	const char *pres = caller_id ? tel_presentation_name(ev->detail) : NULL;
-	char digit[2] = { (char)ev->detail, '\0' };
+	/* a monitor gets digit 0 for a digit it may not see */
+	char digit[2] = { ev->detail ? (char)ev->detail : '*', '\0' };
+	const char *number = NULL;
+	struct tel_call_record rec;
+
+	if (ev->type == TEL_EVENT_CALL_NEW)
+		number = call_number(card, ev->handle, &rec);
 
 	if (json) {
 		bool first = true;
@@ -40,7 +64,15 @@ static void print_event(unsigned int index, const struct tel_card_event *ev,
 		json_kv_u64(stdout, &first, "timestamp_ns", ev->timestamp_ns);
 		json_kv_u64(stdout, &first, "channel", ev->channel);
 		json_kv_u64(stdout, &first, "handle", ev->handle);
-		if (ev->type == TEL_EVENT_STATE) {
+		if (ev->type == TEL_EVENT_CALL_NEW) {
+			json_kv_str(stdout, &first, "direction",
+				    tel_direction_name(ev->detail));
+			json_kv_str(stdout, &first, "state",
+				    tel_state_name(ev->state));
+			json_kv_str(stdout, &first, "number", number);
+		}
+		if (ev->type == TEL_EVENT_STATE ||
+		    ev->type == TEL_EVENT_CALL_DEALLOC) {
 			json_kv_str(stdout, &first, "state",
 				    tel_state_name(ev->state));
 			json_kv_str(stdout, &first, "origin",
@@ -111,6 +143,17 @@ static void print_event(unsigned int index, const struct tel_card_event *ev,
 	case TEL_EVENT_OVERFLOW:
 		printf("overflow: %" PRIu32 " events lost\n", ev->lost);
 		break;
+	case TEL_EVENT_CALL_NEW:
+		printf("call %" PRIu32 " new, %s %s %s\n", ev->handle,
+		       ev->detail == TEL_DIR_INBOUND ? "from" : "to",
+		       or_dash(number), tel_state_name(ev->state));
+		break;
+	case TEL_EVENT_CALL_DEALLOC:
+		printf("call %" PRIu32 " deallocated (%s, %s, %s)\n",
+		       ev->handle, tel_state_name(ev->state),
+		       tel_origin_name(ev->origin),
+		       mode_str(ev->disconnect_mode));
+		break;
 	default:
 		printf("event type %" PRIu32 "\n", ev->type);
 	}
@@ -120,6 +163,7 @@ static void print_event(unsigned int index, const struct tel_card_event *ev,
 int cmd_monitor(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
@@ -131,7 +175,7 @@ int cmd_monitor(int argc, char **argv)
 	struct tel_card *card;
 	unsigned int index;
 	double timeout = 0, end;
-	bool json = false, caller_id;
+	bool json = false, all = false, caller_id;
 	int c, ret = EXIT_OK;
 
 	optind = 1;
@@ -152,6 +196,9 @@ int cmd_monitor(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'a':
+			all = true;
+			break;
 		case 'h':
 			fputs(help, stdout);
 			return EXIT_OK;
@@ -169,8 +216,16 @@ int cmd_monitor(int argc, char **argv)
 	if (!card)
 		return EXIT_ERROR;
 	caller_id = tel_card_has_feature(card, TEL_FEAT_CALLER_ID) == 1;
+	if (all && tel_card_monitor(card, 0) < 0) {
+		errmsg("tel%u: monitor --all: %s", index,
+		       tel_card_has_feature(card, TEL_FEAT_MONITOR) == 1 ?
+		       strerror(errno) : "the driver has no monitors");
+		tel_card_close(card);
+		return EXIT_ERROR;
+	}
 	if (!json) {
-		printf("tel%u: monitoring (%s)\n", index,
+		printf("tel%u: monitoring%s (%s)\n", index,
+		       all ? " every call" : "",
 		       count ? "until --count" : "Ctrl-C to stop");
 		fflush(stdout);
 	}
@@ -194,7 +249,7 @@ int cmd_monitor(int argc, char **argv)
 			ret = EXIT_ERROR;
 			break;
 		}
-		print_event(index, &ev, json, caller_id);
+		print_event(card, index, &ev, json, caller_id);
 		seen++;
 		if (ev.type == TEL_EVENT_CARD_GONE)
 			break;
