@@ -54,6 +54,7 @@ extern "C" {
 #define TEL_FEAT_CALLER_ID	0x4ULL	/* OFFER's presentation, the name */
 #define TEL_FEAT_FLASH		0x8ULL	/* tel_call_flash() */
 #define TEL_FEAT_CALL_PARTY	0x10ULL	/* tel_call_get_party() */
+#define TEL_FEAT_HANDOFF	0x20ULL	/* tel_call_export(), _import (1.3) */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -115,6 +116,7 @@ enum tel_call_origin {
 
 #define TEL_OWNER_FILE		0	/* an open /dev/telN */
 #define TEL_OWNER_BRIDGE	1	/* the DAHDI bridge (tel_dahdi.ko) */
+#define TEL_OWNER_HANDOFF	2	/* in flight: an exported call's fd */
 #endif /* _UAPI_LINUX_TEL_H */
 
 struct tel_card;
