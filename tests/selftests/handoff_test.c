@@ -936,6 +936,43 @@ TEST_F(handoff, export_while_another_thread_uses_the_handle)
 	EXPECT_ONE_HANGUP(1);
 }
 
+/*
+ * What a handoff costs the kernel: export and import, one process, two
+ * files, 500 times the same connected call.  The call must come out
+ * CONNECTED on the far side; the time is logged, not judged.
+ */
+TEST_F(handoff, export_import_round_trip_cost)
+{
+	struct tel_call_info info;
+	int fd2 = tel_open_card(CARD), from, to, i, xfd;
+	uint64_t t0;
+	uint32_t h = connect_call(_metadata, self->fd, 0);
+
+	ASSERT_LE(0, fd2);
+	from = self->fd;
+	to = fd2;
+	t0 = tel_test_now_ms();
+	for (i = 0; i < 500; i++) {
+		int tmp;
+
+		ASSERT_EQ(0, tel_export(from, h, 0, &xfd));
+		ASSERT_EQ(0, tel_import(to, xfd, &h));
+		close(xfd);
+		tmp = from;
+		from = to;
+		to = tmp;
+	}
+	TH_LOG("500 export+import+close: %llu ms",
+	       (unsigned long long)(tel_test_now_ms() - t0));
+	ASSERT_EQ(0, tel_info(from, h, &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	EXPECT_EQ(0, tel_drop(from, h, 0));
+	EXPECT_EQ(0, tel_dealloc(from, h));
+	close(fd2);
+	EXPECT_TRUE(card_empty(self->fd, CARD));
+	EXPECT_ONE_HANGUP(0);
+}
+
 static int pci_driver_write(int card, const char *what, char *bdf,
 			    size_t len)
 {
