@@ -379,6 +379,7 @@ TEST_F(handoff, export_bad_arguments_are_einval_and_change_nothing)
 	struct tel_call_export req;
 	struct tel_call_info info;
 	uint32_t h = connect_call(_metadata, self->fd, 0);
+	int i;
 
 	memset(&req, 0, sizeof(req));
 	req.handle = h;
@@ -390,9 +391,12 @@ TEST_F(handoff, export_bad_arguments_are_einval_and_change_nothing)
 	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_EXPORT, &req));
 	EXPECT_EQ(EINVAL, errno);
 	req.fd = 0;
-	req.reserved[4] = 1;
-	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_EXPORT, &req));
-	EXPECT_EQ(EINVAL, errno);
+	for (i = 0; i < 5; i++) {
+		req.reserved[i] = 1;
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_EXPORT, &req));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("reserved[%d]", i);
+		req.reserved[i] = 0;
+	}
 	EXPECT_EQ(-1, tel_export(self->fd, h + 1000, 0, NULL));
 	EXPECT_EQ(ENOENT, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_EXPORT, NULL));
@@ -518,7 +522,7 @@ TEST_F(handoff, import_bad_arguments_are_einval_and_change_nothing)
 {
 	struct tel_call_import req;
 	struct tel_call_list_entry e;
-	int xfd;
+	int xfd, i;
 	uint32_t h = connect_call(_metadata, self->fd, 0);
 
 	ASSERT_EQ(0, tel_export(self->fd, h, 0, &xfd));
@@ -532,9 +536,12 @@ TEST_F(handoff, import_bad_arguments_are_einval_and_change_nothing)
 	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_IMPORT, &req));
 	EXPECT_EQ(EINVAL, errno);
 	req.handle = 0;
-	req.reserved[0] = 1;
-	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_IMPORT, &req));
-	EXPECT_EQ(EINVAL, errno);
+	for (i = 0; i < 5; i++) {
+		req.reserved[i] = 1;
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_IMPORT, &req));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("reserved[%d]", i);
+		req.reserved[i] = 0;
+	}
 	ASSERT_EQ(1, list_calls(self->fd, 0, &e));
 	EXPECT_EQ(TEL_OWNER_HANDOFF, e.owner);
 	close(xfd);
