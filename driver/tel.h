@@ -20,6 +20,8 @@
  *    touch the card's registers or a call's DMA memory; the writer is card
  *    shutdown (removal or failure), which turns the card "gone" and moves
  *    every call's rings out of DMA memory.
+ *  - tel_handoff.lock (tel_handoff.c): an exported call's fd, which of
+ *    two importers takes the call.
  *  - tel_call.op_lock: serialises the operations on one call (drop,
  *    answer, audio read and write) so that each sees a stable state.
  *  - tel_file.lock: the file's handle table and its allocation cursor.
@@ -63,7 +65,7 @@
 #define TEL_FRAME_BYTES		8	/* one 1 ms frame of 8 kHz G.711 */
 /* TEL_FEAT_* every card has; the rest follow the card's TEL_CAP_* */
 #define TEL_FEATURES		(TEL_FEAT_CALL_LIST | TEL_FEAT_CALL_PARTY | \
-				 TEL_FEAT_MONITOR)
+				 TEL_FEAT_HANDOFF | TEL_FEAT_MONITOR)
 
 struct pci_dev;
 struct tel_bridge_ops;
@@ -101,12 +103,14 @@ struct tel_owner_ops {
 };
 
 /**
- * struct tel_owner - an owner of calls: an open file, the DAHDI bridge
+ * struct tel_owner - an owner of calls: an open file, the DAHDI bridge, an
+ *	exported call's fd (tel_handoff.c)
  * @ops: its callbacks
  * @name: who it is, for sysfs chM/holder ("call" for a file, the
- *	bridge's name)
+ *	bridge's name, "handoff" for a call in flight)
  * @kind: TEL_OWNER_*, for TEL_IOC_CALL_LIST and /proc
- * @node: in tel_card.owners (under card->lock)
+ * @node: in tel_card.owners (under card->lock); an exported call's fd
+ *	is not there: it wants no card events
  */
 struct tel_owner {
 	const struct tel_owner_ops *ops;
@@ -358,8 +362,9 @@ struct tel_ring_state {
  * struct tel_call - a call; see the contract in Documentation/
  * @ref: handle table + ioctls in flight
  * @card: the card (the owner keeps it alive)
- * @owner: who owns it: a file, or the bridge (under card->lock; NULL once
- *	the owner let go: released, or a call abandoned)
+ * @owner: who owns it: a file, the bridge, or an exported call's fd while
+ *	in flight (under card->lock, and call->op_lock for a handoff; NULL
+ *	once the owner let go: released, or a call abandoned)
  * @node: in card->calls (under card->lock)
  * @handle: the owner's handle for it
  * @id: its card-wide id, for monitors, TEL_IOC_CALL_LIST and /proc
@@ -394,8 +399,10 @@ struct tel_ring_state {
  * @digits_queued: digits given to the card (under card->lock)
  * @digits_sent: of those, reported sent (under card->lock)
  * @bind_ticks: TEL_STATUS_TICKS when the rings were bound (under card->lock)
- * @owner_pid: the process that created the call (for /proc)
+ * @owner_pid: the process that created the call, or imported it last
+ *	(for /proc; under card->lock)
  * @owner_uid: the user of the file that owns it: may see its numbers
+ *	(the same)
  */
 struct tel_call {
 	struct kref ref;
@@ -551,6 +558,10 @@ u64 tel_card_features(const struct tel_card *card);
 int tel_call_dial(struct tel_call *call, const char *number);
 int tel_call_answer_offer(struct tel_call *call);
 int tel_call_hangup(struct tel_call *call, u32 mode);
+int tel_call_drop(struct tel_call *call, u32 reason, unsigned int *nr_dropped);
+void tel_call_let_go(struct tel_call *call);
+void tel_call_set_owner(struct tel_call *call, struct tel_owner *owner,
+			u32 handle);
 void tel_call_bind(struct tel_call *call);
 bool tel_call_on_card(const struct tel_call *call);
 void tel_call_unbind(struct tel_call *call);
@@ -585,6 +596,9 @@ void tel_perf_card_remove(struct tel_card *card);
 /* tel_file.c: an open /dev/telN, its handle table and event queue */
 extern const struct tel_owner_ops tel_file_owner_ops;
 struct tel_call *tel_file_lookup(struct tel_file *tf, u32 handle);
+int tel_file_reserve_handle(struct tel_file *tf, u32 *handle);
+void tel_file_unreserve_handle(struct tel_file *tf, u32 handle);
+bool tel_file_owns(struct tel_file *tf, struct tel_call *call);
 int tel_file_reserve(struct tel_file *tf, struct tel_call *call);
 void tel_file_publish(struct tel_file *tf, struct tel_call *call);
 void tel_file_abandon(struct tel_file *tf, struct tel_call *call);
@@ -592,6 +606,10 @@ int tel_file_check_quota(struct tel_file *tf);
 int tel_file_drop(struct tel_file *tf, struct tel_call *call, u32 reason);
 int tel_file_forget(struct tel_file *tf, struct tel_call *call);
 void tel_file_event(struct tel_file *file, const struct tel_event *ev);
+
+/* tel_handoff.c: a call handed between files as an fd */
+int tel_ioctl_call_export(struct tel_file *tf, void __user *uarg);
+int tel_ioctl_call_import(struct tel_file *tf, void __user *uarg);
 
 /* tel_monitor.c: an open file as a monitor of its card's calls */
 static inline bool tel_file_may_act(const struct tel_file *tf)

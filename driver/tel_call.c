@@ -806,3 +806,86 @@ void tel_call_fill_info(struct tel_call *call, struct tel_call_info *info)
 		info->duration_ns = end - info->connect_ns;
 	}
 }
+
+/**
+ * tel_call_drop() - end a call, keep its record, buffers and handle
+ * @call: the call; the caller holds call->op_lock and hw_rwsem (read)
+ * @reason: application reason, 0 for none
+ * @nr_dropped: the owner's count of IDLE calls awaiting DEALLOC, bumped
+ *	under card->lock together with the state change; NULL for none
+ *
+ * Return: 0, or -EALREADY if the call is already IDLE.
+ */
+int tel_call_drop(struct tel_call *call, u32 reason, unsigned int *nr_dropped)
+{
+	struct tel_card *card = call->card;
+	struct tel_channel *chan = &card->channels[call->channel];
+	u32 state, origin, mode;
+
+	lockdep_assert_held(&card->hw_rwsem);
+	lockdep_assert_held(&call->op_lock);
+	mutex_lock(&card->lock);
+	state = call->info.state;
+	mutex_unlock(&card->lock);
+	if (state == TEL_CALL_IDLE)
+		return -EALREADY;
+
+	mode = state == TEL_CALL_OFFERING ? TEL_DISC_REJECT : TEL_DISC_NORMAL;
+	origin = reason ? TEL_ORIGIN_APPLICATION : TEL_ORIGIN_LOCAL;
+	tel_call_hangup(call, mode);	/* returns holding card->lock */
+	if (chan->call == call)
+		chan->call = NULL;
+	call->info.app_reason = reason;
+	tel_call_set_state(call, TEL_CALL_IDLE, origin, mode);
+	if (nr_dropped)
+		(*nr_dropped)++;
+	mutex_unlock(&card->lock);
+
+	atomic_inc(&card->audio_gen);
+	wake_up_interruptible_all(&card->audio_wq);
+	return 0;
+}
+
+/**
+ * tel_call_let_go() - an owner that goes away lets go of one of its calls
+ * @call: the call, no longer reachable through the owner (its handle
+ *	erased, or its handoff file released); the caller holds hw_rwsem
+ *	(read) and passes its reference on the call
+ *
+ * The call is dropped if it is not yet, loses its owner (no more events)
+ * and the owner's reference is put: the last one deallocates it.  The one
+ * path for a closed /dev/telN file and a released handoff fd alike.
+ */
+void tel_call_let_go(struct tel_call *call)
+{
+	struct tel_card *card = call->card;
+
+	lockdep_assert_held(&card->hw_rwsem);
+	mutex_lock(&call->op_lock);
+	tel_call_drop(call, 0, NULL);
+	mutex_unlock(&call->op_lock);
+	mutex_lock(&card->lock);
+	tel_call_disown(call);
+	mutex_unlock(&card->lock);
+	tel_call_put(call);
+}
+
+/**
+ * tel_call_set_owner() - the call changes hands (a handoff)
+ * @call: the call; the caller holds card->lock and call->op_lock
+ * @owner: the new owner
+ * @handle: the new owner's handle for it, 0 for none
+ *
+ * The new owner is told the call's current state at once, so that it
+ * starts from a known point; nothing that happens later is lost between
+ * the two owners, since both changes are under card->lock.
+ */
+void tel_call_set_owner(struct tel_call *call, struct tel_owner *owner,
+			u32 handle)
+{
+	lockdep_assert_held(&call->card->lock);
+	lockdep_assert_held(&call->op_lock);
+	call->owner = owner;
+	call->handle = handle;
+	owner->ops->state(owner, call, tel_now_ns());
+}

@@ -42,11 +42,10 @@ struct tel_call *tel_file_lookup(struct tel_file *tf, u32 handle)
 }
 
 /*
- * Reserve a handle for a call being built: events may name it before it
- * is published, lookups do not find it yet (DRM GEM's rule: the object
- * is complete before userspace can reach it).
+ * A new handle, reserved (it names nothing yet); 0, -EPERM for a monitor,
+ * or -ENOMEM/-EBUSY.
  */
-int tel_file_reserve(struct tel_file *tf, struct tel_call *call)
+int tel_file_reserve_handle(struct tel_file *tf, u32 *handle)
 {
 	int ret;
 
@@ -56,11 +55,48 @@ int tel_file_reserve(struct tel_file *tf, struct tel_call *call)
 		ret = -EPERM;
 	else
 		ret = tel_should_fail() ? -ENOMEM :
-		      xa_alloc_cyclic(&tf->calls, &call->handle, NULL,
+		      xa_alloc_cyclic(&tf->calls, handle, NULL,
 				      TEL_HANDLE_LIMIT, &tf->next_handle,
 				      GFP_KERNEL);
 	mutex_unlock(&tf->lock);
-	if (ret < 0)
+	return ret < 0 ? ret : 0;
+}
+
+/* Give back a handle reserved and never published. */
+void tel_file_unreserve_handle(struct tel_file *tf, u32 handle)
+{
+	mutex_lock(&tf->lock);
+	xa_erase(&tf->calls, handle);
+	mutex_unlock(&tf->lock);
+}
+
+/*
+ * Does this file still own @call?  An ioctl that looked a handle up
+ * checks it again once it holds call->op_lock: a TEL_IOC_CALL_EXPORT
+ * (which holds op_lock while it moves the call) may have taken the call
+ * away in between.
+ */
+bool tel_file_owns(struct tel_file *tf, struct tel_call *call)
+{
+	bool ret;
+
+	lockdep_assert_held(&call->op_lock);
+	mutex_lock(&tf->card->lock);
+	ret = call->owner == &tf->owner;
+	mutex_unlock(&tf->card->lock);
+	return ret;
+}
+
+/*
+ * Reserve a handle for a call being built: events may name it before it
+ * is published, lookups do not find it yet (DRM GEM's rule: the object
+ * is complete before userspace can reach it).
+ */
+int tel_file_reserve(struct tel_file *tf, struct tel_call *call)
+{
+	int ret = tel_file_reserve_handle(tf, &call->handle);
+
+	if (ret)
 		return ret;
 	mutex_lock(&tf->card->lock);
 	call->owner = &tf->owner;
@@ -110,7 +146,7 @@ int tel_file_check_quota(struct tel_file *tf)
 }
 
 /**
- * tel_file_drop() - end a call, keep its record, buffers and handle
+ * tel_file_drop() - DROP: end a call of this file, keep its handle
  * @tf: the owner
  * @call: the call; the caller holds call->op_lock and hw_rwsem (read)
  * @reason: application reason, 0 for none
@@ -119,31 +155,7 @@ int tel_file_check_quota(struct tel_file *tf)
  */
 int tel_file_drop(struct tel_file *tf, struct tel_call *call, u32 reason)
 {
-	struct tel_card *card = call->card;
-	struct tel_channel *chan = &card->channels[call->channel];
-	u32 state, origin, mode;
-
-	lockdep_assert_held(&card->hw_rwsem);
-	lockdep_assert_held(&call->op_lock);
-	mutex_lock(&card->lock);
-	state = call->info.state;
-	mutex_unlock(&card->lock);
-	if (state == TEL_CALL_IDLE)
-		return -EALREADY;
-
-	mode = state == TEL_CALL_OFFERING ? TEL_DISC_REJECT : TEL_DISC_NORMAL;
-	origin = reason ? TEL_ORIGIN_APPLICATION : TEL_ORIGIN_LOCAL;
-	tel_call_hangup(call, mode);	/* returns holding card->lock */
-	if (chan->call == call)
-		chan->call = NULL;
-	call->info.app_reason = reason;
-	tel_call_set_state(call, TEL_CALL_IDLE, origin, mode);
-	tf->nr_dropped++;
-	mutex_unlock(&card->lock);
-
-	atomic_inc(&card->audio_gen);
-	wake_up_interruptible_all(&card->audio_wq);
-	return 0;
+	return tel_call_drop(call, reason, &tf->nr_dropped);
 }
 
 /**
@@ -287,14 +299,8 @@ static int tel_release(struct inode *inode, struct file *filp)
 
 	down_read(&card->hw_rwsem);
 	xa_for_each(&tf->calls, handle, call) {
-		mutex_lock(&call->op_lock);
-		tel_file_drop(tf, call, 0);
-		mutex_unlock(&call->op_lock);
 		xa_erase(&tf->calls, handle);
-		mutex_lock(&card->lock);
-		tel_call_disown(call);
-		mutex_unlock(&card->lock);
-		tel_call_put(call);
+		tel_call_let_go(call);
 	}
 	up_read(&card->hw_rwsem);
 

@@ -186,13 +186,16 @@ out_unlock:
 }
 
 /* ANSWER on a channel this file already accepted: answer that call. */
-static int tel_ioctl_answer_accepted(struct tel_call_answer *req,
+static int tel_ioctl_answer_accepted(struct tel_file *tf,
+				     struct tel_call_answer *req,
 				     struct tel_call *call)
 {
 	int ret = 0;
 
 	mutex_lock(&call->op_lock);
-	if (req->flags & TEL_ANSWER_F_ACCEPT)
+	if (!tel_file_owns(tf, call))
+		ret = -EBUSY;	/* exported meanwhile: another's now */
+	else if (req->flags & TEL_ANSWER_F_ACCEPT)
 		ret = -EALREADY;
 	else
 		ret = tel_call_answer_offer(call);
@@ -242,7 +245,7 @@ static int tel_ioctl_answer(struct tel_file *tf, void __user *uarg)
 		goto out_unlock;
 
 	if (held) {
-		ret = tel_ioctl_answer_accepted(&req, held);
+		ret = tel_ioctl_answer_accepted(tf, &req, held);
 		tel_call_put(held);
 		goto out_copy;
 	}
@@ -310,15 +313,22 @@ out_unlock:
 /*
  * A call operation from an ioctl: the call of @handle in this file, with
  * the card's hardware lock (read) and the call's op_lock taken, in that
- * order; NULL (ENOENT) if there is none.  tel_ioctl_op_end() undoes it.
+ * order; NULL (ENOENT) if there is none, or no longer.  tel_ioctl_op_end() undoes it.
  */
 static struct tel_call *tel_ioctl_op_begin(struct tel_file *tf, u32 handle)
 {
 	struct tel_call *call = tel_file_lookup(tf, handle);
 
-	if (call) {
-		down_read(&tf->card->hw_rwsem);
-		mutex_lock(&call->op_lock);
+	if (!call)
+		return NULL;
+	down_read(&tf->card->hw_rwsem);
+	mutex_lock(&call->op_lock);
+	if (!tel_file_owns(tf, call)) {
+		/* exported (TEL_IOC_CALL_EXPORT) since the lookup */
+		mutex_unlock(&call->op_lock);
+		up_read(&tf->card->hw_rwsem);
+		tel_call_put(call);
+		return NULL;
 	}
 	return call;
 }
@@ -493,7 +503,10 @@ static int tel_ioctl_audio(struct tel_file *tf, void __user *uarg, bool write)
 		gen = atomic_read(&card->audio_gen);
 		down_read(&card->hw_rwsem);
 		mutex_lock(&call->op_lock);
-		ret = req.len ? tel_audio_copy(call, &req, write) : 0;
+		if (!tel_file_owns(tf, call))
+			ret = -ENOENT;	/* exported since the lookup */
+		else
+			ret = req.len ? tel_audio_copy(call, &req, write) : 0;
 		if (ret > 0) {
 			if (put_user(ret, ulen))
 				ret = -EFAULT;
@@ -648,6 +661,8 @@ static bool tel_ioctl_acts(unsigned int cmd)
 	case TEL_IOC_CALL_DIGITS:
 	case TEL_IOC_CALL_MONITOR:
 	case TEL_IOC_CALL_FLASH:
+	case TEL_IOC_CALL_EXPORT:
+	case TEL_IOC_CALL_IMPORT:
 		return true;
 	default:
 		return false;
@@ -689,6 +704,10 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return tel_ioctl_flash(tf, uarg);
 	case TEL_IOC_CALL_PARTY:
 		return tel_ioctl_party(tf, uarg);
+	case TEL_IOC_CALL_EXPORT:
+		return tel_ioctl_call_export(tf, uarg);
+	case TEL_IOC_CALL_IMPORT:
+		return tel_ioctl_call_import(tf, uarg);
 	case TEL_IOC_CARD_MONITOR:
 		return tel_ioctl_card_monitor(filp, uarg);
 	default:

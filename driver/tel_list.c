@@ -36,7 +36,8 @@ static_assert(offsetof(struct tel_call_list_entry, id) == 168);
  * @call: a call on card->calls; the caller holds card->lock
  *
  * Return: true for a call with an owner: a file that holds its handle,
- * or the bridge while the call holds its channel.
+ * the bridge while the call holds its channel, an exported call's fd
+ * (in flight, handle 0).
  */
 bool tel_list_shows(struct tel_call *call)
 {
@@ -48,6 +49,8 @@ bool tel_list_shows(struct tel_call *call)
 	if (call->owner->kind == TEL_OWNER_BRIDGE)
 		return call->channel < card->nr_channels &&
 		       card->channels[call->channel].call == call;
+	if (call->owner->kind == TEL_OWNER_HANDOFF)
+		return true;
 	return call->handle;
 }
 

@@ -116,6 +116,7 @@ static inline const struct tel_name *tel_name_table(enum tel_name_kind kind,
 	static const struct tel_name owners[] = {
 		{ TEL_OWNER_FILE, "file" },
 		{ TEL_OWNER_BRIDGE, "dahdi" },
+		{ TEL_OWNER_HANDOFF, "handoff" },
 	};
 	static const struct tel_name presentations[] = {
 		{ TEL_PRES_ALLOWED, "allowed" },

@@ -4,6 +4,7 @@
  * card 0 of the VM, with the emulator playing the far end
  */
 #include <pthread.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 /* <linux/tel.h> (in tel_test.h) before libtel.h, which then defers to it */
@@ -60,7 +61,8 @@ TEST(names)
 	EXPECT_EQ(NULL, tel_origin_name(99));
 	EXPECT_EQ(NULL, tel_direction_name(2));
 	EXPECT_EQ(NULL, tel_event_type_name(0));
-	EXPECT_EQ(NULL, tel_owner_name(2));
+	EXPECT_STREQ("handoff", tel_owner_name(TEL_OWNER_HANDOFF));
+	EXPECT_EQ(NULL, tel_owner_name(3));
 	EXPECT_EQ(NULL, tel_disconnect_mode_name(0));
 	EXPECT_EQ(-1, tel_state_from_name("nope"));
 	EXPECT_EQ(-1, tel_origin_from_name(NULL));
@@ -677,7 +679,8 @@ TEST_F(lib, features_query)
 {
 	uint64_t all = TEL_FEAT_CALL_LIST | TEL_FEAT_DIGITS |
 		       TEL_FEAT_CALLER_ID | TEL_FEAT_FLASH |
-		       TEL_FEAT_CALL_PARTY | TEL_FEAT_MONITOR;
+		       TEL_FEAT_CALL_PARTY | TEL_FEAT_HANDOFF |
+		       TEL_FEAT_MONITOR;
 
 	EXPECT_EQ(-1, tel_card_has_feature(NULL, TEL_FEAT_DIGITS));
 	EXPECT_EQ(EINVAL, errno);
@@ -1076,6 +1079,106 @@ TEST_F(lib, monitor_sees_and_reads_by_id)
 	EXPECT_EQ(-1, tel_card_monitor(self->card, 0));
 	EXPECT_EQ(EBUSY, errno);
 	EXPECT_EQ(0, tel_card_close(mon));
+}
+
+/* 1.3: a call handed to a child with tel_call_handoff(), received there */
+TEST_F(lib, handoff_to_child_and_receive)
+{
+	struct tel_call_entry *e;
+	struct tel_call *call;
+	int sv[2], pid, status;
+	ssize_t n;
+
+	ASSERT_EQ(1, tel_card_has_feature(self->card, TEL_FEAT_HANDOFF));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
+	call = tel_call_dial(self->card, 2, "100");
+	ASSERT_NE(NULL, call);
+	ASSERT_EQ(0, tel_call_wait_state(call, TEL_CALL_CONNECTED, TEL_WAIT_MS));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct tel_card *card = tel_card_open(CARD);
+		struct tel_call *c;
+		struct tel_card_event ev;
+
+		close(sv[0]);
+		c = card ? tel_card_receive_call(card, sv[1]) : NULL;
+		if (!c)
+			_exit(10);
+		if (tel_call_channel(c) != 2 ||
+		    tel_call_state(c) != TEL_CALL_CONNECTED)
+			_exit(11);
+		if (tel_card_read_event(card, &ev, TEL_WAIT_MS) ||
+		    ev.type != TEL_EVENT_STATE ||
+		    ev.handle != tel_call_handle(c) ||
+		    ev.state != TEL_CALL_CONNECTED)
+			_exit(12);
+		if (tel_call_drop(c, 0) || tel_call_dealloc(c))
+			_exit(13);
+		/* a second message: no fd in it */
+		if (tel_card_receive_call(card, sv[1]) || errno != EBADMSG)
+			_exit(14);
+		tel_card_close(card);
+		_exit(0);
+	}
+	close(sv[1]);
+	EXPECT_EQ(0, tel_call_handoff(call, sv[0]));	/* call freed */
+	EXPECT_EQ(1, send(sv[0], "x", 1, 0));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	n = tel_card_list_calls(self->card, &e);
+	EXPECT_EQ(0, n);
+	if (n >= 0)
+		tel_call_list_free(e);
+	close(sv[0]);
+}
+
+/* export and import by hand; a failed handoff keeps the caller's call */
+TEST_F(lib, export_import_and_failed_handoff)
+{
+	struct tel_call_record rec;
+	struct tel_call *call, *got;
+	int sv[2], fd;
+	uint32_t h;
+
+	call = tel_call_dial(self->card, 3, "100");
+	ASSERT_NE(NULL, call);
+	ASSERT_EQ(0, tel_call_wait_state(call, TEL_CALL_CONNECTED, TEL_WAIT_MS));
+	EXPECT_EQ(-1, tel_call_export(call, 0x2));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_export(NULL, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(NULL, tel_card_import_call(NULL, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(NULL, tel_card_import_call(self->card, 0));	/* stdin */
+	EXPECT_EQ(EINVAL, errno);
+
+	/* the peer is gone: EPIPE, and the call is still ours */
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	close(sv[1]);
+	h = tel_call_handle(call);
+	EXPECT_EQ(-1, tel_call_handoff(call, sv[0]));
+	EXPECT_EQ(EPIPE, errno);
+	EXPECT_NE(h, tel_call_handle(call));
+	ASSERT_EQ(0, tel_call_get_record(call, &rec));
+	EXPECT_EQ(TEL_CALL_CONNECTED, rec.state);
+	EXPECT_EQ(call, tel_card_find_call(self->card, tel_call_handle(call)));
+	EXPECT_EQ(NULL, tel_card_receive_call(self->card, sv[0]));
+	EXPECT_EQ(ECONNRESET, errno);
+	close(sv[0]);
+
+	fd = tel_call_export(call, TEL_EXPORT_F_CLOEXEC);	/* call freed */
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(NULL, tel_card_find_call(self->card, h));
+	got = tel_card_import_call(self->card, fd);
+	ASSERT_NE(NULL, got);
+	EXPECT_EQ(3, tel_call_channel(got));
+	EXPECT_EQ(TEL_CALL_CONNECTED, tel_call_state(got));
+	EXPECT_EQ(NULL, tel_card_import_call(self->card, fd));
+	EXPECT_EQ(ENOENT, errno);
+	close(fd);
+	EXPECT_EQ(0, tel_call_destroy(got));
 }
 
 TEST_HARNESS_MAIN

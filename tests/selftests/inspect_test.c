@@ -135,6 +135,7 @@ TEST_F(inspect, features_named)
 		{ TEL_FEAT_CALLER_ID, "caller_id" },
 		{ TEL_FEAT_FLASH, "flash" },
 		{ TEL_FEAT_CALL_PARTY, "call_party" },
+		{ TEL_FEAT_HANDOFF, "handoff" },
 		{ TEL_FEAT_MONITOR, "monitor" },
 	};
 	struct tel_card_info info = { };
@@ -148,7 +149,7 @@ TEST_F(inspect, features_named)
 				 "%s%s", want[0] ? " " : "", names[i].name);
 	EXPECT_STREQ(want, sysfs_str(0, "features", buf, sizeof(buf)));
 	/* the emulated card has every function */
-	EXPECT_STREQ("call_list digits caller_id flash call_party monitor", buf);
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor", buf);
 }
 
 TEST_F(inspect, while_call_runs)

@@ -74,6 +74,8 @@ struct tel_card_info {
 #define TEL_FEAT_CALLER_ID	0x4ULL
 #define TEL_FEAT_FLASH		0x8ULL	/* TEL_IOC_CALL_FLASH, TEL_EVENT_FLASH */
 #define TEL_FEAT_CALL_PARTY	0x10ULL	/* TEL_IOC_CALL_PARTY */
+/* TEL_IOC_CALL_EXPORT, TEL_IOC_CALL_IMPORT, TEL_OWNER_HANDOFF */
+#define TEL_FEAT_HANDOFF	0x20ULL
 /*
  * TEL_IOC_CARD_MONITOR, TEL_EVENT_CALL_NEW and _CALL_DEALLOC, the call's
  * card-wide id (tel_call_info.id, tel_call_list_entry.id) and
@@ -452,6 +454,7 @@ struct tel_call_list_entry {
 
 #define TEL_OWNER_FILE		0	/* an open /dev/telN */
 #define TEL_OWNER_BRIDGE	1	/* the DAHDI bridge (tel_dahdi.ko) */
+#define TEL_OWNER_HANDOFF	2	/* in flight: an exported call's fd */
 
 #define TEL_LIST_F_HIDDEN	0x1	/* numbers withheld from this caller */
 
@@ -475,6 +478,47 @@ struct tel_call_list {
 	__u32 capacity;
 	__u32 count;
 	__u32 flags;
+	__u32 reserved[5];
+};
+
+/**
+ * struct tel_call_export - TEL_IOC_CALL_EXPORT: hand a call to an fd
+ * @handle: in: the call, in any state
+ * @flags: in: TEL_EXPORT_F_*
+ * @fd: out: a new file descriptor that owns the call; must be zero on
+ *	entry
+ * @reserved: must be zero
+ *
+ * The call leaves this file's handles (the handle answers ENOENT from
+ * now on) and is owned by the new fd ("in flight", TEL_OWNER_HANDOFF)
+ * until a TEL_IOC_CALL_IMPORT takes it, on a file of the same card, in
+ * any process the fd reaches (SCM_RIGHTS).  Closing the last reference
+ * of the fd before that drops and deallocates the call.
+ */
+struct tel_call_export {
+	__u32 handle;
+	__u32 flags;
+	__s32 fd;
+	__u32 reserved[5];
+};
+
+#define TEL_EXPORT_F_CLOEXEC	0x1	/* the new fd is close-on-exec */
+
+/**
+ * struct tel_call_import - TEL_IOC_CALL_IMPORT: take a call from an fd
+ * @fd: in: a file descriptor made by TEL_IOC_CALL_EXPORT
+ * @flags: in: none defined, must be zero
+ * @handle: out: the call's handle in this file; must be zero on entry
+ * @reserved: must be zero
+ *
+ * The call moves into this file's handles with a new handle; the fd is
+ * then empty (a second import answers ENOENT) and may be closed.  The
+ * file gets a TEL_EVENT_STATE with the call's current state.
+ */
+struct tel_call_import {
+	__s32 fd;
+	__u32 flags;
+	__u32 handle;
 	__u32 reserved[5];
 };
 
@@ -570,6 +614,8 @@ struct tel_card_monitor {
 #define TEL_IOC_CALL_MONITOR	_IOW(TEL_IOC_MAGIC, 0x0a, struct tel_call_monitor)
 #define TEL_IOC_CALL_FLASH	_IOW(TEL_IOC_MAGIC, 0x0b, struct tel_call_flash)
 #define TEL_IOC_CALL_PARTY	_IOWR(TEL_IOC_MAGIC, 0x0c, struct tel_call_party)
+#define TEL_IOC_CALL_EXPORT	_IOWR(TEL_IOC_MAGIC, 0x0d, struct tel_call_export)
+#define TEL_IOC_CALL_IMPORT	_IOWR(TEL_IOC_MAGIC, 0x0e, struct tel_call_import)
 #define TEL_IOC_CARD_MONITOR	_IOW(TEL_IOC_MAGIC, 0x0f, struct tel_card_monitor)
 
 #endif /* _UAPI_LINUX_TEL_H */

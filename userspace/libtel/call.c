@@ -31,6 +31,28 @@ static struct tel_call *call_get(struct tel_card *card, uint32_t handle,
 	return call;
 }
 
+static void call_unlink(struct tel_call *call);
+static void call_abandon(struct tel_card *card, uint32_t handle);
+
+/* A new object for a call just imported (handoff.c); NULL, ENOMEM. */
+struct tel_call *libtel_priv_call_new(struct tel_card *card, uint32_t handle,
+				      unsigned int channel)
+{
+	struct tel_call *call;
+
+	pthread_mutex_lock(&card->lock);
+	call = call_get(card, handle, channel);
+	pthread_mutex_unlock(&card->lock);
+	if (!call)
+		errno = ENOMEM;
+	return call;
+}
+
+void libtel_priv_call_unlink(struct tel_call *call)
+{
+	call_unlink(call);
+}
+
 static void call_unlink(struct tel_call *call)
 {
 	struct tel_card *card = call->card;
@@ -51,6 +73,11 @@ static void call_unlink(struct tel_call *call)
  * The kernel has a call we failed to make an object for: give it back
  * rather than leave it on the line until close.
  */
+void libtel_priv_call_abandon(struct tel_card *card, uint32_t handle)
+{
+	call_abandon(card, handle);
+}
+
 static void call_abandon(struct tel_card *card, uint32_t handle)
 {
 	struct tel_call_drop drop = { .handle = handle };

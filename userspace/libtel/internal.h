@@ -52,6 +52,10 @@ struct tel_card {
 };
 
 int libtel_priv_ioctl(struct tel_card *card, unsigned long cmd, void *arg);
+struct tel_call *libtel_priv_call_new(struct tel_card *card, uint32_t handle,
+				      unsigned int channel);
+void libtel_priv_call_unlink(struct tel_call *call);
+void libtel_priv_call_abandon(struct tel_card *card, uint32_t handle);
 int libtel_priv_events_init(struct tel_card *card);
 int libtel_priv_events_fill(struct tel_card *card, int timeout_ms);
 int64_t libtel_priv_now_ms(void);

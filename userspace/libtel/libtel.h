@@ -11,7 +11,8 @@
  * success and -1 (or NULL) with errno set on failure.  Objects are opaque.
  * The constants below (TEL_CALL_*, TEL_ORIGIN_*, TEL_DISC_*, TEL_DIR_*,
  * TEL_EVENT_*, TEL_OWNER_*, TEL_PRES_*, TEL_MONITOR_F_*, TEL_FEAT_*,
- * TEL_CHANNEL_ANY, TEL_ANSWER_F_ACCEPT, TEL_AUDIO_F_WAIT, TEL_NUMBER_LEN,
+ * TEL_CHANNEL_ANY, TEL_ANSWER_F_ACCEPT, TEL_AUDIO_F_WAIT,
+ * TEL_EXPORT_F_CLOEXEC, TEL_NUMBER_LEN,
  * TEL_DIGITS_MAX, TEL_NAME_LEN, TEL_DIGITS_LOG_LEN) have the kernel's
  * values; this header
  * needs no kernel header.  A program that also includes <linux/tel.h>
@@ -54,6 +55,7 @@ extern "C" {
 #define TEL_FEAT_CALLER_ID	0x4ULL	/* OFFER's presentation, the name */
 #define TEL_FEAT_FLASH		0x8ULL	/* tel_call_flash() */
 #define TEL_FEAT_CALL_PARTY	0x10ULL	/* tel_call_get_party() */
+#define TEL_FEAT_HANDOFF	0x20ULL	/* tel_call_export(), _import (1.3) */
 #define TEL_FEAT_MONITOR	0x40ULL	/* tel_card_monitor() (1.3) */
 
 enum tel_call_state {
@@ -118,6 +120,9 @@ enum tel_call_origin {
 
 #define TEL_OWNER_FILE		0	/* an open /dev/telN */
 #define TEL_OWNER_BRIDGE	1	/* the DAHDI bridge (tel_dahdi.ko) */
+#define TEL_OWNER_HANDOFF	2	/* in flight: an exported call's fd */
+
+#define TEL_EXPORT_F_CLOEXEC	0x1	/* tel_call_export(): close-on-exec */
 
 #define TEL_CALL_F_HIDDEN	0x1	/* personal data withheld (1.3) */
 #endif /* _UAPI_LINUX_TEL_H */
@@ -183,6 +188,13 @@ struct tel_card *tel_call_card(const struct tel_call *call);
 uint32_t tel_call_handle(const struct tel_call *call);
 unsigned int tel_call_channel(const struct tel_call *call);
 struct tel_call *tel_card_find_call(struct tel_card *card, uint32_t handle);
+
+/* ---- handing a call to another process (1.3) ------------------------ */
+
+int tel_call_export(struct tel_call *call, int flags);
+struct tel_call *tel_card_import_call(struct tel_card *card, int fd);
+int tel_call_handoff(struct tel_call *call, int sock);
+struct tel_call *tel_card_receive_call(struct tel_card *card, int sock);
 
 /**
  * struct tel_call_record - a call's record (TEL_IOC_CALL_INFO)
