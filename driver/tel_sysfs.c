@@ -65,6 +65,7 @@ static ssize_t features_show(struct device *dev,
 		{ TEL_FEAT_CALLER_ID, "caller_id" },
 		{ TEL_FEAT_FLASH, "flash" },
 		{ TEL_FEAT_CALL_PARTY, "call_party" },
+		{ TEL_FEAT_HOLD, "hold" },
 	};
 	u64 features = tel_card_features(to_tel_card(dev));
 	ssize_t len = 0;

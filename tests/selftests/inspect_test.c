@@ -135,6 +135,7 @@ TEST_F(inspect, features_named)
 		{ TEL_FEAT_CALLER_ID, "caller_id" },
 		{ TEL_FEAT_FLASH, "flash" },
 		{ TEL_FEAT_CALL_PARTY, "call_party" },
+		{ TEL_FEAT_HOLD, "hold" },
 	};
 	struct tel_card_info info = { };
 	char buf[128], want[128] = "";
@@ -147,7 +148,7 @@ TEST_F(inspect, features_named)
 				 "%s%s", want[0] ? " " : "", names[i].name);
 	EXPECT_STREQ(want, sysfs_str(0, "features", buf, sizeof(buf)));
 	/* the emulated card has every function */
-	EXPECT_STREQ("call_list digits caller_id flash call_party", buf);
+	EXPECT_STREQ("call_list digits caller_id flash call_party hold", buf);
 }
 
 TEST_F(inspect, while_call_runs)

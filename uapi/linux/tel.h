@@ -74,6 +74,8 @@ struct tel_card_info {
 #define TEL_FEAT_CALLER_ID	0x4ULL
 #define TEL_FEAT_FLASH		0x8ULL	/* TEL_IOC_CALL_FLASH, TEL_EVENT_FLASH */
 #define TEL_FEAT_CALL_PARTY	0x10ULL	/* TEL_IOC_CALL_PARTY */
+/* TEL_IOC_CALL_HOLD, TEL_IOC_CALL_UNHOLD, state TEL_CALL_ONHOLD */
+#define TEL_FEAT_HOLD		0x100ULL
 
 /**
  * enum tel_call_state - call states; see the diagram in
@@ -86,6 +88,8 @@ struct tel_card_info {
  * @TEL_CALL_OFFERING: inbound, accepted (TEL_ANSWER_F_ACCEPT) not answered
  * @TEL_CALL_DISCONNECTED: the far end or the hardware cleared the call;
  *	the owner still has to drop it
+ * @TEL_CALL_ONHOLD: a CONNECTED call held (TEL_IOC_CALL_HOLD): no audio
+ *	moves either way, the far end hears the hold tone
  */
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -94,6 +98,7 @@ enum tel_call_state {
 	TEL_CALL_CONNECTED	= 3,
 	TEL_CALL_OFFERING	= 4,
 	TEL_CALL_DISCONNECTED	= 5,
+	TEL_CALL_ONHOLD		= 6,
 };
 
 /**
@@ -350,6 +355,21 @@ struct tel_call_flash {
 };
 
 /**
+ * struct tel_call_hold - TEL_IOC_CALL_HOLD and TEL_IOC_CALL_UNHOLD
+ * @handle: the call: CONNECTED to hold, ONHOLD to unhold
+ * @reserved: must be zero
+ *
+ * HOLD (TAPI's lineHold) moves a CONNECTED call to ONHOLD: the card stops
+ * moving audio both ways and the far end hears the hold tone; UNHOLD
+ * (lineUnhold) brings it back to CONNECTED.  Each returns once the call
+ * is in its new state, with a TEL_EVENT_STATE queued for it.
+ */
+struct tel_call_hold {
+	__u32 handle;
+	__u32 reserved[3];
+};
+
+/**
  * struct tel_call_party - TEL_IOC_CALL_PARTY: caller ID and digits
  * @handle: in: the call; every other field is output and must be zero on
  *	entry
@@ -524,5 +544,7 @@ struct tel_event {
 #define TEL_IOC_CALL_MONITOR	_IOW(TEL_IOC_MAGIC, 0x0a, struct tel_call_monitor)
 #define TEL_IOC_CALL_FLASH	_IOW(TEL_IOC_MAGIC, 0x0b, struct tel_call_flash)
 #define TEL_IOC_CALL_PARTY	_IOWR(TEL_IOC_MAGIC, 0x0c, struct tel_call_party)
+#define TEL_IOC_CALL_HOLD	_IOW(TEL_IOC_MAGIC, 0x14, struct tel_call_hold)
+#define TEL_IOC_CALL_UNHOLD	_IOW(TEL_IOC_MAGIC, 0x15, struct tel_call_hold)
 
 #endif /* _UAPI_LINUX_TEL_H */

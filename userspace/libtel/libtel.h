@@ -54,6 +54,7 @@ extern "C" {
 #define TEL_FEAT_CALLER_ID	0x4ULL	/* OFFER's presentation, the name */
 #define TEL_FEAT_FLASH		0x8ULL	/* tel_call_flash() */
 #define TEL_FEAT_CALL_PARTY	0x10ULL	/* tel_call_get_party() */
+#define TEL_FEAT_HOLD		0x100ULL	/* tel_call_hold() (1.3) */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -62,6 +63,7 @@ enum tel_call_state {
 	TEL_CALL_CONNECTED	= 3,
 	TEL_CALL_OFFERING	= 4,
 	TEL_CALL_DISCONNECTED	= 5,
+	TEL_CALL_ONHOLD		= 6,	/* 1.3 */
 };
 
 enum tel_call_origin {
