@@ -234,6 +234,11 @@ int tel_call_send_digits(struct tel_call *call, const char *digits,
 int tel_call_monitor_digits(struct tel_call *call, unsigned int flags);
 int tel_call_flash(struct tel_call *call, unsigned int ms);
 
+/* ---- hold (1.3) ----------------------------------------------------- */
+
+int tel_call_hold(struct tel_call *call);				/* 1.3 */
+int tel_call_unhold(struct tel_call *call);				/* 1.3 */
+
 /*
  * Why tel_call_gather_digits() stopped: TAPI's LINEGATHERTERM_* values.
  */
