@@ -260,6 +260,8 @@ static const char *tel_chst_name(u32 chst)
 		return "connected";
 	case TEL_CHST_DISCONNECTED:
 		return "disconnected";
+	case TEL_CHST_HELD:
+		return "held";
 	default:
 		return "unknown";	/* not a state: the card is wrong */
 	}

@@ -142,6 +142,7 @@ TEST_F(call, hold_stops_audio_both_ways_far_end_hears_tone)
 	struct tel_call_info before, held, after;
 	struct tel_event ev;
 	long rx0, tone, held_ms, heard;
+	char path[64];
 
 	/* connected: the far end hears the host, no tone */
 	ASSERT_EQ(800, write_ramp(self->fd, self->h, 800));
@@ -154,6 +155,10 @@ TEST_F(call, hold_stops_audio_both_ways_far_end_hears_tone)
 	ASSERT_EQ(0, tel_wait_state_event(self->fd, self->h, TEL_CALL_ONHOLD,
 					  &ev, TEL_WAIT_MS));
 	EXPECT_EQ(CH, ev.channel);
+	snprintf(path, sizeof(path), "/sys/class/tel/tel%d/ch%d/state", CARD,
+		 CH);
+	ASSERT_EQ(0, tel_read_sysfs(path, path, sizeof(path)));
+	EXPECT_STREQ("held", path);
 	ASSERT_EQ(0, tel_info(self->fd, self->h, &before));
 	EXPECT_EQ(TEL_CALL_ONHOLD, before.state);
 	EXPECT_EQ(CHST_HELD, far(CH, "state"));
