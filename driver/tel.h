@@ -396,6 +396,8 @@ struct tel_ring_state {
  * @flashing: a hook flash runs (under card->lock; WRITE_ONCE, as the
  *	bridge's tick reads it)
  * @flash_ms: how long it runs (under card->lock)
+ * @hold_op: TEL_OP_HOLD or TEL_OP_UNHOLD while that command runs, else 0:
+ *	the card's STATE event for it is expected (under card->lock)
  * @digits_queued: digits given to the card (under card->lock)
  * @digits_sent: of those, reported sent (under card->lock)
  * @bind_ticks: TEL_STATUS_TICKS when the rings were bound (under card->lock)
@@ -430,6 +432,7 @@ struct tel_call {
 	u32 monitor;
 	bool flashing;
 	u32 flash_ms;
+	u32 hold_op;
 	u32 digits_queued;
 	u32 digits_sent;
 	u32 bind_ticks;
@@ -553,6 +556,7 @@ int tel_call_send_digits(struct tel_call *call, const char *digits,
 			 u32 tone_ms, u32 gap_ms);
 int tel_call_detect_digits(struct tel_call *call, u32 flags);
 int tel_call_hook_flash(struct tel_call *call, u32 ms);
+int tel_call_hold(struct tel_call *call, bool hold);
 bool tel_digit_valid(int c);
 u64 tel_card_features(const struct tel_card *card);
 int tel_call_dial(struct tel_call *call, const char *number);

@@ -62,6 +62,8 @@ u64 tel_card_features(const struct tel_card *card)
 		features |= TEL_FEAT_CALLER_ID;
 	if (card->caps & TEL_CAP_FLASH)
 		features |= TEL_FEAT_FLASH;
+	if (card->caps & TEL_CAP_HOLD)
+		features |= TEL_FEAT_HOLD;
 	return features;
 }
 
@@ -271,15 +273,18 @@ void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 {
 	struct tel_call_info *info = &call->info;
 	u64 now = tel_now_ns();
+	u32 old = info->state;
 
 	lockdep_assert_held(&call->card->lock);
-	if (info->state == state)
+	if (old == state)
 		return;
 
 	info->state = state;
 	switch (state) {
 	case TEL_CALL_CONNECTED:
-		info->connect_ns = now;
+		/* back from hold: the call connected earlier, and still is */
+		if (old != TEL_CALL_ONHOLD)
+			info->connect_ns = now;
 		break;
 	case TEL_CALL_DISCONNECTED:
 	case TEL_CALL_IDLE:
@@ -529,6 +534,69 @@ int tel_call_hook_flash(struct tel_call *call, u32 ms)
 	else
 		call->party.flashes++;
 	mutex_unlock(&card->lock);
+	return ret;
+}
+
+/**
+ * tel_call_hold() - hold a connected call, or take it off hold
+ *	(lineHold, lineUnhold)
+ * @call: the call; the caller holds call->op_lock and hw_rwsem (read)
+ * @hold: true to hold (CONNECTED -> ONHOLD), false to unhold (back)
+ *
+ * @call->hold_op names the command while it runs, so that the card's
+ * STATE event for it (HELD, or CONNECTED from HELD), which the card
+ * writes before it completes the command, is believed; one at any other
+ * time is a card error (tel_hw.c).  After the command the event queue is
+ * drained, so that no such event is handled once @call->hold_op is
+ * cleared; the state is then the new one even if the card's event was
+ * lost (the command's completion says it is).
+ *
+ * Return: 0 (the call is in its new state), -EOPNOTSUPP, -ENODEV,
+ * -EALREADY if it already is, -ENOTCONN if it is in neither state (or
+ * left it meanwhile), -EBUSY to hold during a hook flash, -ETIMEDOUT,
+ * -EIO.
+ */
+int tel_call_hold(struct tel_call *call, bool hold)
+{
+	struct tel_card *card = call->card;
+	u32 from = hold ? TEL_CALL_CONNECTED : TEL_CALL_ONHOLD;
+	u32 to = hold ? TEL_CALL_ONHOLD : TEL_CALL_CONNECTED;
+	u32 op = hold ? TEL_OP_HOLD : TEL_OP_UNHOLD;
+	int ret = 0;
+
+	lockdep_assert_held(&card->hw_rwsem);
+	lockdep_assert_held(&call->op_lock);
+	if (!(card->caps & TEL_CAP_HOLD))
+		return -EOPNOTSUPP;
+	if (READ_ONCE(card->gone))
+		return -ENODEV;
+	mutex_lock(&card->lock);
+	if (!tel_call_on_card(call))
+		ret = -ENOTCONN;
+	else if (call->info.state == to)
+		ret = -EALREADY;
+	else if (call->info.state != from)
+		ret = -ENOTCONN;
+	else if (call->flashing)
+		ret = -EBUSY;
+	if (!ret)
+		call->hold_op = op;
+	mutex_unlock(&card->lock);
+	if (ret)
+		return ret;
+
+	ret = tel_call_command(call, BIT(from), op, 0, NULL);
+	if (!ret)
+		tel_hw_events(card);
+	mutex_lock(&card->lock);
+	call->hold_op = 0;
+	if (!ret && call->info.state == from)
+		tel_call_set_state(call, to, TEL_ORIGIN_NONE, 0);
+	else if (!ret && call->info.state != to)
+		ret = -ENOTCONN;	/* the far end cleared it meanwhile */
+	mutex_unlock(&card->lock);
+	atomic_inc(&card->audio_gen);
+	wake_up_interruptible(&card->audio_wq);
 	return ret;
 }
 

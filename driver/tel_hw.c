@@ -180,9 +180,39 @@ static u32 tel_call_state_of(u32 chst)
 		return TEL_CALL_CONNECTED;
 	case TEL_CHST_OFFERING:
 		return TEL_CALL_OFFERING;
+	case TEL_CHST_HELD:
+		return TEL_CALL_ONHOLD;
 	default:
 		return TEL_CALL_DISCONNECTED;
 	}
+}
+
+/*
+ * Hold is the owner's, never the card's own idea: a channel goes HELD, or
+ * from HELD back to CONNECTED, only while the HOLD or UNHOLD command that
+ * asks for it runs (tel_call_hold() drains the events it caused before
+ * it clears @call->hold_op).  Any other such change, and HELD from a
+ * card without TEL_CAP_HOLD, is a card error and is not applied: the call
+ * keeps its state.
+ */
+static bool tel_hw_hold_ok(struct tel_card *card, struct tel_call *call,
+			   u32 state)
+{
+	u32 now = call->info.state;
+
+	if (state == TEL_CALL_ONHOLD && now != TEL_CALL_ONHOLD &&
+	    (!(card->caps & TEL_CAP_HOLD) || call->hold_op != TEL_OP_HOLD ||
+	     now != TEL_CALL_CONNECTED))
+		goto bad;
+	if (now == TEL_CALL_ONHOLD && state != TEL_CALL_ONHOLD &&
+	    state != TEL_CALL_DISCONNECTED &&
+	    (state != TEL_CALL_CONNECTED || call->hold_op != TEL_OP_UNHOLD))
+		goto bad;
+	return true;
+bad:
+	tel_card_error(card, false, "hold state %u of channel %u in call state %u",
+		       state, call->channel, now);
+	return false;
 }
 
 /*
@@ -220,9 +250,11 @@ static void tel_hw_channel_state(struct tel_card *card, u32 ch, u32 chst,
 	 * the channel's indices and counters for it: the event may be
 	 * handled before the DIAL or ANSWER that took it has returned.
 	 */
+	state = tel_call_state_of(chst);
+	if (!tel_hw_hold_ok(card, call, state))
+		return;
 	if (call->bound && chst != TEL_CHST_IDLE && chst != TEL_CHST_OFFERING)
 		call->started = true;
-	state = tel_call_state_of(chst);
 	if (state == TEL_CALL_DISCONNECTED)
 		tel_call_set_state(call, state, TEL_ORIGIN_REMOTE,
 				   tel_hw_cause(card, ch, cause));

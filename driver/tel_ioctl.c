@@ -30,6 +30,7 @@ static_assert(sizeof(struct tel_call_digits) == 64);
 static_assert(sizeof(struct tel_call_monitor) == 16);
 static_assert(sizeof(struct tel_call_flash) == 16);
 static_assert(sizeof(struct tel_call_party) == 184);
+static_assert(sizeof(struct tel_call_hold) == 16);
 /* the card's limits are the ABI's */
 static_assert(TEL_DIGITS_MAX + 1 == TEL_DIGITS_LEN);
 static_assert(TEL_EV_NAME_LEN == TEL_NAME_LEN);
@@ -440,7 +441,8 @@ static int tel_audio_copy(struct tel_call *call, struct tel_call_audio *req,
 	if (write) {
 		if (card->gone)
 			return -ENODEV;
-		if (state != TEL_CALL_CONNECTED)
+		/* a held call's ring fills, and waits for UNHOLD */
+		if (state != TEL_CALL_CONNECTED && state != TEL_CALL_ONHOLD)
 			return -EPIPE;
 		avail = tel_ring_tx_room(call);
 	} else {
@@ -609,6 +611,25 @@ static int tel_ioctl_flash(struct tel_file *tf, void __user *uarg)
 	return ret;
 }
 
+/* HOLD and UNHOLD: the same request, one way or the other */
+static int tel_ioctl_hold(struct tel_file *tf, void __user *uarg, bool hold)
+{
+	struct tel_call_hold req;
+	struct tel_call *call;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!tel_is_zero(req.reserved, sizeof(req.reserved)))
+		return -EINVAL;
+	call = tel_ioctl_op_begin(tf, req.handle);
+	if (!call)
+		return -ENOENT;
+	ret = tel_call_hold(call, hold);
+	tel_ioctl_op_end(call);
+	return ret;
+}
+
 static int tel_ioctl_party(struct tel_file *tf, void __user *uarg)
 {
 	struct tel_card *card = tf->card;
@@ -663,6 +684,8 @@ static bool tel_ioctl_acts(unsigned int cmd)
 	case TEL_IOC_CALL_FLASH:
 	case TEL_IOC_CALL_EXPORT:
 	case TEL_IOC_CALL_IMPORT:
+	case TEL_IOC_CALL_HOLD:
+	case TEL_IOC_CALL_UNHOLD:
 		return true;
 	default:
 		return false;
@@ -710,6 +733,10 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return tel_ioctl_call_import(tf, uarg);
 	case TEL_IOC_CARD_MONITOR:
 		return tel_ioctl_card_monitor(filp, uarg);
+	case TEL_IOC_CALL_HOLD:
+		return tel_ioctl_hold(tf, uarg, true);
+	case TEL_IOC_CALL_UNHOLD:
+		return tel_ioctl_hold(tf, uarg, false);
 	default:
 		return -ENOTTY;
 	}

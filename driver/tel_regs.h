@@ -53,6 +53,7 @@
 #define TEL_CAP_DTMF		0x2	/* TEL_OP_DIGITS, TEL_OP_DETECT */
 #define TEL_CAP_CALLER_ID	0x4	/* OFFER carries name, presentation */
 #define TEL_CAP_FLASH		0x8	/* TEL_OP_FLASH */
+#define TEL_CAP_HOLD		0x10	/* TEL_OP_HOLD, TEL_OP_UNHOLD */
 
 /* Status block: written by the card. */
 #define TEL_STATUS		0x0100	/* u32, TEL_STATUS_* */
@@ -127,6 +128,22 @@
  * other state, or a flash already running: BUSY.
  */
 #define TEL_OP_FLASH		7
+/*
+ * CONNECTED, no flash running: the network holds the call.  The channel
+ * goes HELD: no audio moves either way (the card takes nothing from the
+ * tx ring, writes nothing to the rx ring, counts no frame, underrun or
+ * overrun), the far end hears the hold tone instead (card.rst).  The
+ * card writes the TEL_HWEV_STATE (HELD) before it completes the command.
+ * Any other state, or a flash running: BUSY.
+ */
+#define TEL_OP_HOLD		8
+/*
+ * HELD: back to CONNECTED, audio moves again both ways; the STATE event
+ * (CONNECTED) is written before the command completes.  Any other state:
+ * BUSY.  DIGITS and FLASH are refused (BUSY) while HELD; DETECT is
+ * taken and hears the audio once it moves again.
+ */
+#define TEL_OP_UNHOLD		9
 
 #define TEL_DETECT_ON		0x1	/* detect DTMF in the rx audio */
 #define TEL_DETECT_MUTE		0x2	/* and replace the tones by silence */
@@ -226,7 +243,8 @@
 #define TEL_CHST_CONNECTED	3
 #define TEL_CHST_OFFERING	4	/* inbound call ringing us */
 #define TEL_CHST_DISCONNECTED	5	/* far end cleared; still off hook */
-#define TEL_CHST_MAX		TEL_CHST_DISCONNECTED
+#define TEL_CHST_HELD		6	/* TEL_OP_HOLD: connected, no audio */
+#define TEL_CHST_MAX		TEL_CHST_HELD
 
 /* Disconnect causes: the values of enum tel_disconnect_mode in tel.h */
 

@@ -67,6 +67,7 @@ static ssize_t features_show(struct device *dev,
 		{ TEL_FEAT_CALL_PARTY, "call_party" },
 		{ TEL_FEAT_HANDOFF, "handoff" },
 		{ TEL_FEAT_MONITOR, "monitor" },
+		{ TEL_FEAT_HOLD, "hold" },
 	};
 	u64 features = tel_card_features(to_tel_card(dev));
 	ssize_t len = 0;
@@ -261,6 +262,8 @@ static const char *tel_chst_name(u32 chst)
 		return "connected";
 	case TEL_CHST_DISCONNECTED:
 		return "disconnected";
+	case TEL_CHST_HELD:
+		return "held";
 	default:
 		return "unknown";	/* not a state: the card is wrong */
 	}

@@ -651,6 +651,27 @@ static uint32_t op_flash(struct emu_card *c, struct emu_chan *ch)
 	return TEL_CMDST_OK;
 }
 
+/* CONNECTED, no flash: HELD, the STATE event before the completion. */
+static uint32_t op_hold(struct emu_card *c, struct emu_chan *ch)
+{
+	if (ch->state != TEL_CHST_CONNECTED || ch->flash_left)
+		return TEL_CMDST_BUSY;
+	ch->holds++;
+	ch->hold_tick = 0;
+	chan_set_state(c, ch, TEL_CHST_HELD);
+	card_emit(c, TEL_HWEV_STATE, ch, 0, NULL);
+	return TEL_CMDST_OK;
+}
+
+static uint32_t op_unhold(struct emu_card *c, struct emu_chan *ch)
+{
+	if (ch->state != TEL_CHST_HELD)
+		return TEL_CMDST_BUSY;
+	chan_set_state(c, ch, TEL_CHST_CONNECTED);
+	card_emit(c, TEL_HWEV_STATE, ch, 0, NULL);
+	return TEL_CMDST_OK;
+}
+
 /* A tick of a flash: on hook, no audio; off hook again at the end. */
 static void flash_tick(struct emu_card *c, struct emu_chan *ch)
 {
@@ -669,7 +690,8 @@ static void flash_tick(struct emu_card *c, struct emu_chan *ch)
  * control: caps.  What TEL_ID_CAPS advertises from now on, power-on and
  * reattach included.  A capability taken away stops at once, without
  * its event: queued digits are dropped, detection goes off, a running
- * flash ends off hook; from then on its ops are not this card's.
+ * flash ends off hook; from then on its ops are not this card's.  A held
+ * channel stays held (until the far end clears it or the card resets).
  */
 void card_set_caps(struct emu_card *c, uint32_t caps)
 {
@@ -702,6 +724,8 @@ static bool card_has_op(struct emu_card *c, uint32_t op)
 		return c->caps & TEL_CAP_DTMF;
 	if (op == TEL_OP_FLASH)
 		return c->caps & TEL_CAP_FLASH;
+	if (op == TEL_OP_HOLD || op == TEL_OP_UNHOLD)
+		return c->caps & TEL_CAP_HOLD;
 	return true;
 }
 
@@ -725,6 +749,8 @@ static uint32_t card_exec(struct emu_card *c)
 	case TEL_OP_DIGITS:
 	case TEL_OP_DETECT:
 	case TEL_OP_FLASH:
+	case TEL_OP_HOLD:
+	case TEL_OP_UNHOLD:
 		if (!card_has_op(c, op))
 			return TEL_CMDST_INVAL;
 		break;
@@ -744,6 +770,10 @@ static uint32_t card_exec(struct emu_card *c)
 		return op_detect(c, ch);
 	if (op == TEL_OP_FLASH)
 		return op_flash(c, ch);
+	if (op == TEL_OP_HOLD)
+		return op_hold(c, ch);
+	if (op == TEL_OP_UNHOLD)
+		return op_unhold(c, ch);
 	return op_hangup(c, ch);
 }
 
@@ -805,6 +835,10 @@ void card_tick(struct emu_card *c)
 		struct emu_chan *ch = &c->ch[i];
 
 		far_step(c, ch);
+		if (ch->state == TEL_CHST_HELD) {
+			far_held(ch);	/* no DMA: nothing moves */
+			continue;
+		}
 		if (ch->state != TEL_CHST_CONNECTED)
 			continue;
 		live = true;

@@ -242,7 +242,7 @@ static void cmd_hangup(struct req *r)
 		return;
 	}
 	if (st != TEL_CHST_DIALING && st != TEL_CHST_RINGBACK &&
-	    st != TEL_CHST_CONNECTED) {
+	    st != TEL_CHST_CONNECTED && st != TEL_CHST_HELD) {
 		ctl_reply(r->cc, "err state");
 		return;
 	}
@@ -409,7 +409,8 @@ static void cmd_stats(struct req *r)
 		  "far_tx_bytes=%llu far_tx_crc=%08x "
 		  "rx_overruns=%u tx_underruns=%u "
 		  "far_digits=\"%s\" far_playing=%d flashes=%llu "
-		  "flash_ms=%u detect=%u queued=%u sent=%llu detected=%llu",
+		  "flash_ms=%u detect=%u queued=%u sent=%llu detected=%llu "
+		  "holds=%llu held_ms=%llu far_tone_ms=%llu",
 		  ch->state, ch_load(c, ch, TEL_CH_HOOK),
 		  (unsigned long long)ch->dials, digits,
 		  (unsigned long long)ch->answers,
@@ -422,7 +423,10 @@ static void cmd_stats(struct req *r)
 		  (unsigned long long)ch->far_flashes, ch->far_flash_ms,
 		  ch->detect, ch->dq_len + ch->gen_busy,
 		  (unsigned long long)ch->digits_sent,
-		  (unsigned long long)ch->digits_detected);
+		  (unsigned long long)ch->digits_detected,
+		  (unsigned long long)ch->holds,
+		  (unsigned long long)ch->held_ms,
+		  (unsigned long long)ch->far_tone_ms);
 }
 
 static void cmd_info(struct req *r)
@@ -644,6 +648,21 @@ static void cmd_lie(struct req *r)
 		ev_init(e, TEL_HWEV_DIGITS_SENT, ch->index, ch->state);
 		ev_put32(e, TEL_EV_SENT, n);
 		ok = card_emit_entry(c, e);
+	} else if (!strcmp(what, "held")) {	/* HELD, no HOLD asked */
+		if (ch->state != TEL_CHST_CONNECTED) {
+			ctl_reply(r->cc, "err state");
+			return;
+		}
+		chan_set_state(c, ch, TEL_CHST_HELD);
+		ch->hold_tick = 0;
+		ok = card_emit(c, TEL_HWEV_STATE, ch, 0, NULL);
+	} else if (!strcmp(what, "unheld")) {	/* CONNECTED, no UNHOLD */
+		if (ch->state != TEL_CHST_HELD) {
+			ctl_reply(r->cc, "err state");
+			return;
+		}
+		chan_set_state(c, ch, TEL_CHST_CONNECTED);
+		ok = card_emit(c, TEL_HWEV_STATE, ch, 0, NULL);
 	} else if (!strcmp(what, "flash")) {	/* FLASH of N ms, none ran */
 		ev_init(e, TEL_HWEV_FLASH, ch->index, ch->state);
 		ev_put32(e, TEL_EV_DURATION, n);

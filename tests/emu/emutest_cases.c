@@ -40,8 +40,9 @@ static void case_identity(void)
 	check(rd(c, TEL_ID_FRAME_SAMPLES) == 8 &&
 	      rd(c, TEL_ID_SAMPLE_RATE) == 8000, "frame samples, rate");
 	check(rd(c, TEL_ID_CAPS) == (TEL_CAP_G711 | TEL_CAP_DTMF |
-				     TEL_CAP_CALLER_ID | TEL_CAP_FLASH),
-	      "caps: G711, DTMF, caller id, flash");
+				     TEL_CAP_CALLER_ID | TEL_CAP_FLASH |
+				     TEL_CAP_HOLD),
+	      "caps: G711, DTMF, caller id, flash, hold");
 	check(rd(c, TEL_ID_DOORBELL_PEER) == 0, "doorbell peer 0");
 	check(!strcmp((char *)c->win + TEL_ID_MODEL, "tel-emu E4"), "model");
 	check(!strcmp((char *)c->win + TEL_ID_FIRMWARE, "emu-1.0"),
@@ -64,7 +65,7 @@ static void case_ctl_basics(void)
 	check(ctl_is("ok", "ping"), "ctl: ping");
 	snprintf(want, sizeof(want), "ok model=\"tel-emu E4\" "
 		 "firmware=\"emu-1.0\" serial=\"EMU-%04d\" channels=4 "
-		 "caps=0xf",
+		 "caps=0x1f",
 		 SERIAL_BASE + 1);
 	check(ctl_is(want, "info 1"), "ctl: info");
 	check(ctl_is("err range", "info 2"), "ctl: info bad card");
@@ -1115,6 +1116,113 @@ static void case_flash(void)
 	drain_events(c);
 }
 
+/* Pump for ms, the host keeping its tx ring half full. */
+static void pump_for(struct pump *p, int ms)
+{
+	uint64_t deadline = now_ms() + ms;
+
+	do {
+		pump_run(p);
+		msleep(10);
+	} while (now_ms() < deadline);
+}
+
+static void case_hold(void)
+{
+	static const uint32_t regs[] = {
+		TEL_CH_RX_FRAMES, TEL_CH_TX_FRAMES, TEL_CH_RX_OVERRUNS,
+		TEL_CH_TX_UNDERRUNS,
+	};
+	struct card *c = c0;
+	unsigned long long far_rx, tone, held;
+	uint32_t before[4];
+	unsigned int i, same = 0;
+	struct event e;
+	struct pump p;
+
+	check(rd(c, TEL_ID_CAPS) & TEL_CAP_HOLD, "HOLD cap");
+	check(card_cmd(c, TEL_OP_HOLD, 2, 0) == TEL_CMDST_BUSY &&
+	      card_cmd(c, TEL_OP_UNHOLD, 2, 0) == TEL_CMDST_BUSY,
+	      "HOLD, UNHOLD idle: BUSY");
+	check(dsp_call(2, "pattern"), "call on ch2");
+	check(card_cmd(c, TEL_OP_UNHOLD, 2, 0) == TEL_CMDST_BUSY,
+	      "UNHOLD of a connected channel: BUSY");
+	pump_init(&p, 2, true);
+	pump_for(&p, 200);
+	check(stat_of(0, 2, "far_tone_ms") == 0 &&
+	      stat_of(0, 2, "far_rx_bytes") > 0,
+	      "connected: the far end hears the host, no hold tone");
+	drain_events(c);
+	check(card_cmd(c, TEL_OP_HOLD, 2, 0) == TEL_CMDST_OK &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_HELD, "HOLD: HELD");
+	check(pump_event(&p, TEL_HWEV_STATE, &e, 1000) &&
+	      e.state == TEL_CHST_HELD, "STATE event: HELD");
+	check(card_cmd(c, TEL_OP_HOLD, 2, 0) == TEL_CMDST_BUSY &&
+	      digits_cmd(2, "1", 0) == TEL_CMDST_BUSY &&
+	      card_cmd(c, TEL_OP_FLASH, 2, 0) == TEL_CMDST_BUSY,
+	      "held: HOLD, DIGITS, FLASH BUSY");
+	far_rx = stat_of(0, 2, "far_rx_bytes");
+	for (i = 0; i < 4; i++)
+		before[i] = chr(c, 2, regs[i]);
+	pump_for(&p, 1000);
+	for (i = 0; i < 4; i++)
+		same += chr(c, 2, regs[i]) == before[i];
+	check(same == 4, "held: no frames, no overruns or underruns counted");
+	tone = stat_of(0, 2, "far_tone_ms");
+	held = kv("held_ms");
+	check(stat_of(0, 2, "far_rx_bytes") == far_rx,
+	      "held: nothing of the host reaches the far end");
+	/* 500 ms on in each second: 20 ms blocks at the edges may miss */
+	check(held >= 900 && tone >= held * 4 / 10 && tone <= held * 6 / 10,
+	      "held %llu ms: the far end heard the hold tone %llu ms", held,
+	      tone);
+	check(card_cmd(c, TEL_OP_UNHOLD, 2, 0) == TEL_CMDST_OK &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_CONNECTED &&
+	      pump_event(&p, TEL_HWEV_STATE, &e, 1000) &&
+	      e.state == TEL_CHST_CONNECTED, "UNHOLD: CONNECTED, its event");
+	before[0] = chr(c, 2, TEL_CH_RX_FRAMES);
+	pump_for(&p, 200);
+	check(stat_of(0, 2, "far_rx_bytes") > far_rx &&
+	      kv("far_tone_ms") <= tone + 20 &&
+	      chr(c, 2, TEL_CH_RX_FRAMES) > before[0],
+	      "unheld: audio both ways again, the tone stopped");
+	check(card_cmd(c, TEL_OP_HOLD, 2, 0) == TEL_CMDST_OK,
+	      "HOLD again");
+	drain_events(c);
+	check(ctl_is("ok", "hangup 0 2 normal") &&
+	      expect_state(c, 2, TEL_CHST_DISCONNECTED, TEL_DISC_NORMAL, 1000),
+	      "the far end clears a held call");
+	card_cmd(c, TEL_OP_HANGUP, 2, 0);
+	drain_events(c);
+
+	check(dsp_call(2, "pattern"), "call on ch2 again");
+	check(card_cmd(c, TEL_OP_HOLD, 2, 0) == TEL_CMDST_OK &&
+	      card_cmd(c, TEL_OP_HANGUP, 2, 0) == TEL_CMDST_OK &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_IDLE &&
+	      chr(c, 2, TEL_CH_HOOK) == 0, "HANGUP of a held channel");
+	drain_events(c);
+
+	check(dsp_call(2, "pattern"), "call for the lies");
+	drain_events(c);
+	check(ctl_is("ok", "lie 0 2 held") &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_HELD &&
+	      next_event(c, &e, 1000) && e.type == TEL_HWEV_STATE &&
+	      e.state == TEL_CHST_HELD, "lie held: HELD without a HOLD");
+	check(ctl_is("ok", "lie 0 2 unheld") &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_CONNECTED &&
+	      next_event(c, &e, 1000) && e.type == TEL_HWEV_STATE &&
+	      e.state == TEL_CHST_CONNECTED, "lie unheld: back, no UNHOLD");
+	check(ctl_is("err state", "lie 0 2 unheld"),
+	      "lie unheld of a channel not held: err state");
+	check(ctl_is("ok", "caps 0 0xf") &&
+	      card_cmd(c, TEL_OP_HOLD, 2, 0) == TEL_CMDST_INVAL &&
+	      card_cmd(c, TEL_OP_UNHOLD, 2, 0) == TEL_CMDST_INVAL,
+	      "a card without hold: HOLD, UNHOLD INVAL");
+	ctl("caps 0 0x1f");
+	card_cmd(c, TEL_OP_HANGUP, 2, 0);
+	drain_events(c);
+}
+
 static bool offer_event(struct event *e, uint32_t pres, const char *number,
 			const char *name)
 {
@@ -1272,17 +1380,17 @@ static void case_clock_and_hook_lies(void)
 static void case_caps(void)
 {
 	static const char *const bad[] = {
-		"0", "0xe", "14", "0x10", "0x1f", "x", "-1", "+1", "0x", "1x",
+		"0", "0xe", "14", "0x20", "0x3f", "x", "-1", "+1", "0x", "1x",
 		"99999999999999999999",
 	};
 	const uint32_t all = TEL_CAP_G711 | TEL_CAP_DTMF | TEL_CAP_CALLER_ID |
-			     TEL_CAP_FLASH;
+			     TEL_CAP_FLASH | TEL_CAP_HOLD;
 	struct card *c = c0, *c1 = &cards[1];
 	struct event e;
 	struct pump p;
 	unsigned int i, n = 0;
 
-	check(strstr(ctl("info 0"), " caps=0xf"), "info: caps=0xf");
+	check(strstr(ctl("info 0"), " caps=0x1f"), "info: caps=0x1f");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		n += ctl_is("err usage", "caps 0 %s", bad[i]);
 	check(n == sizeof(bad) / sizeof(bad[0]) &&
@@ -1359,8 +1467,8 @@ static void case_caps(void)
 	      TEL_STATUS_READY, "caps set while gone: the window has them");
 	card_detach(c1);
 	msleep(20);
-	check(ctl_is("ok", "caps 1 15") && ctl_is("ok", "caps 0 0xF") &&
-	      rd(c, TEL_ID_CAPS) == all, "caps back to 0xf");
+	check(ctl_is("ok", "caps 1 31") && ctl_is("ok", "caps 0 0x1F") &&
+	      rd(c, TEL_ID_CAPS) == all, "caps back to 0x1f");
 }
 
 /*
@@ -1438,6 +1546,7 @@ void run_cases(const char *qmp_path)
 	case_dtmf_detect();
 	case_dtmf_multimon();
 	case_flash();
+	case_hold();
 	case_caller_id();
 	case_dtmf_lies();
 	case_clock_and_hook_lies();

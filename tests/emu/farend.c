@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <math.h>
+
 #include "telemu.h"
 #include "../../driver/tel_names.h"
 
@@ -90,6 +92,7 @@ void far_clear(struct emu_card *c, struct emu_chan *ch, uint32_t cause)
 {
 	ch->step = STEP_NONE;
 	ch->far_playing = false;	/* it stops playing digits too */
+	ch->hold_tick = 0;		/* a held call cleared: no more tone */
 	if (ch->flash_left) {	/* cleared during a flash: no FLASH event */
 		ch->flash_left = 0;
 		ch_store(c, ch, TEL_CH_HOOK, 1);
@@ -274,6 +277,11 @@ void far_dsp_reset(struct emu_chan *ch)
 	ch->far_digits[0] = 0;
 	ch->far_flashes = 0;
 	ch->far_flash_ms = 0;
+	ch->meter_s1 = ch->meter_s2 = ch->meter_energy = 0;
+	ch->meter_n = 0;
+	ch->far_tone_ms = 0;
+	ch->holds = 0;
+	ch->held_ms = 0;
 }
 
 /* control: digits.  -EBUSY while still playing, -ENOSPC if too many. */
@@ -298,6 +306,43 @@ void far_saw_flash(struct emu_chan *ch, uint32_t ms)
 	ch->far_flash_ms = ms;
 }
 
+/*
+ * The far end's tone meter: a Goertzel filter at EMU_HOLD_HZ over blocks
+ * of EMU_METER_SAMPLES of what it heard.  A block counts as hold tone
+ * when at least half its energy is at 400 Hz and it is louder than
+ * -30 dBm0 (the tone is -20): the host's audio, silence and DTMF are not.
+ * Measured from the samples, not from the card's state.
+ */
+static void far_meter(struct emu_chan *ch, const int16_t *amp, int n)
+{
+	/* 2 cos(2 pi 400 / 8000) */
+	const float coeff = 1.9021130f;
+	/* mean square of a -30 dBm0 sine (0 dBm0: 3.14 dB below 32768) */
+	const float floor_ms = 0.5f * 32768.0f * 32768.0f * 0.000485f;
+	float power;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		float x = amp[i], s0;
+
+		s0 = x + coeff * ch->meter_s1 - ch->meter_s2;
+		ch->meter_s2 = ch->meter_s1;
+		ch->meter_s1 = s0;
+		ch->meter_energy += x * x;
+		if (++ch->meter_n < EMU_METER_SAMPLES)
+			continue;
+		power = ch->meter_s1 * ch->meter_s1 +
+			ch->meter_s2 * ch->meter_s2 -
+			coeff * ch->meter_s1 * ch->meter_s2;
+		/* a pure tone: power = energy * N / 2 */
+		if (ch->meter_energy > floor_ms * EMU_METER_SAMPLES &&
+		    power > 0.5f * ch->meter_energy * EMU_METER_SAMPLES / 2)
+			ch->far_tone_ms += EMU_METER_SAMPLES / 8;
+		ch->meter_s1 = ch->meter_s2 = ch->meter_energy = 0;
+		ch->meter_n = 0;
+	}
+}
+
 /* The far end listens to what reached it (after the card's mixing). */
 static void far_listen(struct emu_chan *ch, const uint8_t *frame)
 {
@@ -307,6 +352,34 @@ static void far_listen(struct emu_chan *ch, const uint8_t *frame)
 	for (i = 0; i < EMU_FRAME; i++)
 		amp[i] = ulaw_to_linear(frame[i]);
 	dtmf_rx(ch->far_det, amp, EMU_FRAME);
+	far_meter(ch, amp, EMU_FRAME);
+}
+
+/*
+ * One tick of a HELD channel: nothing moves between the rings and the far
+ * end; the network plays the hold tone to the far end instead, 400 Hz at
+ * -20 dBm0, EMU_HOLD_ON_MS on in every EMU_HOLD_PERIOD_MS.
+ */
+void far_held(struct emu_chan *ch)
+{
+	/* peak of a -20 dBm0 sine: 32768 * 10^((-20 - 3.14) / 20) */
+	const float peak = 32768.0f * 0.06958f;
+	uint8_t frame[EMU_FRAME];
+	unsigned int i;
+	uint32_t t = ch->hold_tick++;
+
+	ch->held_ms++;
+	for (i = 0; i < EMU_FRAME; i++) {
+		uint64_t n = (uint64_t)t * EMU_FRAME + i;
+
+		if (t % EMU_HOLD_PERIOD_MS < EMU_HOLD_ON_MS)
+			frame[i] = linear_to_ulaw((int)(peak *
+				sinf(2.0f * 3.14159265f * EMU_HOLD_HZ *
+				     (float)(n % 8000) / 8000.0f)));
+		else
+			frame[i] = 0xff;	/* mu-law silence */
+	}
+	far_listen(ch, frame);
 }
 
 /* While it plays digits, they replace the far end's normal audio. */

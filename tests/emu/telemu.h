@@ -39,7 +39,14 @@
 #define EMU_FIRMWARE		"emu-1.0"
 #define EMU_SERIAL		"EMU-%04u"	/* of --serial-base + card */
 #define EMU_CAPS		(TEL_CAP_G711 | TEL_CAP_DTMF | \
-				 TEL_CAP_CALLER_ID | TEL_CAP_FLASH)
+				 TEL_CAP_CALLER_ID | TEL_CAP_FLASH | \
+				 TEL_CAP_HOLD)
+/* The hold tone the far end hears: 400 Hz, -20 dBm0, 500 ms on, 500 off */
+#define EMU_HOLD_HZ		400
+#define EMU_HOLD_DBM0		(-20)
+#define EMU_HOLD_ON_MS		500
+#define EMU_HOLD_PERIOD_MS	1000
+#define EMU_METER_SAMPLES	160	/* far end's tone meter: 20 ms blocks */
 #define EMU_DIGITS_Q		(TEL_DIGITS_LEN - 1)	/* OP_DIGITS queue */
 #define EMU_FAR_DIGITS		64	/* far end: played / detected, kept */
 
@@ -150,6 +157,15 @@ struct emu_chan {
 	char far_digits[EMU_FAR_DIGITS + 1];
 	uint64_t far_flashes;
 	uint32_t far_flash_ms;	/* the last one */
+	/* card: hold (TEL_OP_HOLD); the far end hears the hold tone */
+	uint64_t holds;		/* HOLD commands done */
+	uint64_t held_ms;	/* ticks spent HELD */
+	uint32_t hold_tick;	/* ticks since this hold began */
+
+	/* far end: its 400 Hz meter over all it hears, per 20 ms block */
+	float meter_s1, meter_s2, meter_energy;
+	unsigned int meter_n;
+	uint64_t far_tone_ms;	/* ms of blocks that were the hold tone */
 	uint64_t digits_sent;	/* card: total TEL_OP_DIGITS digits sent */
 	uint64_t digits_detected;	/* card: DIGIT events raised */
 };
@@ -265,6 +281,7 @@ void far_dsp_reset(struct emu_chan *ch);
 int far_play(struct emu_chan *ch, const char *digits, int tone_ms,
 	     int gap_ms, int level, int twist);
 void far_saw_flash(struct emu_chan *ch, uint32_t ms);
+void far_held(struct emu_chan *ch);
 bool dtmf_digit_ok(int d);
 void crc_reset(struct emu_crc *s);
 void crc_add(struct emu_crc *s, const uint8_t *buf, size_t len);

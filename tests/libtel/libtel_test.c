@@ -963,6 +963,50 @@ TEST_F(lib, hook_flash)
 	EXPECT_EQ(0, tel_call_dealloc(call));
 }
 
+/* 1.3: hold and unhold, the state both ways, the errnos */
+TEST_F(lib, hold_unhold)
+{
+	struct tel_call_record rec;
+	struct tel_call *call;
+	uint64_t rx;
+
+	if (!has(self->card, TEL_FEAT_HOLD))
+		SKIP(return, "no TEL_FEAT_HOLD");
+	call = connected_call(_metadata, self->card, 6);
+	ASSERT_NE(NULL, call);
+	EXPECT_EQ(-1, tel_call_hold(NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_unhold(NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_unhold(call));
+	EXPECT_EQ(EALREADY, errno);
+
+	ASSERT_EQ(0, tel_call_hold(call));
+	EXPECT_EQ(TEL_CALL_ONHOLD, tel_call_state(call));
+	EXPECT_EQ(0, tel_call_wait_state(call, TEL_CALL_ONHOLD, 0));
+	EXPECT_STREQ("onhold", tel_state_name(TEL_CALL_ONHOLD));
+	EXPECT_EQ(TEL_CALL_ONHOLD, tel_state_from_name("onhold"));
+	EXPECT_EQ(-1, tel_call_hold(call));
+	EXPECT_EQ(EALREADY, errno);
+	EXPECT_EQ(1, emu_num_stat(CARD, 6, "holds"));
+	ASSERT_EQ(0, tel_call_get_record(call, &rec));
+	rx = rec.rx_frames;
+	usleep(200 * 1000);
+	ASSERT_EQ(0, tel_call_get_record(call, &rec));
+	EXPECT_EQ(rx, rec.rx_frames);		/* nothing moves while held */
+
+	ASSERT_EQ(0, tel_call_unhold(call));
+	EXPECT_EQ(TEL_CALL_CONNECTED, tel_call_state(call));
+	usleep(100 * 1000);
+	ASSERT_EQ(0, tel_call_get_record(call, &rec));
+	EXPECT_LT(rx, rec.rx_frames);
+
+	ASSERT_EQ(0, tel_call_drop(call, 0));
+	EXPECT_EQ(-1, tel_call_hold(call));
+	EXPECT_EQ(ENOTCONN, errno);
+	EXPECT_EQ(0, tel_call_dealloc(call));
+}
+
 /* the OFFER's presentation, the name once accepted, kept after DROP */
 TEST_F(lib, caller_id_and_party)
 {

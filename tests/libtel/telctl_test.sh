@@ -325,6 +325,22 @@ assert r["flashes"] == 1, r
 ' "$tmp/out" || return 1
 	emu_reply "stats 0 3" | grep -qE '(^| )flashes=1( |$)'
 }
+# ---- 1.3: hold --------------------------------------------------------
+dial_hold() {
+	status 2 "$T" dial 0 123 --hold 99 || return 1
+	status 2 "$T" dial 0 123 --hold x || return 1
+	status 0 "$T" dial 0:4 5551234 --duration 0.2 --hold 1500 || return 1
+	grep -q "on hold for 1500 ms" "$tmp/out" && grep -q "off hold" "$tmp/out" ||
+		return 1
+	# the far end heard the hold tone, measured from its samples
+	python3 -c '
+import re, sys
+m = re.search(r" held_ms=(\d+) far_tone_ms=(\d+)", sys.argv[1])
+held, tone = int(m.group(1)), int(m.group(2))
+on = held // 1000 * 500 + min(held % 1000, 500)	# 500 ms on each second
+assert held >= 1400 and abs(tone - on) <= 40, (held, tone, on)
+' "$(emu_reply "stats 0 4")"
+}
 answer_gather() {
 	"$T" answer 0 --gather 5 --terminator '#' --first-timeout 10 \
 		--duration 0.2 --timeout 20 --json >"$tmp/g.out" 2>"$tmp/g.err" &
@@ -443,6 +459,7 @@ t new_options_usage_errors new_usage_errors
 t dial_digits_reach_far_end dial_digits
 t dial_digits_in_the_record dial_digits_table
 t dial_hook_flash dial_flash
+t dial_hold_far_end_hears_tone dial_hold
 t answer_gather_terminator_caller_id answer_gather
 t answer_gather_inter_timeout answer_gather_text
 t answer_gather_first_timeout answer_gather_timeout

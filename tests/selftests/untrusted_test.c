@@ -373,6 +373,48 @@ TEST_F(liar, digit_events_that_cannot_be_are_counted_and_dropped)
 	expect_counted(_metadata, self, 7);
 }
 
+/*
+ * Hold is the owner's (issue 14): a channel that goes HELD, or back to
+ * CONNECTED from HELD, without the driver's HOLD or UNHOLD is counted and
+ * not believed: the call keeps its state and its file hears nothing.
+ */
+TEST_F(liar, hold_nobody_asked_for_is_counted_and_ignored)
+{
+	struct tel_call_hold req = { .handle = self->h };
+	struct tel_call_info info;
+	struct tel_event ev;
+
+	while (!tel_wait_event(self->fd, TEL_EVENT_STATE, &ev, 10))
+		;
+	ASSERT_EQ(0, lie(0, "held", -1));
+	expect_counted(_metadata, self, 1);
+	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	EXPECT_EQ(-1, tel_wait_event(self->fd, TEL_EVENT_STATE, &ev, 200));
+	/* the card's channel is held: the card refuses a HOLD of its own */
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_HOLD, &req));
+	EXPECT_EQ(ENOTCONN, errno);
+	/* back to CONNECTED: what the driver believed all along, no error */
+	ASSERT_EQ(0, lie(0, "unheld", -1));
+	expect_counted(_metadata, self, 1);
+
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_HOLD, &req));
+	ASSERT_EQ(0, tel_wait_state_event(self->fd, self->h, TEL_CALL_ONHOLD,
+					  &ev, TEL_WAIT_MS));
+	ASSERT_EQ(0, lie(0, "unheld", -1));	/* no UNHOLD asked */
+	expect_counted(_metadata, self, 2);
+	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
+	EXPECT_EQ(TEL_CALL_ONHOLD, info.state);
+	EXPECT_EQ(-1, tel_wait_event(self->fd, TEL_EVENT_STATE, &ev, 200));
+	/* held again on the card: the UNHOLD works as ever */
+	ASSERT_EQ(0, lie(0, "held", -1));
+	expect_counted(_metadata, self, 2);
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_UNHOLD, &req));
+	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	expect_counted(_metadata, self, 2);
+}
+
 /* Caller ID that breaks card.rst's rules: counted, and never shown. */
 TEST_F(liar, caller_id_that_cannot_be_is_counted_and_dropped)
 {

@@ -82,6 +82,8 @@ struct tel_card_info {
  * TEL_CALL_F_HIDDEN in tel_call_info.flags and tel_call_party.flags
  */
 #define TEL_FEAT_MONITOR	0x40ULL
+/* TEL_IOC_CALL_HOLD, TEL_IOC_CALL_UNHOLD, state TEL_CALL_ONHOLD */
+#define TEL_FEAT_HOLD		0x100ULL
 
 /**
  * enum tel_call_state - call states; see the diagram in
@@ -94,6 +96,8 @@ struct tel_card_info {
  * @TEL_CALL_OFFERING: inbound, accepted (TEL_ANSWER_F_ACCEPT) not answered
  * @TEL_CALL_DISCONNECTED: the far end or the hardware cleared the call;
  *	the owner still has to drop it
+ * @TEL_CALL_ONHOLD: a CONNECTED call held (TEL_IOC_CALL_HOLD): no audio
+ *	moves either way, the far end hears the hold tone
  */
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -102,6 +106,7 @@ enum tel_call_state {
 	TEL_CALL_CONNECTED	= 3,
 	TEL_CALL_OFFERING	= 4,
 	TEL_CALL_DISCONNECTED	= 5,
+	TEL_CALL_ONHOLD		= 6,
 };
 
 /**
@@ -367,6 +372,21 @@ struct tel_call_flash {
 };
 
 /**
+ * struct tel_call_hold - TEL_IOC_CALL_HOLD and TEL_IOC_CALL_UNHOLD
+ * @handle: the call: CONNECTED to hold, ONHOLD to unhold
+ * @reserved: must be zero
+ *
+ * HOLD (TAPI's lineHold) moves a CONNECTED call to ONHOLD: the card stops
+ * moving audio both ways and the far end hears the hold tone; UNHOLD
+ * (lineUnhold) brings it back to CONNECTED.  Each returns once the call
+ * is in its new state, with a TEL_EVENT_STATE queued for it.
+ */
+struct tel_call_hold {
+	__u32 handle;
+	__u32 reserved[3];
+};
+
+/**
  * struct tel_call_party - TEL_IOC_CALL_PARTY: caller ID and digits
  * @handle: in: the call; every other field is output and must be zero on
  *	entry
@@ -617,5 +637,7 @@ struct tel_card_monitor {
 #define TEL_IOC_CALL_EXPORT	_IOWR(TEL_IOC_MAGIC, 0x0d, struct tel_call_export)
 #define TEL_IOC_CALL_IMPORT	_IOWR(TEL_IOC_MAGIC, 0x0e, struct tel_call_import)
 #define TEL_IOC_CARD_MONITOR	_IOW(TEL_IOC_MAGIC, 0x0f, struct tel_card_monitor)
+#define TEL_IOC_CALL_HOLD	_IOW(TEL_IOC_MAGIC, 0x14, struct tel_call_hold)
+#define TEL_IOC_CALL_UNHOLD	_IOW(TEL_IOC_MAGIC, 0x15, struct tel_call_hold)
 
 #endif /* _UAPI_LINUX_TEL_H */

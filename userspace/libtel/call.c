@@ -318,7 +318,9 @@ static int state_reachable(unsigned int now, unsigned int want)
 	case TEL_CALL_DISCONNECTED:
 		return want == TEL_CALL_IDLE;
 	case TEL_CALL_CONNECTED:
-		return want == TEL_CALL_DISCONNECTED || want == TEL_CALL_IDLE;
+	case TEL_CALL_ONHOLD:
+		return want == TEL_CALL_DISCONNECTED || want == TEL_CALL_IDLE ||
+		       want == TEL_CALL_ONHOLD || want == TEL_CALL_CONNECTED;
 	default:
 		return 1;
 	}
@@ -337,7 +339,7 @@ TEL_EXPORT int tel_call_wait_state(struct tel_call *call, unsigned int state,
 {
 	int64_t end = libtel_priv_now_ms() + (timeout_ms < 0 ? 0 : timeout_ms);
 
-	if (!call || state > TEL_CALL_DISCONNECTED) {
+	if (!call || state > TEL_CALL_ONHOLD) {
 		errno = EINVAL;
 		return -1;
 	}

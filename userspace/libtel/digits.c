@@ -70,6 +70,30 @@ TEL_EXPORT int tel_call_flash(struct tel_call *call, unsigned int ms)
 	return libtel_priv_ioctl(call->card, TEL_IOC_CALL_FLASH, &req);
 }
 
+/* HOLD and UNHOLD (1.3): the same request, one way or the other. */
+static int call_hold(struct tel_call *call, unsigned long cmd)
+{
+	struct tel_call_hold req;
+
+	if (!call) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&req, 0, sizeof(req));
+	req.handle = call->handle;
+	return libtel_priv_ioctl(call->card, cmd, &req);
+}
+
+TEL_EXPORT int tel_call_hold(struct tel_call *call)
+{
+	return call_hold(call, TEL_IOC_CALL_HOLD);
+}
+
+TEL_EXPORT int tel_call_unhold(struct tel_call *call)
+{
+	return call_hold(call, TEL_IOC_CALL_UNHOLD);
+}
+
 TEL_EXPORT int tel_call_get_party(struct tel_call *call,
 				  struct tel_call_party_info *out)
 {

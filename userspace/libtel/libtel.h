@@ -57,6 +57,7 @@ extern "C" {
 #define TEL_FEAT_CALL_PARTY	0x10ULL	/* tel_call_get_party() */
 #define TEL_FEAT_HANDOFF	0x20ULL	/* tel_call_export(), _import (1.3) */
 #define TEL_FEAT_MONITOR	0x40ULL	/* tel_card_monitor() (1.3) */
+#define TEL_FEAT_HOLD		0x100ULL	/* tel_call_hold() (1.3) */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -65,6 +66,7 @@ enum tel_call_state {
 	TEL_CALL_CONNECTED	= 3,
 	TEL_CALL_OFFERING	= 4,
 	TEL_CALL_DISCONNECTED	= 5,
+	TEL_CALL_ONHOLD		= 6,	/* 1.3 */
 };
 
 enum tel_call_origin {
@@ -253,6 +255,11 @@ int tel_call_send_digits(struct tel_call *call, const char *digits,
 			 unsigned int tone_ms, unsigned int gap_ms);
 int tel_call_monitor_digits(struct tel_call *call, unsigned int flags);
 int tel_call_flash(struct tel_call *call, unsigned int ms);
+
+/* ---- hold (1.3) ----------------------------------------------------- */
+
+int tel_call_hold(struct tel_call *call);				/* 1.3 */
+int tel_call_unhold(struct tel_call *call);				/* 1.3 */
 
 /*
  * Why tel_call_gather_digits() stopped: TAPI's LINEGATHERTERM_* values.

@@ -36,6 +36,7 @@ struct session {
 	const char *digits;
 	unsigned int tone_ms, gap_ms;
 	long flash_ms;		/* -1: no --flash; 0: the card's 750 ms */
+	unsigned long hold_ms;	/* --hold: on hold this long, 0: none */
 	unsigned long gather;	/* digits to gather, 0: none */
 	const char *terminators;
 	double first_timeout, inter_timeout;
@@ -240,6 +241,35 @@ static int flash(struct session *s)
 	return 0;
 }
 
+/*
+ * --hold: on hold for the time asked (no audio moves; the far end hears
+ * the network's hold tone), then off hold again.  The far end may hang up
+ * meanwhile: that ends the call, not an error.
+ */
+static int hold_for(struct session *s)
+{
+	if (tel_call_hold(s->call) < 0) {
+		feature_error(s, "hold", errno);
+		return -1;
+	}
+	note(s, "on hold for %lu ms", s->hold_ms);
+	if (tel_call_wait_state(s->call, TEL_CALL_DISCONNECTED,
+				(int)s->hold_ms) == 0) {
+		note(s, "the call ended while on hold");
+		return 0;
+	}
+	if (tel_call_unhold(s->call) < 0) {
+		if (errno == ENOTCONN) {
+			note(s, "the call ended while on hold");
+			return 0;
+		}
+		feature_error(s, "unhold", errno);
+		return -1;
+	}
+	note(s, "off hold");
+	return 0;
+}
+
 static const char *gather_reason(unsigned int why)
 {
 	switch (why) {
@@ -282,13 +312,18 @@ static int gather(struct session *s)
 	return 0;
 }
 
-/* Once connected: --digits, then --flash, then --gather.  An exit code. */
+/*
+ * Once connected: --digits, then --flash, then --hold, then --gather.  An
+ * exit code.
+ */
 static int after_connect(struct session *s)
 {
 	s->gathered[0] = '\0';
 	if (s->digits && !stop_signal && send_digits(s) < 0)
 		return EXIT_ERROR;
 	if (s->flash_ms >= 0 && !stop_signal && flash(s) < 0)
+		return EXIT_ERROR;
+	if (s->hold_ms && !stop_signal && hold_for(s) < 0)
 		return EXIT_ERROR;
 	if (s->gather && !stop_signal && gather(s) < 0)
 		return EXIT_ERROR;
@@ -478,6 +513,7 @@ static const struct option call_opts[] = {
 	{ "tone", required_argument, NULL, 'T' },
 	{ "gap", required_argument, NULL, 'G' },
 	{ "flash", optional_argument, NULL, 'F' },
+	{ "hold", required_argument, NULL, 'H' },
 	{ "gather", required_argument, NULL, 'g' },
 	{ "terminator", required_argument, NULL, 'e' },
 	{ "first-timeout", required_argument, NULL, 'f' },
@@ -509,6 +545,8 @@ static const char dial_help[] =
 	"  --tone MS      each tone MS ms (40-1000, default 80)\n"
 	"  --gap MS       silence after each MS ms (40-1000, default 80)\n"
 	"  --flash[=MS]   a hook flash, MS ms on hook (50-2000, default 750)\n"
+	"  --hold MS      put the call on hold for MS ms (100-3600000; the\n"
+	"                 far end hears the hold tone), then take it off\n"
 	"  --gather N     print the digits the far end types: up to N, see\n"
 	"                 --terminator, --first-timeout, --inter-timeout\n"
 	"  --terminator T stop gathering at any digit of T (it is kept)\n"
@@ -533,8 +571,8 @@ static const char answer_help[] =
 	"  --keep         hold each dropped call until SIGINT or SIGTERM\n"
 	"  --timeout S    give up if no call is offered within S seconds\n"
 	"  --json         print each record as one JSON object per line\n"
-	"  --digits D, --tone MS, --gap MS, --flash[=MS]: as for dial, once\n"
-	"                 each call is answered\n"
+	"  --digits D, --tone MS, --gap MS, --flash[=MS], --hold MS: as for\n"
+	"                 dial, once each call is answered\n"
 	"  --gather N     print what the caller types: up to N digits\n"
 	"  --terminator T stop gathering at any digit of T (it is kept)\n"
 	"  --first-timeout S  wait S s for the first digit (default 10)\n"
@@ -620,6 +658,12 @@ static int parse_call_args(const char *cmd, int argc, char **argv,
 				return usage_error(cmd, "bad --flash '%s': 50 to "
 						   "2000 ms", optarg);
 			s->flash_ms = (long)v;
+			break;
+		case 'H':
+			if (parse_uint(optarg, 3600000, &v) || v < 100)
+				return usage_error(cmd, "bad --hold '%s': 100 to "
+						   "3600000 ms", optarg);
+			s->hold_ms = v;
 			break;
 		case 'g':
 			if (parse_uint(optarg, GATHER_MAX, &v) || !v)
