@@ -392,7 +392,8 @@ TEST(card_without_hold_then_gone)
 	EXPECT_EQ(0, ci.features & TEL_FEAT_HOLD);
 	snprintf(buf, sizeof(buf), "/sys/class/tel/tel%d/features", BARE);
 	ASSERT_EQ(0, tel_read_sysfs(buf, buf, sizeof(buf)));
-	EXPECT_STREQ("call_list digits caller_id flash call_party", buf);
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor",
+		     buf);
 	emu_cmd(NULL, 0, "far %d %d answer 20", BARE, CH);
 	ASSERT_EQ(0, tel_alloc(fd, CH, "100", &h));
 	ASSERT_EQ(0, tel_wait_state(fd, h, TEL_CALL_CONNECTED, TEL_WAIT_MS));
@@ -411,7 +412,8 @@ TEST(card_without_hold_then_gone)
 	ASSERT_LE(0, fd);
 	snprintf(buf, sizeof(buf), "/sys/class/tel/tel%d/features", BARE);
 	ASSERT_EQ(0, tel_read_sysfs(buf, buf, sizeof(buf)));
-	EXPECT_STREQ("call_list digits caller_id flash call_party hold", buf);
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor hold",
+		     buf);
 	ASSERT_EQ(0, tel_alloc(fd, CH, "100", &h));
 	ASSERT_EQ(0, tel_wait_state(fd, h, TEL_CALL_CONNECTED, TEL_WAIT_MS));
 	/* a status that does not exist: EIO, and the card is failed */
