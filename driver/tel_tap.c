@@ -310,6 +310,13 @@ int tel_ioctl_call_tap(struct tel_file *tf, void __user *uarg)
 		const struct tel_tap_hist *h = &call->tap->dir[d];
 		u64 oldest = tel_tap_oldest(h);
 
+		if (!want[d]) {
+			/* a direction not asked for stays where it is */
+			pos[d] = reader->pos[d];
+			lost[d] = 0;
+			got[d] = 0;
+			continue;
+		}
 		pos[d] = max(reader->pos[d], oldest);
 		lost[d] = pos[d] - reader->pos[d];
 		got[d] = min_t(u64, want[d], h->head - pos[d]);

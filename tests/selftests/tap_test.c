@@ -287,7 +287,13 @@ TEST(tap_after_drop_reads_the_rest_then_dealloc_is_enoent)
 	ASSERT_LE(0, fd);
 	ASSERT_LE(0, mon);
 	ASSERT_EQ(0, connected_call(fd, CH, &h, &id));
+	ASSERT_EQ(0, tap(mon, id, rbuf, NULL, HIST, &t));	/* arms it */
+	memset(xbuf, 0x5a, 800);
+	ASSERT_EQ(800, tel_audio(fd, TEL_IOC_CALL_WRITE, h, xbuf, 800, 0));
+	memset(xbuf, 0, sizeof(xbuf));
+	/* rx only: the tx position stays */
 	ASSERT_EQ(0, tap(mon, id, rbuf, NULL, HIST, &t));
+	EXPECT_EQ(0, t.tx_len);
 	EXPECT_EQ(0, pattern_bad(rbuf, t.rx_len, t.rx_pos, CH));
 	next = t.rx_pos + t.rx_len;
 	usleep(60 * 1000);	/* received, read by nobody */
@@ -302,6 +308,11 @@ TEST(tap_after_drop_reads_the_rest_then_dealloc_is_enoent)
 	EXPECT_EQ(info.rx_pending, t.rx_pos + t.rx_len);
 	EXPECT_EQ(0, pattern_bad(rbuf, t.rx_len, t.rx_pos, CH));
 	EXPECT_EQ(TEL_CALL_IDLE, t.state);
+	EXPECT_EQ(0, t.tx_pos);
+	EXPECT_EQ(0, t.tx_lost);
+	EXPECT_EQ(800, t.tx_len);
+	EXPECT_EQ(0x5a, xbuf[0]);
+	EXPECT_EQ(0x5a, xbuf[799]);
 	ASSERT_EQ(0, tap(mon, id, rbuf, xbuf, HIST, &t));
 	EXPECT_EQ(0, t.rx_len);
 	EXPECT_EQ(0, t.tx_len);
