@@ -191,6 +191,25 @@ TEST(taps_both_ways_exactly)
 			  (uint32_t)emu_hex(reply, "far_rx_crc"));
 	}
 	EXPECT_EQ(0, emu_stat(CH, "rx_overruns"));
+	/* what one tap costs, both ways, the history full (printed only) */
+	{
+		struct timespec a, b;
+		int k;
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		for (k = 0; k < 200; k++) {
+			int m = open_monitor();
+
+			ASSERT_LE(0, m);
+			ASSERT_EQ(0, tap(m, id, rbuf, xbuf, HIST, &t));
+			close(m);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		ksft_print_msg("200 x (open, monitor, first tap of %u+%u bytes, close): %.1f us each\n",
+			       t.rx_len, t.tx_len,
+			       ((b.tv_sec - a.tv_sec) * 1e9 +
+				(b.tv_nsec - a.tv_nsec)) / 200 / 1e3);
+	}
 	/* a second monitor starts at the oldest byte still held */
 	{
 		int mon2 = open_monitor();
