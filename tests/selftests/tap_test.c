@@ -9,7 +9,9 @@
  * Card 0 of the VM, with the emulator playing the far end: its "pattern"
  * audio sends byte (k + channel) & 0xff as the k-th byte of the call.
  */
+#include <grp.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "tel_test.h"
@@ -484,11 +486,37 @@ static int nobody_taps(void *arg)
 	return 0;
 }
 
-/* tap_gid: -1, nobody's monitor is refused; its group's, allowed. */
+/*
+ * nobody_taps() as nobody, no capabilities, with @group as its only
+ * supplementary group (none if 0); its exit status.
+ */
+static int as_nobody(gid_t group, struct nobody_args *a)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (setgroups(group ? 1 : 0, &group) ||
+		    setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(100);
+		_exit(nobody_taps(a));
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * tap_gid -1: nobody's monitor is refused; tap_gid its group (as its
+ * gid, or a supplementary group): allowed; another group: refused.
+ */
 TEST(privilege_cap_sys_admin_or_tap_gid)
 {
 	enum { CH = 6 };
 	struct nobody_args a;
+	struct stat st;
 	char old[32];
 	uint32_t h;
 	int fd = tel_open_card(CARD);
@@ -497,14 +525,20 @@ TEST(privilege_cap_sys_admin_or_tap_gid)
 	ASSERT_EQ(0, tel_read_sysfs(TAP_GID, old, sizeof(old)));
 	EXPECT_STREQ("-1", old);
 	ASSERT_EQ(0, connected_call(fd, CH, &h, &a.id));
-	EXPECT_EQ(EPERM, as_user(NOBODY, nobody_taps, &a));
+	ASSERT_EQ(0, stat("/dev/tel0", &st));
+	ASSERT_EQ(0, chmod("/dev/tel0", 0666));
+	EXPECT_EQ(EPERM, as_nobody(0, &a));
+	EXPECT_EQ(EPERM, as_nobody(4242, &a));
 	ASSERT_EQ(0, tel_write_file(TAP_GID, "65534"));
-	EXPECT_EQ(0, as_user(NOBODY, nobody_taps, &a));
-	/* another group: refused again */
+	EXPECT_EQ(0, as_nobody(0, &a));
+	/* another group: refused; a supplementary group: allowed */
 	ASSERT_EQ(0, tel_write_file(TAP_GID, "4242"));
-	EXPECT_EQ(EPERM, as_user(NOBODY, nobody_taps, &a));
+	EXPECT_EQ(EPERM, as_nobody(0, &a));
+	EXPECT_EQ(0, as_nobody(4242, &a));
+	EXPECT_EQ(EPERM, as_nobody(4243, &a));
 	ASSERT_EQ(0, tel_write_file(TAP_GID, "-1"));
-	EXPECT_EQ(EPERM, as_user(NOBODY, nobody_taps, &a));
+	EXPECT_EQ(EPERM, as_nobody(4242, &a));
+	EXPECT_EQ(0, chmod("/dev/tel0", st.st_mode & 07777));
 	tel_drop(fd, h, 0);
 	close(fd);
 }
