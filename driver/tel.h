@@ -63,9 +63,11 @@
 #define TEL_CALL_DMA_BYTES	(2 * TEL_RING_BYTES)
 #define TEL_FILE_EVENTS		256	/* events queued per open file */
 #define TEL_FRAME_BYTES		8	/* one 1 ms frame of 8 kHz G.711 */
+#define TEL_TAP_BYTES		4096	/* a tap's history, each way: 512 ms */
 /* TEL_FEAT_* every card has; the rest follow the card's TEL_CAP_* */
 #define TEL_FEATURES		(TEL_FEAT_CALL_LIST | TEL_FEAT_CALL_PARTY | \
-				 TEL_FEAT_HANDOFF | TEL_FEAT_MONITOR)
+				 TEL_FEAT_HANDOFF | TEL_FEAT_MONITOR | \
+				 TEL_FEAT_TAP)
 
 struct pci_dev;
 struct tel_bridge_ops;
@@ -359,6 +361,32 @@ struct tel_ring_state {
 };
 
 /**
+ * struct tel_tap_hist - the last TEL_TAP_BYTES of one direction of a call
+ * @buf: the bytes, stream position p at p % TEL_TAP_BYTES
+ * @head: stream position after the newest byte (bytes since the rings
+ *	were bound)
+ * @fill: bytes held, those before @head
+ */
+struct tel_tap_hist {
+	u8 *buf;
+	u64 head;
+	u32 fill;
+};
+
+/**
+ * struct tel_tap - a tapped call's audio history (tel_tap.c)
+ * @dir: [0] rx, [1] tx; written by tel_tap_feed() under the lock that
+ *	guards the call's indices (card->lock, or bridge_lock for a call the
+ *	bridge's tick moves audio for), read under both
+ * @readers: struct tel_tap_reader of every monitor file that tapped the
+ *	call (under card->lock)
+ */
+struct tel_tap {
+	struct tel_tap_hist dir[2];
+	struct list_head readers;
+};
+
+/**
  * struct tel_call - a call; see the contract in Documentation/
  * @ref: handle table + ioctls in flight
  * @card: the card (the owner keeps it alive)
@@ -405,6 +433,8 @@ struct tel_ring_state {
  *	(for /proc; under card->lock)
  * @owner_uid: the user of the file that owns it: may see its numbers
  *	(the same)
+ * @tap: its audio history once a monitor tapped it, else NULL (set under
+ *	card->lock and bridge_lock, read under either; freed with the call)
  */
 struct tel_call {
 	struct kref ref;
@@ -438,6 +468,7 @@ struct tel_call {
 	u32 bind_ticks;
 	struct pid *owner_pid;
 	kuid_t owner_uid;
+	struct tel_tap *tap;
 };
 
 /**
@@ -465,6 +496,10 @@ struct tel_call {
  * @monitor: the file as a monitor (in card->monitors while @is_monitor)
  * @monitor_admin: its opener had CAP_SYS_ADMIN when it became a monitor
  * @monitor_cred: its opener's credentials (referenced while a monitor)
+ * @tap_lock: one TEL_IOC_CALL_TAP at a time: guards the file's tap
+ *	positions (struct tel_tap_reader.pos) and @tap_buf; taken before
+ *	hw_rwsem
+ * @tap_buf: bounce buffer of TEL_IOC_CALL_TAP, 2 * TEL_TAP_BYTES
  */
 struct tel_file {
 	struct tel_card *card;
@@ -485,6 +520,8 @@ struct tel_file {
 	struct tel_monitor monitor;
 	bool monitor_admin;
 	const struct cred *monitor_cred;
+	struct mutex tap_lock;		/* tap positions, tap_buf */
+	u8 *tap_buf;
 };
 
 extern unsigned int tel_max_dropped;
@@ -626,6 +663,13 @@ int tel_ioctl_card_monitor(struct file *filp, void __user *uarg);
 int tel_monitor_info(struct tel_file *tf, struct tel_call_info *info);
 int tel_monitor_party(struct tel_file *tf, struct tel_call_party *party);
 void tel_monitor_release(struct tel_file *tf);
+struct tel_call *tel_monitor_find(struct tel_card *card, u32 id);
+
+/* tel_tap.c: a privileged monitor's tap on a call's audio */
+void tel_tap_feed(struct tel_call *call, bool tx, u32 from, u32 len);
+void tel_tap_free(struct tel_call *call);
+void tel_tap_release(struct tel_file *tf);
+int tel_ioctl_call_tap(struct tel_file *tf, void __user *uarg);
 
 /* tel_ioctl.c */
 long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);

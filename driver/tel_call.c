@@ -165,6 +165,7 @@ static void tel_call_release(struct kref *ref)
 	xa_erase(&card->call_ids, call->id);
 	card->nr_calls--;
 	card->slab_bytes -= tel_perf_slab_size(sizeof(*call));
+	tel_tap_free(call);
 	tel_call_release_ring(call);
 	mutex_unlock(&card->lock);
 	put_pid(call->owner_pid);

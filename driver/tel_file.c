@@ -273,6 +273,7 @@ static int tel_open(struct inode *inode, struct file *filp)
 	INIT_KFIFO(tf->events);
 	init_waitqueue_head(&tf->ev_wq);
 	mutex_init(&tf->read_lock);
+	mutex_init(&tf->tap_lock);
 
 	tf->owner.ops = &tel_file_owner_ops;
 	tf->owner.name = "call";
@@ -307,6 +308,7 @@ static int tel_release(struct inode *inode, struct file *filp)
 	mutex_lock(&card->lock);
 	list_del(&tf->owner.node);
 	mutex_unlock(&card->lock);
+	tel_tap_release(tf);
 	tel_monitor_release(tf);
 
 	xa_destroy(&tf->calls);

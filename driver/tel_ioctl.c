@@ -733,6 +733,8 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return tel_ioctl_call_import(tf, uarg);
 	case TEL_IOC_CARD_MONITOR:
 		return tel_ioctl_card_monitor(filp, uarg);
+	case TEL_IOC_CALL_TAP:
+		return tel_ioctl_call_tap(tf, uarg);
 	case TEL_IOC_CALL_HOLD:
 		return tel_ioctl_hold(tf, uarg, true);
 	case TEL_IOC_CALL_UNHOLD:

@@ -102,7 +102,7 @@ out_unlock:
  * CALL_DEALLOC), or NULL.  Caller holds card->lock, which keeps it: a call
  * leaves call_ids under it before it is freed.
  */
-static struct tel_call *tel_monitor_find(struct tel_card *card, u32 id)
+struct tel_call *tel_monitor_find(struct tel_card *card, u32 id)
 {
 	struct tel_call *call;
 

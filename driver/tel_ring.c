@@ -69,11 +69,14 @@ int tel_ring_sync(struct tel_card *card, struct tel_call *call, bool rx,
 			       call->pos.tx_tail, call->pos.tx_head);
 		return -EIO;
 	}
+	rmb();	/* ring contents were written before the indices */
+	if (rx && call->tap)
+		tel_tap_feed(call, false, call->pos.rx_head,
+			     head - call->pos.rx_head);
 	if (rx)
 		call->pos.rx_head = head;
 	if (tx)
 		call->pos.tx_tail = tail;
-	rmb();	/* ring contents were written before the indices */
 	return 0;
 }
 
@@ -187,6 +190,8 @@ void tel_ring_rx_consume(struct tel_card *card, struct tel_call *call,
 void tel_ring_tx_commit(struct tel_card *card, struct tel_call *call, u32 len,
 			bool tell_card)
 {
+	if (call->tap)
+		tel_tap_feed(call, true, call->pos.tx_head, len);
 	call->pos.tx_head += len;
 	/* iowrite32 orders the ring writes before the index */
 	if (tell_card)

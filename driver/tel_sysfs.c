@@ -67,6 +67,7 @@ static ssize_t features_show(struct device *dev,
 		{ TEL_FEAT_CALL_PARTY, "call_party" },
 		{ TEL_FEAT_HANDOFF, "handoff" },
 		{ TEL_FEAT_MONITOR, "monitor" },
+		{ TEL_FEAT_TAP, "tap" },
 		{ TEL_FEAT_HOLD, "hold" },
 	};
 	u64 features = tel_card_features(to_tel_card(dev));

@@ -1125,6 +1125,56 @@ TEST_F(lib, monitor_sees_and_reads_by_id)
 	EXPECT_EQ(0, tel_card_close(mon));
 }
 
+/* 1.3: a root monitor taps a call's audio both ways */
+TEST_F(lib, tap_read_both_ways)
+{
+	uint8_t out[400], rx[4096], tx[4096];
+	struct tel_tap_result res;
+	struct tel_call_record own;
+	struct tel_card *mon;
+	struct tel_call *call;
+	int i;
+
+	if (!has(self->card, TEL_FEAT_TAP))
+		SKIP(return, "no TEL_FEAT_TAP");
+	mon = tel_card_open(CARD);
+	ASSERT_NE(NULL, mon);
+	ASSERT_EQ(0, tel_card_monitor(mon, 0));
+	call = connected_call(_metadata, self->card, 2);
+	ASSERT_NE(NULL, call);
+	ASSERT_EQ(0, tel_call_get_record(call, &own));
+	ASSERT_EQ(0, tel_card_tap_read(mon, own.id, rx, sizeof(rx), tx,
+				       sizeof(tx), &res));
+	EXPECT_EQ(0u, res.rx_pos);
+	EXPECT_EQ(0u, res.tx_len);
+	EXPECT_EQ(TEL_CALL_CONNECTED, res.state);
+	for (i = 0; i < (int)sizeof(out); i++)
+		out[i] = (uint8_t)(i * 3 + 1);
+	ASSERT_EQ((ssize_t)sizeof(out),
+		  tel_call_write(call, out, sizeof(out), 0));
+	ASSERT_EQ(0, tel_card_tap_read(mon, own.id, NULL, 0, tx, sizeof(tx),
+				       &res));
+	EXPECT_EQ(sizeof(out), res.tx_len);
+	EXPECT_EQ(0u, res.tx_pos);
+	EXPECT_EQ(0u, res.tx_lost);
+	EXPECT_EQ(0, memcmp(out, tx, sizeof(out)));
+	/* the errnos libtel adds, and the kernel's */
+	EXPECT_EQ(-1, tel_card_tap_read(mon, own.id, rx, 0, tx, 0, &res));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_card_tap_read(mon, own.id, NULL, 8, NULL, 0, &res));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_card_tap_read(mon, own.id, rx, 8, NULL, 0, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_card_tap_read(self->card, own.id, rx, 8, NULL, 0,
+					&res));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(0, tel_call_drop(call, 0));
+	EXPECT_EQ(0, tel_call_dealloc(call));
+	EXPECT_EQ(-1, tel_card_tap_read(mon, own.id, rx, 8, NULL, 0, &res));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(0, tel_card_close(mon));
+}
+
 /* 1.3: a call handed to a child with tel_call_handoff(), received there */
 TEST_F(lib, handoff_to_child_and_receive)
 {

@@ -73,7 +73,7 @@ stderr_has() { grep -qF -- "$1" "$tmp/err" || { echo "stderr lacks '$1':"; cat "
 help_all() {
 	local c
 	status 0 "$T" --help || return 1
-	for c in cards channels calls dial answer monitor; do
+	for c in cards channels calls dial answer monitor record; do
 		status 0 "$T" $c --help || return 1
 		grep -q "usage: telctl $c" "$tmp/out" || return 1
 	done
@@ -435,9 +435,55 @@ assert all(e["channel"] == 1 for e in ev), ev
 	wait $pid || { cat "$tmp/ma2.out"; return 1; }
 	grep -qE "tel0:1 call [0-9]+ new, to 5551314 dialing$" "$tmp/ma2.out"
 }
+# The card-wide id of the call on tel0 channel $1, once there is one.
+call_id_on() {
+	local i id
+	for i in $(seq 200); do
+		id=$(awk -v ch="$1" '$1 == "0" && $2 == ch { print $NF; exit }' /proc/driver/tel/calls)
+		[ -n "$id" ] && { echo "$id"; return 0; }
+		sleep 0.05
+	done
+	return 1
+}
+record_tap() {
+	local pid id
+	status 2 "$T" record 0 "$tmp/x.wav" || return 1
+	status 2 "$T" record --tap 0 0 "$tmp/x.wav" || return 1
+	status 1 "$T" record --tap 999999 0 "$tmp/x.wav" || return 1
+	stderr_has "no such call" || return 1
+	head -c 12000 /dev/urandom >"$tmp/play" &&
+	emu "audio 0 5 pattern" || return 1
+	"$T" dial 0:5 5551515 --duration 2 --play "$tmp/play" --record "$tmp/rx" >"$tmp/dial.out" 2>&1 &
+	pid=$!
+	id=$(call_id_on 5) || return 1
+	status 0 "$T" record --tap "$id" 0 "$tmp/tap.wav" || return 1
+	grep -qE "^call $id: [0-9.]+ s recorded to .*; far party [0-9]+ bytes, 0 lost; owner [0-9]+ bytes, 0 lost$" "$tmp/out" || { cat "$tmp/out"; return 1; }
+	wait $pid || { cat "$tmp/dial.out"; return 1; }
+	# left: what the owner received, right: what it played, decoded
+	python3 -c '
+import struct, sys, wave
+def ulaw(u):
+    u = ~u & 0xff
+    t = (((u & 0x0f) << 3) + 0x84) << ((u & 0x70) >> 4)
+    return 0x84 - t if u & 0x80 else t - 0x84
+w = wave.open(sys.argv[1])
+assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (2, 2, 8000)
+s = struct.unpack("<%dh" % (2 * w.getnframes()), w.readframes(w.getnframes()))
+left, right = s[0::2], s[1::2]
+rx = [ulaw(b) for b in open(sys.argv[2], "rb").read()]
+play = [ulaw(b) for b in open(sys.argv[3], "rb").read()]
+def within(part, whole):
+    part, whole = bytes(struct.pack("<%dh" % len(part), *part)), \
+        bytes(struct.pack("<%dh" % len(whole), *whole))
+    return part in whole
+assert len(left) > 4000, len(left)
+assert within(left[:2000], rx), "left is not the far end"
+assert within(right[:2000], play), "right is not the owner"
+' "$tmp/tap.wav" "$tmp/rx" "$tmp/play"
+}
 
 echo "TAP version 13"
-echo "1..28"
+echo "1..29"
 t help_on_every_command help_all
 t usage_errors_exit_2 usage_errors
 t cards_table cards_table
@@ -465,6 +511,7 @@ t answer_gather_inter_timeout answer_gather_text
 t answer_gather_first_timeout answer_gather_timeout
 t monitor_offer_presentation monitor_presentation
 t monitor_all_follows_a_call monitor_all
+t record_tap_both_sides record_tap
 if command -v valgrind >/dev/null; then
 	t valgrind_dial_no_leaks valgrind_dial
 else

@@ -137,6 +137,7 @@ TEST_F(inspect, features_named)
 		{ TEL_FEAT_CALL_PARTY, "call_party" },
 		{ TEL_FEAT_HANDOFF, "handoff" },
 		{ TEL_FEAT_MONITOR, "monitor" },
+		{ TEL_FEAT_TAP, "tap" },
 		{ TEL_FEAT_HOLD, "hold" },
 	};
 	struct tel_card_info info = { };
@@ -150,7 +151,7 @@ TEST_F(inspect, features_named)
 				 "%s%s", want[0] ? " " : "", names[i].name);
 	EXPECT_STREQ(want, sysfs_str(0, "features", buf, sizeof(buf)));
 	/* the emulated card has every function */
-	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor hold", buf);
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold", buf);
 }
 
 TEST_F(inspect, while_call_runs)

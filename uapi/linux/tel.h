@@ -82,6 +82,8 @@ struct tel_card_info {
  * TEL_CALL_F_HIDDEN in tel_call_info.flags and tel_call_party.flags
  */
 #define TEL_FEAT_MONITOR	0x40ULL
+/* TEL_IOC_CALL_TAP: a privileged monitor reads a call's audio, both ways */
+#define TEL_FEAT_TAP		0x80ULL
 /* TEL_IOC_CALL_HOLD, TEL_IOC_CALL_UNHOLD, state TEL_CALL_ONHOLD */
 #define TEL_FEAT_HOLD		0x100ULL
 
@@ -615,6 +617,45 @@ struct tel_card_monitor {
 	__u32 reserved[3];
 };
 
+/**
+ * struct tel_call_tap - TEL_IOC_CALL_TAP: a monitor reads a call's audio
+ * @id: the call's card-wide id (as a monitor's events name it)
+ * @flags: none defined, must be zero
+ * @rx_buf: user pointer for what the far party sent (the call's rx), or 0
+ * @tx_buf: user pointer for what the owner sent (the call's tx), or 0
+ * @rx_len: in: room at @rx_buf (0: rx not read); out: bytes copied there
+ * @tx_len: in: room at @tx_buf (0: tx not read); out: bytes copied there
+ * @rx_pos: out: position in the call's rx stream (bytes from its first)
+ *	of the first byte copied to @rx_buf; must be zero on input
+ * @tx_pos: out: the same for @tx_buf; must be zero on input
+ * @rx_lost: out: rx bytes this file's tap missed just before @rx_pos
+ *	(overwritten before it read them); must be zero on input
+ * @tx_lost: out: the same for tx; must be zero on input
+ * @state: out: the call's state (TEL_CALL_*); must be zero on input
+ * @reserved: must be zero
+ *
+ * For a monitor (TEL_IOC_CARD_MONITOR) opened by CAP_SYS_ADMIN or by a
+ * member of the group the tel module's tap_gid parameter names (else
+ * EPERM).  Each monitor file has its own read position per call and
+ * direction, independent of the owner's: the owner reads and the far end
+ * hears exactly what they would without the tap.  Returns at once (0
+ * bytes when nothing is new); see Documentation/userspace-api.rst.
+ */
+struct tel_call_tap {
+	__u32 id;
+	__u32 flags;
+	__u64 rx_buf;
+	__u64 tx_buf;
+	__u32 rx_len;
+	__u32 tx_len;
+	__u64 rx_pos;
+	__u64 tx_pos;
+	__u64 rx_lost;
+	__u64 tx_lost;
+	__u32 state;
+	__u32 reserved[3];
+};
+
 /*
  * 0xB9: free in Documentation/userspace-api/ioctl/ioctl-number.rst of both
  * 6.1 and 6.12 (0xB7, used before, belongs to nsfs and remoteproc).
@@ -637,6 +678,7 @@ struct tel_card_monitor {
 #define TEL_IOC_CALL_EXPORT	_IOWR(TEL_IOC_MAGIC, 0x0d, struct tel_call_export)
 #define TEL_IOC_CALL_IMPORT	_IOWR(TEL_IOC_MAGIC, 0x0e, struct tel_call_import)
 #define TEL_IOC_CARD_MONITOR	_IOW(TEL_IOC_MAGIC, 0x0f, struct tel_card_monitor)
+#define TEL_IOC_CALL_TAP	_IOWR(TEL_IOC_MAGIC, 0x10, struct tel_call_tap)
 #define TEL_IOC_CALL_HOLD	_IOW(TEL_IOC_MAGIC, 0x14, struct tel_call_hold)
 #define TEL_IOC_CALL_UNHOLD	_IOW(TEL_IOC_MAGIC, 0x15, struct tel_call_hold)
 

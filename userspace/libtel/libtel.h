@@ -57,6 +57,7 @@ extern "C" {
 #define TEL_FEAT_CALL_PARTY	0x10ULL	/* tel_call_get_party() */
 #define TEL_FEAT_HANDOFF	0x20ULL	/* tel_call_export(), _import (1.3) */
 #define TEL_FEAT_MONITOR	0x40ULL	/* tel_card_monitor() (1.3) */
+#define TEL_FEAT_TAP		0x80ULL	/* tel_card_tap_read() (1.3) */
 #define TEL_FEAT_HOLD		0x100ULL	/* tel_call_hold() (1.3) */
 
 enum tel_call_state {
@@ -306,6 +307,28 @@ int tel_card_get_call_record(struct tel_card *card, uint32_t id,
 			     struct tel_call_record *rec);
 int tel_card_get_call_party(struct tel_card *card, uint32_t id,
 			    struct tel_call_party_info *out);
+
+/*
+ * tel_card_tap_read(): a privileged monitor's read of a call's audio
+ * (1.3).  rx is what the far party sent, tx what the owner sent; the
+ * positions are byte counts of each stream, lost the bytes skipped before
+ * them because this monitor read too late.
+ */
+struct tel_tap_result {
+	size_t rx_len;
+	size_t tx_len;
+	uint64_t rx_pos;
+	uint64_t tx_pos;
+	uint64_t rx_lost;
+	uint64_t tx_lost;
+	enum tel_call_state state;
+	uint32_t reserved32;
+	uint64_t reserved[4];
+};
+
+int tel_card_tap_read(struct tel_card *card, uint32_t id, void *rx,
+		      size_t rx_len, void *tx, size_t tx_len,
+		      struct tel_tap_result *res);
 
 /* ---- events --------------------------------------------------------- */
 

@@ -41,6 +41,41 @@ TEL_EXPORT int tel_card_get_call_record(struct tel_card *card, uint32_t id,
 	return 0;
 }
 
+TEL_EXPORT int tel_card_tap_read(struct tel_card *card, uint32_t id,
+				  void *rx, size_t rx_len, void *tx,
+				  size_t tx_len, struct tel_tap_result *res)
+{
+	struct tel_call_tap req;
+
+	if (!card || !res || (!rx && rx_len) || (!tx && tx_len) ||
+	    (!rx_len && !tx_len)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&req, 0, sizeof(req));
+	req.id = id;
+	req.rx_buf = (uintptr_t)rx;
+	req.tx_buf = (uintptr_t)tx;
+	/* the kernel copies at most 4096 a call: more is no error */
+	req.rx_len = rx_len > UINT32_MAX ? UINT32_MAX : (uint32_t)rx_len;
+	req.tx_len = tx_len > UINT32_MAX ? UINT32_MAX : (uint32_t)tx_len;
+	if (libtel_priv_ioctl(card, TEL_IOC_CALL_TAP, &req) < 0) {
+		/* a tel.ko without taps */
+		if (errno == ENOTTY)
+			errno = EOPNOTSUPP;
+		return -1;
+	}
+	memset(res, 0, sizeof(*res));
+	res->rx_len = req.rx_len;
+	res->tx_len = req.tx_len;
+	res->rx_pos = req.rx_pos;
+	res->tx_pos = req.tx_pos;
+	res->rx_lost = req.rx_lost;
+	res->tx_lost = req.tx_lost;
+	res->state = (enum tel_call_state)req.state;
+	return 0;
+}
+
 TEL_EXPORT int tel_card_get_call_party(struct tel_card *card, uint32_t id,
 				       struct tel_call_party_info *out)
 {

@@ -20,6 +20,7 @@ static const struct {
 	{ "dial", cmd_dial, "place a call, talk, hang up, show its record" },
 	{ "answer", cmd_answer, "answer offered calls" },
 	{ "monitor", cmd_monitor, "print a card's events as they happen" },
+	{ "record", cmd_record, "record a call's audio as a monitor (--tap)" },
 };
 
 static void usage(FILE *f)

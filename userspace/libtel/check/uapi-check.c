@@ -52,5 +52,6 @@ int main(void)
 	SHOW(TEL_FEAT_MONITOR);
 	SHOW(TEL_CALL_F_HIDDEN);
 	SHOW(TEL_FEAT_HOLD);
+	SHOW(TEL_FEAT_TAP);
 	return 0;
 }
