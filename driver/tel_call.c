@@ -899,6 +899,9 @@ int tel_call_drop(struct tel_call *call, u32 reason, unsigned int *nr_dropped)
 	lockdep_assert_held(&call->op_lock);
 	mutex_lock(&card->lock);
 	state = call->info.state;
+	/* no AUDIO_READY from here on, whatever the HANGUP does */
+	if (state != TEL_CALL_IDLE)
+		tel_call_wm_disarm(call);
 	mutex_unlock(&card->lock);
 	if (state == TEL_CALL_IDLE)
 		return -EALREADY;
