@@ -30,9 +30,13 @@
  *  - tel_card.lock: channel ownership, offers, every call's state and
  *    record, the list of calls and the list of open files, each file's
  *    dropped-call count, "gone".
+ *  - tel_card.wm_lock (spinlock, taken in the tick interrupt): the
+ *    watermark wheel and every call's struct tel_watermark
+ *    (tel_watermark.c).
  *  - tel_card.bridge_lock (spinlock, taken in the tick interrupt): what
  *    the bridge's tick path may touch (tel_channel.audio, the bridge ops).
- *  - tel_file.ev_lock (spinlock): the file's event fifo.
+ *  - tel_file.ev_lock (spinlock, irq-safe: the tick queues
+ *    TEL_EVENT_AUDIO_READY under wm_lock): the file's event fifo.
  *
  * tel_bridge.c's tel_bridge_mutex (bridge registration, card attach and
  * detach) comes before all of these, and tel_cards_lock (the list of
@@ -64,10 +68,11 @@
 #define TEL_FILE_EVENTS		256	/* events queued per open file */
 #define TEL_FRAME_BYTES		8	/* one 1 ms frame of 8 kHz G.711 */
 #define TEL_TAP_BYTES		4096	/* a tap's history, each way: 512 ms */
+#define TEL_WM_SLOTS		256	/* watermark wheel: one slot a tick */
 /* TEL_FEAT_* every card has; the rest follow the card's TEL_CAP_* */
 #define TEL_FEATURES		(TEL_FEAT_CALL_LIST | TEL_FEAT_CALL_PARTY | \
 				 TEL_FEAT_HANDOFF | TEL_FEAT_MONITOR | \
-				 TEL_FEAT_TAP)
+				 TEL_FEAT_TAP | TEL_FEAT_WATERMARK)
 
 struct pci_dev;
 struct tel_bridge_ops;
@@ -92,6 +97,11 @@ struct tel_owner;
  *	TEL_EVENT_DIGIT, _DIGITS_SENT, _FLASH (tel_call_event()), with
  *	@ev->handle 0 for the owner to fill in.  Under card->lock.  NULL:
  *	an owner that does not want them.
+ * @audio_ready: a call it armed (tel_call_set_watermark()) reached its
+ *	watermark: @ev is a complete TEL_EVENT_AUDIO_READY (the handle is
+ *	the one the call had when armed).  From the tick interrupt, under
+ *	card->wm_lock: may take irq-safe spinlocks only.  NULL: an owner
+ *	whose calls cannot be armed.
  *
  * Every callback may take spinlocks and must not sleep on anything the
  * call core holds, nor call back into it except tel_call_set_state().
@@ -102,6 +112,8 @@ struct tel_owner_ops {
 	void (*card_event)(struct tel_owner *owner, const struct tel_event *ev);
 	void (*call_event)(struct tel_owner *owner, struct tel_call *call,
 			   const struct tel_event *ev);
+	void (*audio_ready)(struct tel_owner *owner,
+			    const struct tel_event *ev);
 };
 
 /**
@@ -282,6 +294,12 @@ struct tel_perf {
  * @slab_bytes: slab memory held by its calls and their ring copies, as
  *	kmalloc() rounds it (under lock)
  * @perf: audio-path accounting (tel_debugfs.c)
+ * @wm_lock: see the lock list at the top of this file
+ * @wm_tick: TEL_STATUS_TICKS at the last tick interrupt (wm_lock)
+ * @wm_armed: calls in the wheel (wm_lock)
+ * @wm_checks: due calls the tick looked at (wm_lock)
+ * @wm_events: TEL_EVENT_AUDIO_READY sent (wm_lock)
+ * @wm_slot: the wheel: armed calls by due tick (wm_lock)
  * @card_errors: impossible values the card reported (tel_card_error())
  */
 struct tel_card {
@@ -343,6 +361,14 @@ struct tel_card {
 
 	unsigned long slab_bytes;
 	struct tel_perf perf;
+
+	spinlock_t wm_lock;		/* the watermark wheel */
+	u32 wm_tick;
+	unsigned int wm_armed;
+	u64 wm_checks;
+	u64 wm_events;
+	struct list_head wm_slot[TEL_WM_SLOTS];
+
 	atomic_long_t card_errors;
 };
 
@@ -384,6 +410,38 @@ struct tel_tap_hist {
 struct tel_tap {
 	struct tel_tap_hist dir[2];
 	struct list_head readers;
+};
+
+/**
+ * struct tel_watermark - a call's audio watermarks (tel_watermark.c); all
+ *	under card->wm_lock
+ * @owner: who armed it and is told; NULL: disarmed
+ * @handle: its handle for the call, for the event
+ * @channel: the call's channel
+ * @rx_bytes: receive mark, 0 for none
+ * @tx_bytes: transmit mark, 0 for none
+ * @pending: TEL_WATERMARK_* armed and not yet reported
+ * @rx_head: the card's rx index, as last read and checked
+ * @rx_tail: the owner's rx index when it last read (or armed)
+ * @tx_head: the owner's tx index when it last wrote (or armed)
+ * @tx_tail: the card's tx index, as last read and checked
+ * @due: the tick at which the pending directions can be ready
+ * @node: in card->wm_slot[@due % TEL_WM_SLOTS] while queued, else empty;
+ *	stays last: disarming clears what comes before it
+ */
+struct tel_watermark {
+	struct tel_owner *owner;
+	u32 handle;
+	u32 channel;
+	u32 rx_bytes;
+	u32 tx_bytes;
+	u32 pending;
+	u32 rx_head;
+	u32 rx_tail;
+	u32 tx_head;
+	u32 tx_tail;
+	u32 due;
+	struct list_head node;
 };
 
 /**
@@ -435,6 +493,7 @@ struct tel_tap {
  *	(the same)
  * @tap: its audio history once a monitor tapped it, else NULL (set under
  *	card->lock and bridge_lock, read under either; freed with the call)
+ * @wm: its watermarks (under card->wm_lock)
  */
 struct tel_call {
 	struct kref ref;
@@ -469,6 +528,7 @@ struct tel_call {
 	struct pid *owner_pid;
 	kuid_t owner_uid;
 	struct tel_tap *tap;
+	struct tel_watermark wm;
 };
 
 /**
@@ -610,6 +670,13 @@ void tel_call_release_ring(struct tel_call *call);
 void tel_call_fill_info(struct tel_call *call, struct tel_call_info *info);
 bool tel_number_valid(const char *number);
 u64 tel_now_ns(void);
+
+/* tel_watermark.c: one wake-up per block */
+void tel_card_wm_init(struct tel_card *card);
+int tel_call_set_watermark(struct tel_call *call, u32 rx_bytes, u32 tx_bytes);
+void tel_call_wm_moved(struct tel_call *call, bool write);
+void tel_call_wm_disarm(struct tel_call *call);
+void tel_card_wm_tick(struct tel_card *card);
 
 /* tel_sysfs.c, tel_proc.c: inspection */
 int tel_sysfs_init_channels(struct tel_card *card);

@@ -111,6 +111,7 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 	}
 	kref_init(&call->ref);
 	mutex_init(&call->op_lock);
+	INIT_LIST_HEAD(&call->wm.node);
 	call->card = card;
 	call->channel = channel;
 	call->info.card = card->index;
@@ -252,6 +253,7 @@ void tel_call_disown(struct tel_call *call)
 	struct tel_owner *owner = call->owner;
 
 	lockdep_assert_held(&call->card->lock);
+	tel_call_wm_disarm(call);
 	tel_call_notify_state(call, TEL_EVENT_CALL_DEALLOC,
 			      owner ? owner->kind : 0, tel_now_ns());
 	call->announced = false;
@@ -291,6 +293,8 @@ void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 	case TEL_CALL_IDLE:
 		/* a clear ends a flash without its event (card.rst) */
 		WRITE_ONCE(call->flashing, false);
+		/* no AUDIO_READY after the STATE that says it ended */
+		tel_call_wm_disarm(call);
 		if (!info->disconnect_ns)
 			info->disconnect_ns = now;
 		if (info->origin == TEL_ORIGIN_NONE) {
@@ -823,6 +827,7 @@ void tel_call_unbind(struct tel_call *call)
 	struct tel_card *card = call->card;
 
 	lockdep_assert_held(&card->lock);
+	tel_call_wm_disarm(call);
 	if (!call->bound)
 		return;
 	if (call->started) {
@@ -895,6 +900,9 @@ int tel_call_drop(struct tel_call *call, u32 reason, unsigned int *nr_dropped)
 	lockdep_assert_held(&call->op_lock);
 	mutex_lock(&card->lock);
 	state = call->info.state;
+	/* no AUDIO_READY from here on, whatever the HANGUP does */
+	if (state != TEL_CALL_IDLE)
+		tel_call_wm_disarm(call);
 	mutex_unlock(&card->lock);
 	if (state == TEL_CALL_IDLE)
 		return -EALREADY;
@@ -954,6 +962,8 @@ void tel_call_set_owner(struct tel_call *call, struct tel_owner *owner,
 {
 	lockdep_assert_held(&call->card->lock);
 	lockdep_assert_held(&call->op_lock);
+	/* the marks were the old owner's */
+	tel_call_wm_disarm(call);
 	call->owner = owner;
 	call->handle = handle;
 	owner->ops->state(owner, call, tel_now_ns());

@@ -179,6 +179,7 @@ struct tel_card *tel_card_alloc(struct pci_dev *pdev)
 	INIT_LIST_HEAD(&card->owners);
 	INIT_LIST_HEAD(&card->monitors);
 	xa_init_flags(&card->call_ids, XA_FLAGS_ALLOC1);
+	tel_card_wm_init(card);
 	tel_bridge_card_init(card);
 	INIT_WORK(&card->fail_work, tel_fail_work);
 	INIT_DELAYED_WORK(&card->watchdog, tel_watchdog);
@@ -239,7 +240,8 @@ void tel_card_removing(struct tel_card *card)
 
 /*
  * The card's tick interrupt (hard interrupt context): run the bridge's
- * clock, if one is attached, and wake the audio readers.
+ * clock, if one is attached, report the armed calls due now, and wake the
+ * audio readers.
  */
 void tel_card_tick(struct tel_card *card)
 {
@@ -249,6 +251,7 @@ void tel_card_tick(struct tel_card *card)
 	atomic_long_inc(&card->irqs);
 	/* DAHDI's clock runs here, in hard interrupt context, as its drivers' */
 	tel_bridge_tick(card);
+	tel_card_wm_tick(card);
 	atomic_inc(&card->audio_gen);
 	wake_up_interruptible(&card->audio_wq);
 	tel_perf_tick_end(card, begin);

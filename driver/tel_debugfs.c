@@ -144,6 +144,8 @@ static int tel_perf_show(struct seq_file *m, void *unused)
 {
 	struct tel_card *card = m->private;
 	struct tel_perf *p = &card->perf;
+	u64 wm_checks, wm_events;
+	unsigned int wm_armed;
 	int i;
 
 	seq_printf(m, "tick_irqs %llu\n", READ_ONCE(p->tick_irqs));
@@ -170,6 +172,14 @@ static int tel_perf_show(struct seq_file *m, void *unused)
 	seq_printf(m, "ev_ns %llu\n", p->ev_ns);
 	mutex_unlock(&card->evq_lock);
 	mutex_lock(&card->lock);
+	spin_lock_irq(&card->wm_lock);
+	wm_armed = card->wm_armed;
+	wm_checks = card->wm_checks;
+	wm_events = card->wm_events;
+	spin_unlock_irq(&card->wm_lock);
+	seq_printf(m, "wm_armed %u\n", wm_armed);
+	seq_printf(m, "wm_checks %llu\n", wm_checks);
+	seq_printf(m, "wm_events %llu\n", wm_events);
 	seq_printf(m, "calls %u\n", card->nr_calls);
 	seq_printf(m, "dma_bytes %lu\n", card->dma_bytes);
 	seq_printf(m, "slab_bytes %lu\n", card->slab_bytes);

@@ -199,17 +199,19 @@ int tel_file_forget(struct tel_file *tf, struct tel_call *call)
 
 /* ---- events ---- */
 
+/* Any context, also the tick interrupt (TEL_EVENT_AUDIO_READY). */
 void tel_file_event(struct tel_file *tf, const struct tel_event *ev)
 {
 	struct tel_event e = *ev;
+	unsigned long flags;
 
-	spin_lock(&tf->ev_lock);
+	spin_lock_irqsave(&tf->ev_lock, flags);
 	e.seq = tf->ev_seq++;
 	if (tf->ev_lost || !kfifo_put(&tf->events, e))
 		tf->ev_lost++;
 	if (e.type == TEL_EVENT_CARD_GONE)
 		tf->gone = true;
-	spin_unlock(&tf->ev_lock);
+	spin_unlock_irqrestore(&tf->ev_lock, flags);
 	wake_up_interruptible_poll(&tf->ev_wq, EPOLLIN | EPOLLRDNORM);
 }
 
@@ -247,11 +249,19 @@ static void tel_file_call_event(struct tel_owner *owner, struct tel_call *call,
 	tel_file_event(container_of(owner, struct tel_file, owner), &e);
 }
 
+/* From the tick interrupt: the event is complete, queue it. */
+static void tel_file_audio_ready(struct tel_owner *owner,
+				 const struct tel_event *ev)
+{
+	tel_file_event(container_of(owner, struct tel_file, owner), ev);
+}
+
 /* A file's calls never take offers: the card offers only free channels. */
 const struct tel_owner_ops tel_file_owner_ops = {
 	.state = tel_file_call_state,
 	.card_event = tel_file_card_event,
 	.call_event = tel_file_call_event,
+	.audio_ready = tel_file_audio_ready,
 };
 
 /* ---- open, release, read, poll ---- */
@@ -321,31 +331,34 @@ static int tel_release(struct inode *inode, struct file *filp)
 
 static bool tel_file_readable(struct tel_file *tf)
 {
+	unsigned long flags;
 	bool ret;
 
-	spin_lock(&tf->ev_lock);
+	spin_lock_irqsave(&tf->ev_lock, flags);
 	ret = !kfifo_is_empty(&tf->events) || tf->ev_lost;
-	spin_unlock(&tf->ev_lock);
+	spin_unlock_irqrestore(&tf->ev_lock, flags);
 	return ret;
 }
 
 /* The card is gone for this file once its CARD_GONE record was queued. */
 static bool tel_file_gone(struct tel_file *tf)
 {
+	unsigned long flags;
 	bool ret;
 
-	spin_lock(&tf->ev_lock);
+	spin_lock_irqsave(&tf->ev_lock, flags);
 	ret = tf->gone;
-	spin_unlock(&tf->ev_lock);
+	spin_unlock_irqrestore(&tf->ev_lock, flags);
 	return ret;
 }
 
 /* Take the next record: a queued event, else the overflow report. */
 static bool tel_file_peek(struct tel_file *tf, struct tel_event *ev)
 {
+	unsigned long flags;
 	bool ret = true;
 
-	spin_lock(&tf->ev_lock);
+	spin_lock_irqsave(&tf->ev_lock, flags);
 	if (kfifo_peek(&tf->events, ev)) {
 		/* removed by tel_file_consume() once copied out */
 	} else if (tf->ev_lost) {
@@ -357,18 +370,20 @@ static bool tel_file_peek(struct tel_file *tf, struct tel_event *ev)
 	} else {
 		ret = false;
 	}
-	spin_unlock(&tf->ev_lock);
+	spin_unlock_irqrestore(&tf->ev_lock, flags);
 	return ret;
 }
 
 static void tel_file_consume(struct tel_file *tf, const struct tel_event *ev)
 {
-	spin_lock(&tf->ev_lock);
+	unsigned long flags;
+
+	spin_lock_irqsave(&tf->ev_lock, flags);
 	if (!kfifo_is_empty(&tf->events))
 		kfifo_skip(&tf->events);
 	else if (ev->type == TEL_EVENT_OVERFLOW)
 		tf->ev_lost -= ev->lost;
-	spin_unlock(&tf->ev_lock);
+	spin_unlock_irqrestore(&tf->ev_lock, flags);
 }
 
 /*

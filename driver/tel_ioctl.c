@@ -31,6 +31,7 @@ static_assert(sizeof(struct tel_call_monitor) == 16);
 static_assert(sizeof(struct tel_call_flash) == 16);
 static_assert(sizeof(struct tel_call_party) == 184);
 static_assert(sizeof(struct tel_call_hold) == 16);
+static_assert(sizeof(struct tel_call_watermark) == 32);
 /* the card's limits are the ABI's */
 static_assert(TEL_DIGITS_MAX + 1 == TEL_DIGITS_LEN);
 static_assert(TEL_EV_NAME_LEN == TEL_NAME_LEN);
@@ -473,6 +474,7 @@ static void tel_audio_commit(struct tel_call *call, u32 n, bool write)
 		tel_ring_tx_commit(card, call, n, tel_call_on_card(call));
 	else
 		tel_ring_rx_consume(card, call, n, tel_call_on_card(call));
+	tel_call_wm_moved(call, write);
 	mutex_unlock(&card->lock);
 }
 
@@ -630,6 +632,25 @@ static int tel_ioctl_hold(struct tel_file *tf, void __user *uarg, bool hold)
 	return ret;
 }
 
+static int tel_ioctl_watermark(struct tel_file *tf, void __user *uarg)
+{
+	struct tel_call_watermark req;
+	struct tel_call *call;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || !tel_is_zero(req.reserved, sizeof(req.reserved)) ||
+	    req.rx_bytes > TEL_RING_BYTES || req.tx_bytes > TEL_RING_BYTES)
+		return -EINVAL;
+	call = tel_ioctl_op_begin(tf, req.handle);
+	if (!call)
+		return -ENOENT;
+	ret = tel_call_set_watermark(call, req.rx_bytes, req.tx_bytes);
+	tel_ioctl_op_end(call);
+	return ret;
+}
+
 static int tel_ioctl_party(struct tel_file *tf, void __user *uarg)
 {
 	struct tel_card *card = tf->card;
@@ -686,6 +707,7 @@ static bool tel_ioctl_acts(unsigned int cmd)
 	case TEL_IOC_CALL_IMPORT:
 	case TEL_IOC_CALL_HOLD:
 	case TEL_IOC_CALL_UNHOLD:
+	case TEL_IOC_CALL_WATERMARK:
 		return true;
 	default:
 		return false;
@@ -739,6 +761,8 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return tel_ioctl_hold(tf, uarg, true);
 	case TEL_IOC_CALL_UNHOLD:
 		return tel_ioctl_hold(tf, uarg, false);
+	case TEL_IOC_CALL_WATERMARK:
+		return tel_ioctl_watermark(tf, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -175,7 +175,9 @@ static struct tel_call *tel_test_call(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	mutex_init(&ctx->card.lock);
+	tel_card_wm_init(&ctx->card);
 	ctx->call.card = &ctx->card;
+	INIT_LIST_HEAD(&ctx->call.wm.node);
 	ctx->call.info.state = TEL_CALL_DIALING;
 	return &ctx->call;
 }

@@ -113,6 +113,7 @@ static inline const struct tel_name *tel_name_table(enum tel_name_kind kind,
 		{ TEL_EVENT_FLASH, "flash" },
 		{ TEL_EVENT_CALL_NEW, "call_new" },
 		{ TEL_EVENT_CALL_DEALLOC, "call_dealloc" },
+		{ TEL_EVENT_AUDIO_READY, "audio_ready" },
 	};
 	static const struct tel_name owners[] = {
 		{ TEL_OWNER_FILE, "file" },

@@ -8,6 +8,7 @@
  *   telbench mem    --calls N
  *   telbench cycles [--count K] [--threads T]
  *   telbench digits --calls N [--seconds S]
+ *   telbench wake   --calls N [--seconds S] [--ptime MS] [--threads 0]
  *
  * Every figure is printed as "result KEY VALUE"; tests/bench/run collects
  * them over several runs.  Documentation/performance.rst says what each
@@ -29,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1056,6 +1058,275 @@ static void digits_bench(int ncalls, int seconds)
 	free(calls);
 }
 
+/* ---- wake: one wake-up per block (watermarks) against F_WAIT -------- */
+
+/*
+ * N calls, each read a block (ptime ms) at a time, two ways measured one
+ * after the other on the same calls:
+ *   wm:   each call armed with a one-block rx watermark, one thread
+ *         polling the card files and reading each call it is told of;
+ *   wait: today's way, a thread per call in READ with TEL_AUDIO_F_WAIT,
+ *         which returns as soon as the tick brings a frame.
+ * Reported per second: wake-ups (voluntary context switches of the
+ * process, getrusage(): every sleep that ended), system calls (counted
+ * as made), bytes read (the audio kept up: 8000 per call).
+ */
+struct wcall {
+	int fd;
+	uint32_t handle;
+	uint64_t bytes;
+	uint64_t syscalls;
+	atomic_bool *stop;
+	pthread_t tid;
+};
+
+static long nvcsw(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_nvcsw;
+}
+
+static int wread(struct wcall *c, uint32_t flags)
+{
+	uint8_t buf[RING];
+	int n = tel_audio(c->fd, TEL_IOC_CALL_READ, c->handle, buf,
+			  sizeof(buf), flags);
+
+	c->syscalls++;
+	if (n > 0)
+		c->bytes += n;
+	else if (n < 0 && errno != EAGAIN && errno != EINTR)
+		die("READ on call %u: %m", c->handle);
+	return n;
+}
+
+static void *wait_main(void *arg)
+{
+	struct wcall *c = arg;
+
+	while (!atomic_load(c->stop))
+		wread(c, TEL_AUDIO_F_WAIT);
+	return NULL;
+}
+
+static void wake_result(const char *how, int ncalls, double secs,
+			double wakeups, double syscalls, double bytes,
+			double extra)
+{
+	char key[96];
+
+	snprintf(key, sizeof(key), "wake.%s.%d.wakeups_per_s", how, ncalls);
+	result(key, wakeups / secs);
+	snprintf(key, sizeof(key), "wake.%s.%d.syscalls_per_s", how, ncalls);
+	result(key, syscalls / secs);
+	snprintf(key, sizeof(key), "wake.%s.%d.bytes_per_call_s", how, ncalls);
+	result(key, bytes / secs / ncalls);
+	if (extra >= 0) {
+		snprintf(key, sizeof(key), "wake.%s.%d.tick_checks_per_s", how,
+			 ncalls);
+		result(key, extra / secs);
+	}
+}
+
+/* The tick handler's ns per frame tick, all cards, between two snaps. */
+static double tick_cost(int cards, const struct snap *a, const struct snap *b)
+{
+	double ns = 0, ticks = 0;
+	int c;
+
+	for (c = 0; c < cards; c++) {
+		ns += b[c].tick_ns - a[c].tick_ns;
+		ticks += b[c].tick_frames - a[c].tick_frames;
+	}
+	return ticks ? ns / ticks : 0;
+}
+
+static void wake_tick_result(const char *how, int ncalls, double v)
+{
+	char key[96];
+
+	snprintf(key, sizeof(key), "wake.%s.%d.tick_ns_per_tick", how, ncalls);
+	result(key, v);
+}
+
+static void wake_bench(int ncalls, int seconds, int ptime, int nthreads)
+{
+	struct snap s0[MAX_CARDS], s1[MAX_CARDS];
+	int cards = nr_cards(), fds[MAX_CARDS], per_card[MAX_CARDS] = { 0 };
+	struct wcall *calls = calloc(ncalls, sizeof(*calls));
+	struct wcall **by_handle[MAX_CARDS] = { NULL };
+	uint32_t max_handle[MAX_CARDS] = { 0 };
+	struct pollfd pfd[MAX_CARDS];
+	struct tel_event ev[64];
+	atomic_bool stop = false;
+	uint64_t t0, end, sys = 0, bytes = 0;
+	long w0, w1;
+	long long ck0 = 0, ck1 = 0;
+	double secs;
+	int i, c, k, total = 0;
+	ssize_t n;
+
+	if (!calls || cards < 1 || cards > MAX_CARDS)
+		die("wake set-up");
+	for (c = 0; c < cards; c++) {
+		fds[c] = tel_open_card(c);
+		if (fds[c] < 0)
+			die("open tel%d: %m", c);
+		total += card_channels(c);
+		pfd[c] = (struct pollfd){ .fd = fds[c], .events = POLLIN };
+	}
+	if (ncalls > total)
+		die("%d calls, only %d channels", ncalls, total);
+	for (i = 0; i < ncalls; i++) {
+		struct wcall *w = &calls[i];
+		int card = i % cards, ch = per_card[card]++;
+
+		w->fd = fds[card];
+		w->stop = &stop;
+		far_setup(card, ch, "pattern");
+		if (tel_alloc(w->fd, ch, "100", &w->handle))
+			die("ALLOC %d/%d: %m", card, ch);
+		if (w->handle > max_handle[card])
+			max_handle[card] = w->handle;
+	}
+	for (c = 0; c < cards; c++) {
+		by_handle[c] = calloc(max_handle[c] + 1, sizeof(*by_handle[c]));
+		if (!by_handle[c])
+			die("calloc");
+	}
+	for (i = 0; i < ncalls; i++) {
+		if (tel_wait_state(calls[i].fd, calls[i].handle,
+				   TEL_CALL_CONNECTED, TEL_WAIT_MS))
+			die("call %d did not connect", i);
+		by_handle[i % cards][calls[i].handle] = &calls[i];
+	}
+	/* the set-up's events and audio are not part of it */
+	for (c = 0; c < cards; c++) {
+		int fl = fcntl(fds[c], F_GETFL);
+
+		fcntl(fds[c], F_SETFL, fl | O_NONBLOCK);
+		while (read(fds[c], ev, sizeof(ev)) > 0)
+			;
+	}
+
+	/* ---- idle: the tick with these calls, none armed, nobody reading ---- */
+	snap(cards, s0);
+	sleep(seconds);
+	snap(cards, s1);
+	wake_tick_result("idle", ncalls, tick_cost(cards, s0, s1));
+
+	/* ---- wm: one thread, poll on the files, read who is ready ---- */
+	for (i = 0; i < ncalls; i++) {
+		struct tel_call_watermark req = {
+			.handle = calls[i].handle,
+			.rx_bytes = ptime * FRAME,
+		};
+
+		while (wread(&calls[i], 0) > 0)
+			;
+		if (ioctl(calls[i].fd, TEL_IOC_CALL_WATERMARK, &req))
+			die("WATERMARK: %m");
+		calls[i].bytes = calls[i].syscalls = 0;
+	}
+	for (c = 0; c < cards; c++)
+		ck0 += perf_num(c, "wm_checks");
+	snap(cards, s0);
+	w0 = nvcsw();
+	t0 = now_ns();
+	end = t0 + seconds * 1000000000ull;
+	while (now_ns() < end) {
+		int left = (int)((end - now_ns()) / 1000000) + 1;
+
+		sys++;
+		if (poll(pfd, cards, left) <= 0)
+			continue;
+		for (c = 0; c < cards; c++) {
+			if (!(pfd[c].revents & POLLIN))
+				continue;
+			for (;;) {
+				sys++;
+				n = read(fds[c], ev, sizeof(ev));
+				if (n <= 0)
+					break;
+				for (k = 0; k < n / (ssize_t)sizeof(ev[0]); k++) {
+					uint32_t h = ev[k].handle;
+
+					if (ev[k].type == TEL_EVENT_OVERFLOW) {
+						/* reports lost: read every call once */
+						for (i = 0; i < ncalls; i++)
+							wread(&calls[i], 0);
+						continue;
+					}
+					if (ev[k].type != TEL_EVENT_AUDIO_READY ||
+					    h > max_handle[c] || !by_handle[c][h])
+						continue;
+					wread(by_handle[c][h], 0);
+				}
+				if (n < (ssize_t)sizeof(ev))
+					break;
+			}
+		}
+	}
+	secs = (now_ns() - t0) / 1e9;
+	w1 = nvcsw();
+	snap(cards, s1);
+	wake_tick_result("wm", ncalls, tick_cost(cards, s0, s1));
+	for (c = 0; c < cards; c++)
+		ck1 += perf_num(c, "wm_checks");
+	for (i = 0; i < ncalls; i++) {
+		struct tel_call_watermark req = { .handle = calls[i].handle };
+
+		sys += calls[i].syscalls;
+		bytes += calls[i].bytes;
+		if (ioctl(calls[i].fd, TEL_IOC_CALL_WATERMARK, &req))
+			die("WATERMARK off: %m");
+	}
+	wake_result("wm", ncalls, secs, w1 - w0, sys, bytes,
+		    ck0 >= 0 ? ck1 - ck0 : -1);
+
+	/* ---- wait: a thread per call in READ with F_WAIT (today) ---- */
+	if (!nthreads)
+		goto out;	/* --threads 0: the watermark way only */
+	for (i = 0; i < ncalls; i++) {
+		while (wread(&calls[i], 0) > 0)
+			;
+		calls[i].bytes = calls[i].syscalls = 0;
+	}
+	snap(cards, s0);
+	w0 = nvcsw();
+	t0 = now_ns();
+	for (i = 0; i < ncalls; i++) {
+		pthread_attr_t attr;
+
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, 64 * 1024);
+		if (pthread_create(&calls[i].tid, &attr, wait_main, &calls[i]))
+			die("pthread_create: %m");
+		pthread_attr_destroy(&attr);
+	}
+	usleep(seconds * 1000000);
+	atomic_store(&stop, true);
+	secs = (now_ns() - t0) / 1e9;
+	w1 = nvcsw();
+	snap(cards, s1);
+	wake_tick_result("wait", ncalls, tick_cost(cards, s0, s1));
+	sys = bytes = 0;
+	for (i = 0; i < ncalls; i++) {
+		pthread_join(calls[i].tid, NULL);
+		sys += calls[i].syscalls;
+		bytes += calls[i].bytes;
+	}
+	wake_result("wait", ncalls, secs, w1 - w0, sys, bytes, -1);
+out:
+	for (c = 0; c < cards; c++) {
+		close(fds[c]);	/* drops and deallocates every call */
+		free(by_handle[c]);
+	}
+	free(calls);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1075,7 +1346,7 @@ int main(int argc, char **argv)
 	const char *cmd;
 
 	if (argc < 2)
-		die("usage: telbench ctl|audio|mem|cycles|digits [options]");
+		die("usage: telbench ctl|audio|mem|cycles|digits|wake [options]");
 	cmd = argv[1];
 	optind = 2;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -1103,6 +1374,8 @@ int main(int argc, char **argv)
 		cycles(count, threads);
 	else if (!strcmp(cmd, "digits"))
 		digits_bench(n, secs);
+	else if (!strcmp(cmd, "wake"))
+		wake_bench(n, secs, ptime, threads);
 	else
 		die("unknown command %s", cmd);
 	return 0;

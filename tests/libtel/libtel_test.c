@@ -1007,6 +1007,37 @@ TEST_F(lib, hold_unhold)
 	EXPECT_EQ(0, tel_call_dealloc(call));
 }
 
+/* 1.3: a watermark, its report as an event naming the call, the errnos */
+TEST_F(lib, set_watermark)
+{
+	struct tel_card_event ev;
+	struct tel_call *call;
+	uint8_t buf[2048];
+
+	if (!has(self->card, TEL_FEAT_WATERMARK))
+		SKIP(return, "no TEL_FEAT_WATERMARK");
+	call = connected_call(_metadata, self->card, 5);
+	ASSERT_NE(NULL, call);
+	EXPECT_EQ(-1, tel_call_set_watermark(NULL, 160, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_set_watermark(call, 4096, 0));
+	EXPECT_EQ(EINVAL, errno);
+	while (tel_call_read(call, buf, sizeof(buf), 0) > 0)
+		;
+	ASSERT_EQ(0, tel_call_set_watermark(call, 160, 0));
+	ASSERT_EQ(0, tel_call_wait_event(call, TEL_EVENT_AUDIO_READY, &ev,
+					 2000));
+	EXPECT_EQ(call, tel_card_find_call(self->card, ev.handle));
+	EXPECT_EQ(TEL_WATERMARK_RX, ev.detail);
+	EXPECT_LE(160, tel_call_read(call, buf, sizeof(buf), 0));
+	EXPECT_STREQ("audio_ready", tel_event_type_name(TEL_EVENT_AUDIO_READY));
+	EXPECT_EQ(0, tel_call_set_watermark(call, 0, 0));
+	ASSERT_EQ(0, tel_call_drop(call, 0));
+	EXPECT_EQ(-1, tel_call_set_watermark(call, 160, 0));
+	EXPECT_EQ(ENOTCONN, errno);
+	EXPECT_EQ(0, tel_call_dealloc(call));
+}
+
 /* the OFFER's presentation, the name once accepted, kept after DROP */
 TEST_F(lib, caller_id_and_party)
 {

@@ -86,6 +86,8 @@ struct tel_card_info {
 #define TEL_FEAT_TAP		0x80ULL
 /* TEL_IOC_CALL_HOLD, TEL_IOC_CALL_UNHOLD, state TEL_CALL_ONHOLD */
 #define TEL_FEAT_HOLD		0x100ULL
+/* TEL_IOC_CALL_WATERMARK, TEL_EVENT_AUDIO_READY */
+#define TEL_FEAT_WATERMARK	0x800ULL
 
 /**
  * enum tel_call_state - call states; see the diagram in
@@ -389,6 +391,37 @@ struct tel_call_hold {
 };
 
 /**
+ * struct tel_call_watermark - TEL_IOC_CALL_WATERMARK: wake me per block
+ * @handle: the call, CONNECTED or ONHOLD (any state to disarm)
+ * @rx_bytes: report the call once at least this many received bytes are
+ *	readable; 0: no rx mark.  At most the ring (2048 bytes).
+ * @tx_bytes: report the call once at least this many bytes of transmit
+ *	space are free; 0: no tx mark.  At most the ring.
+ * @flags: none defined, must be zero
+ * @reserved: must be zero
+ *
+ * Arms (or with both marks 0, disarms) the call's watermarks, replacing
+ * the ones set before.  When a mark is reached the file gets one
+ * TEL_EVENT_AUDIO_READY naming the call, with TEL_WATERMARK_RX and/or
+ * TEL_WATERMARK_TX in its detail, and poll() on the file reports EPOLLIN.
+ * A direction reported is not reported again until it is re-armed: by a
+ * TEL_IOC_CALL_READ (rx) or TEL_IOC_CALL_WRITE (tx) of the call that moves
+ * at least one byte, or by this ioctl.  The marks are disarmed when the
+ * call leaves CONNECTED and ONHOLD, is handed off, or the card goes.
+ */
+struct tel_call_watermark {
+	__u32 handle;
+	__u32 rx_bytes;
+	__u32 tx_bytes;
+	__u32 flags;
+	__u32 reserved[4];
+};
+
+/* tel_event.detail of TEL_EVENT_AUDIO_READY: the directions ready */
+#define TEL_WATERMARK_RX	0x1
+#define TEL_WATERMARK_TX	0x2
+
+/**
  * struct tel_call_party - TEL_IOC_CALL_PARTY: caller ID and digits
  * @handle: in: the call; every other field is output and must be zero on
  *	entry
@@ -563,7 +596,8 @@ struct tel_call_import {
  * @detail: OFFER: TEL_PRES_*; DIGIT: the digit (ASCII), 0 on a monitor
  *	the digit is withheld from; DIGITS_SENT: the digits sent since the
  *	last DIGITS_SENT; CALL_NEW: TEL_DIR_*; CALL_DEALLOC: TEL_OWNER_* of
- *	the owner that let it go; else 0
+ *	the owner that let it go; AUDIO_READY: TEL_WATERMARK_RX and/or
+ *	TEL_WATERMARK_TX; else 0
  * @duration_ms: DIGIT: how long the tone lasted; FLASH: the time on hook
  */
 struct tel_event {
@@ -595,6 +629,7 @@ struct tel_event {
 #define TEL_EVENT_FLASH		7	/* a hook flash ended */
 #define TEL_EVENT_CALL_NEW	8	/* monitor: a call of the card began */
 #define TEL_EVENT_CALL_DEALLOC	9	/* monitor: a call's record is gone */
+#define TEL_EVENT_AUDIO_READY	12	/* a call reached its watermark */
 
 /**
  * struct tel_card_monitor - TEL_IOC_CARD_MONITOR: make this file a monitor
@@ -679,6 +714,7 @@ struct tel_call_tap {
 #define TEL_IOC_CALL_IMPORT	_IOWR(TEL_IOC_MAGIC, 0x0e, struct tel_call_import)
 #define TEL_IOC_CARD_MONITOR	_IOW(TEL_IOC_MAGIC, 0x0f, struct tel_card_monitor)
 #define TEL_IOC_CALL_TAP	_IOWR(TEL_IOC_MAGIC, 0x10, struct tel_call_tap)
+#define TEL_IOC_CALL_WATERMARK	_IOW(TEL_IOC_MAGIC, 0x11, struct tel_call_watermark)
 #define TEL_IOC_CALL_HOLD	_IOW(TEL_IOC_MAGIC, 0x14, struct tel_call_hold)
 #define TEL_IOC_CALL_UNHOLD	_IOW(TEL_IOC_MAGIC, 0x15, struct tel_call_hold)
 

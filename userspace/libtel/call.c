@@ -402,3 +402,30 @@ TEL_EXPORT ssize_t tel_call_write(struct tel_call *call, const void *buf,
 {
 	return call_audio(call, TEL_IOC_CALL_WRITE, buf, len, flags);
 }
+
+/*
+ * Arm the call's watermarks (1.3): one TEL_EVENT_AUDIO_READY when
+ * @rx_bytes are readable or @tx_bytes of room are free, 0 for none;
+ * both 0 disarms.
+ */
+TEL_EXPORT int tel_call_set_watermark(struct tel_call *call,
+				      unsigned int rx_bytes,
+				      unsigned int tx_bytes)
+{
+	struct tel_call_watermark req;
+
+	if (!call) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* an older driver has no such command */
+	if (!(call->card->info.features & TEL_FEAT_WATERMARK)) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	memset(&req, 0, sizeof(req));
+	req.handle = call->handle;
+	req.rx_bytes = rx_bytes;
+	req.tx_bytes = tx_bytes;
+	return libtel_priv_ioctl(call->card, TEL_IOC_CALL_WATERMARK, &req);
+}

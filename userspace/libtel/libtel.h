@@ -59,6 +59,7 @@ extern "C" {
 #define TEL_FEAT_MONITOR	0x40ULL	/* tel_card_monitor() (1.3) */
 #define TEL_FEAT_TAP		0x80ULL	/* tel_card_tap_read() (1.3) */
 #define TEL_FEAT_HOLD		0x100ULL	/* tel_call_hold() (1.3) */
+#define TEL_FEAT_WATERMARK	0x800ULL	/* tel_call_set_watermark() (1.3) */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -111,6 +112,11 @@ enum tel_call_origin {
 #define TEL_EVENT_FLASH		7	/* a hook flash ended */
 #define TEL_EVENT_CALL_NEW	8	/* monitor: a call of the card began */
 #define TEL_EVENT_CALL_DEALLOC	9	/* monitor: a call's record is gone */
+#define TEL_EVENT_AUDIO_READY	12	/* a call reached its watermark (1.3) */
+
+/* TEL_EVENT_AUDIO_READY's detail: the directions ready (1.3) */
+#define TEL_WATERMARK_RX	0x1	/* at least rx_bytes readable */
+#define TEL_WATERMARK_TX	0x2	/* at least tx_bytes of room */
 
 /* presentation of the calling party (TAPI's LINECALLPARTYID_*) */
 #define TEL_PRES_ALLOWED	0
@@ -261,6 +267,16 @@ int tel_call_flash(struct tel_call *call, unsigned int ms);
 
 int tel_call_hold(struct tel_call *call);				/* 1.3 */
 int tel_call_unhold(struct tel_call *call);				/* 1.3 */
+
+/* ---- watermarks: one wake-up per block for all calls (1.3) ---------- */
+
+/*
+ * Reached marks come as TEL_EVENT_AUDIO_READY events (tel_card_read_event()):
+ * tel_card_find_call(card, ev.handle) is the call, ev.detail the
+ * TEL_WATERMARK_* directions ready.
+ */
+int tel_call_set_watermark(struct tel_call *call, unsigned int rx_bytes,
+			   unsigned int tx_bytes);			/* 1.3 */
 
 /*
  * Why tel_call_gather_digits() stopped: TAPI's LINEGATHERTERM_* values.
