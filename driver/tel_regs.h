@@ -54,6 +54,7 @@
 #define TEL_CAP_CALLER_ID	0x4	/* OFFER carries name, presentation */
 #define TEL_CAP_FLASH		0x8	/* TEL_OP_FLASH */
 #define TEL_CAP_HOLD		0x10	/* TEL_OP_HOLD, TEL_OP_UNHOLD */
+#define TEL_CAP_REDIRECT	0x20	/* TEL_OP_REDIRECT */
 
 /* Status block: written by the card. */
 #define TEL_STATUS		0x0100	/* u32, TEL_STATUS_* */
@@ -144,6 +145,14 @@
  * taken and hears the audio once it moves again.
  */
 #define TEL_OP_UNHOLD		9
+/*
+ * OFFERING: the network sends the offered call to the number in
+ * TEL_CMD_DIGITS (NUL terminated, not empty, else INVAL) instead of this
+ * channel (TAPI's lineRedirect).  The channel goes IDLE, on hook, with
+ * CAUSE TEL_DISC_FORWARDED; the card writes the TEL_HWEV_STATE (IDLE,
+ * FORWARDED) before it completes the command.  Any other state: BUSY.
+ */
+#define TEL_OP_REDIRECT		10
 
 #define TEL_DETECT_ON		0x1	/* detect DTMF in the rx audio */
 #define TEL_DETECT_MUTE		0x2	/* and replace the tones by silence */

@@ -40,7 +40,7 @@
 #define EMU_SERIAL		"EMU-%04u"	/* of --serial-base + card */
 #define EMU_CAPS		(TEL_CAP_G711 | TEL_CAP_DTMF | \
 				 TEL_CAP_CALLER_ID | TEL_CAP_FLASH | \
-				 TEL_CAP_HOLD)
+				 TEL_CAP_HOLD | TEL_CAP_REDIRECT)
 /* The hold tone the far end hears: 400 Hz, -20 dBm0, 500 ms on, 500 off */
 #define EMU_HOLD_HZ		400
 #define EMU_HOLD_DBM0		(-20)
@@ -166,6 +166,9 @@ struct emu_chan {
 	float meter_s1, meter_s2, meter_energy;
 	unsigned int meter_n;
 	uint64_t far_tone_ms;	/* ms of blocks that were the hold tone */
+	/* the caller's network: where a REDIRECT sent its offer */
+	uint64_t redirects;	/* REDIRECT commands done, since telemu started */
+	char redirected_to[TEL_DIGITS_LEN];	/* of this offer; "" if none */
 	uint64_t digits_sent;	/* card: total TEL_OP_DIGITS digits sent */
 	uint64_t digits_detected;	/* card: DIGIT events raised */
 };
