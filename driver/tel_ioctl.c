@@ -31,6 +31,7 @@ static_assert(sizeof(struct tel_call_monitor) == 16);
 static_assert(sizeof(struct tel_call_flash) == 16);
 static_assert(sizeof(struct tel_call_party) == 184);
 static_assert(sizeof(struct tel_call_hold) == 16);
+static_assert(sizeof(struct tel_call_redirect) == 56);
 /* the card's limits are the ABI's */
 static_assert(TEL_DIGITS_MAX + 1 == TEL_DIGITS_LEN);
 static_assert(TEL_EV_NAME_LEN == TEL_NAME_LEN);
@@ -630,6 +631,61 @@ static int tel_ioctl_hold(struct tel_file *tf, void __user *uarg, bool hold)
 	return ret;
 }
 
+/*
+ * REDIRECT names the offer as ANSWER does, by its channel: the call this
+ * file accepted there (TEL_ANSWER_F_ACCEPT), or an offer nobody took.
+ */
+static int tel_ioctl_redirect(struct tel_file *tf, void __user *uarg)
+{
+	struct tel_card *card = tf->card;
+	struct tel_call_redirect req;
+	struct tel_call *call = NULL;
+	int ret = 0;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || !tel_is_zero(req.reserved, sizeof(req.reserved)) ||
+	    !tel_number_valid(req.number))
+		return -EINVAL;
+	if (!(card->caps & TEL_CAP_REDIRECT))
+		return -EOPNOTSUPP;
+
+	down_read(&card->hw_rwsem);
+	ret = -ENODEV;
+	if (card->gone)
+		goto out_unlock;
+	ret = -EINVAL;
+	if (req.channel >= card->nr_channels)
+		goto out_unlock;
+	ret = 0;
+	mutex_lock(&card->lock);
+	call = card->channels[req.channel].call;
+	if (call && call->owner == &tf->owner)
+		kref_get(&call->ref);
+	else if (call)
+		ret = -EBUSY;	/* another owner's call */
+	mutex_unlock(&card->lock);
+	if (ret)
+		goto out_unlock;
+
+	if (call) {
+		mutex_lock(&call->op_lock);
+		if (!tel_file_owns(tf, call))
+			ret = -EBUSY;	/* exported meanwhile */
+		else
+			ret = tel_call_redirect(card, req.channel, call,
+						req.number, &tf->nr_dropped);
+		mutex_unlock(&call->op_lock);
+		tel_call_put(call);
+	} else {
+		ret = tel_call_redirect(card, req.channel, NULL, req.number,
+					NULL);
+	}
+out_unlock:
+	up_read(&card->hw_rwsem);
+	return ret;
+}
+
 static int tel_ioctl_party(struct tel_file *tf, void __user *uarg)
 {
 	struct tel_card *card = tf->card;
@@ -686,6 +742,7 @@ static bool tel_ioctl_acts(unsigned int cmd)
 	case TEL_IOC_CALL_IMPORT:
 	case TEL_IOC_CALL_HOLD:
 	case TEL_IOC_CALL_UNHOLD:
+	case TEL_IOC_CALL_REDIRECT:
 		return true;
 	default:
 		return false;
@@ -737,6 +794,8 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return tel_ioctl_hold(tf, uarg, true);
 	case TEL_IOC_CALL_UNHOLD:
 		return tel_ioctl_hold(tf, uarg, false);
+	case TEL_IOC_CALL_REDIRECT:
+		return tel_ioctl_redirect(tf, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -138,6 +138,7 @@ TEST_F(inspect, features_named)
 		{ TEL_FEAT_HANDOFF, "handoff" },
 		{ TEL_FEAT_MONITOR, "monitor" },
 		{ TEL_FEAT_HOLD, "hold" },
+		{ TEL_FEAT_REDIRECT, "redirect" },
 	};
 	struct tel_card_info info = { };
 	char buf[128], want[128] = "";
@@ -150,7 +151,7 @@ TEST_F(inspect, features_named)
 				 "%s%s", want[0] ? " " : "", names[i].name);
 	EXPECT_STREQ(want, sysfs_str(0, "features", buf, sizeof(buf)));
 	/* the emulated card has every function */
-	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor hold", buf);
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor hold redirect", buf);
 }
 
 TEST_F(inspect, while_call_runs)

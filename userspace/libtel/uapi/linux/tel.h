@@ -84,6 +84,7 @@ struct tel_card_info {
 #define TEL_FEAT_MONITOR	0x40ULL
 /* TEL_IOC_CALL_HOLD, TEL_IOC_CALL_UNHOLD, state TEL_CALL_ONHOLD */
 #define TEL_FEAT_HOLD		0x100ULL
+#define TEL_FEAT_REDIRECT	0x200ULL	/* TEL_IOC_CALL_REDIRECT */
 
 /**
  * enum tel_call_state - call states; see the diagram in
@@ -132,7 +133,7 @@ enum tel_call_origin {
 #define TEL_DISC_NORMAL		0x00000001
 #define TEL_DISC_UNKNOWN	0x00000002
 #define TEL_DISC_REJECT		0x00000004
-#define TEL_DISC_FORWARDED	0x00000010	/* redirected (TEL_OP_REDIRECT) */
+#define TEL_DISC_FORWARDED	0x00000010	/* redirected (TEL_FEAT_REDIRECT) */
 #define TEL_DISC_BUSY		0x00000020
 #define TEL_DISC_NOANSWER	0x00000040
 #define TEL_DISC_BADADDRESS	0x00000080
@@ -388,6 +389,29 @@ struct tel_call_hold {
 };
 
 /**
+ * struct tel_call_redirect - TEL_IOC_CALL_REDIRECT: send an offered call
+ *	to another number
+ * @channel: the channel a TEL_EVENT_OFFER named: an offer no call took,
+ *	or the call this file accepted there (TEL_ANSWER_F_ACCEPT)
+ * @flags: none defined, must be zero
+ * @number: where the network sends the call (as TEL_IOC_CALL_ALLOC's),
+ *	NUL terminated, not empty
+ * @reserved: must be zero
+ *
+ * TAPI's lineRedirect: the network sends the call on before it is
+ * answered.  The offer ends (a TEL_EVENT_STATE IDLE, origin LOCAL, mode
+ * TEL_DISC_FORWARDED, to every file for an offer no call took); an
+ * accepted call goes IDLE with that origin and mode, its record kept
+ * until TEL_IOC_CALL_DEALLOC.
+ */
+struct tel_call_redirect {
+	__u32 channel;
+	__u32 flags;
+	char number[TEL_NUMBER_LEN];
+	__u32 reserved[4];
+};
+
+/**
  * struct tel_call_party - TEL_IOC_CALL_PARTY: caller ID and digits
  * @handle: in: the call; every other field is output and must be zero on
  *	entry
@@ -640,5 +664,6 @@ struct tel_card_monitor {
 #define TEL_IOC_CARD_MONITOR	_IOW(TEL_IOC_MAGIC, 0x0f, struct tel_card_monitor)
 #define TEL_IOC_CALL_HOLD	_IOW(TEL_IOC_MAGIC, 0x14, struct tel_call_hold)
 #define TEL_IOC_CALL_UNHOLD	_IOW(TEL_IOC_MAGIC, 0x15, struct tel_call_hold)
+#define TEL_IOC_CALL_REDIRECT	_IOW(TEL_IOC_MAGIC, 0x16, struct tel_call_redirect)
 
 #endif /* _UAPI_LINUX_TEL_H */
