@@ -94,6 +94,22 @@ TEL_EXPORT int tel_call_unhold(struct tel_call *call)
 	return call_hold(call, TEL_IOC_CALL_UNHOLD);
 }
 
+/* REDIRECT (1.3) of the offer this call accepted: by its channel. */
+TEL_EXPORT int tel_call_redirect(struct tel_call *call, const char *number)
+{
+	struct tel_call_redirect req;
+
+	if (!call || !number || !*number ||
+	    strlen(number) >= sizeof(req.number)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&req, 0, sizeof(req));
+	req.channel = call->channel;
+	memcpy(req.number, number, strlen(number));
+	return libtel_priv_ioctl(call->card, TEL_IOC_CALL_REDIRECT, &req);
+}
+
 TEL_EXPORT int tel_call_get_party(struct tel_call *call,
 				  struct tel_call_party_info *out)
 {

@@ -58,6 +58,7 @@ extern "C" {
 #define TEL_FEAT_HANDOFF	0x20ULL	/* tel_call_export(), _import (1.3) */
 #define TEL_FEAT_MONITOR	0x40ULL	/* tel_card_monitor() (1.3) */
 #define TEL_FEAT_HOLD		0x100ULL	/* tel_call_hold() (1.3) */
+#define TEL_FEAT_REDIRECT	0x200ULL	/* tel_call_redirect() (1.3) */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -261,6 +262,10 @@ int tel_call_flash(struct tel_call *call, unsigned int ms);
 
 int tel_call_hold(struct tel_call *call);				/* 1.3 */
 int tel_call_unhold(struct tel_call *call);				/* 1.3 */
+
+/* ---- redirect (1.3): an accepted offer sent on to another number ---- */
+
+int tel_call_redirect(struct tel_call *call, const char *number);	/* 1.3 */
 
 /*
  * Why tel_call_gather_digits() stopped: TAPI's LINEGATHERTERM_* values.
