@@ -37,6 +37,7 @@ struct session {
 	unsigned int tone_ms, gap_ms;
 	long flash_ms;		/* -1: no --flash; 0: the card's 750 ms */
 	unsigned long hold_ms;	/* --hold: on hold this long, 0: none */
+	const char *redirect;	/* answer --redirect: send offers there */
 	unsigned long gather;	/* digits to gather, 0: none */
 	const char *terminators;
 	double first_timeout, inter_timeout;
@@ -514,6 +515,7 @@ static const struct option call_opts[] = {
 	{ "gap", required_argument, NULL, 'G' },
 	{ "flash", optional_argument, NULL, 'F' },
 	{ "hold", required_argument, NULL, 'H' },
+	{ "redirect", required_argument, NULL, 'W' },
 	{ "gather", required_argument, NULL, 'g' },
 	{ "terminator", required_argument, NULL, 'e' },
 	{ "first-timeout", required_argument, NULL, 'f' },
@@ -573,6 +575,8 @@ static const char answer_help[] =
 	"  --json         print each record as one JSON object per line\n"
 	"  --digits D, --tone MS, --gap MS, --flash[=MS], --hold MS: as for\n"
 	"                 dial, once each call is answered\n"
+	"  --redirect N   do not answer: send each offered call on to\n"
+	"                 number N (the network's redirect), print its record\n"
 	"  --gather N     print what the caller types: up to N digits\n"
 	"  --terminator T stop gathering at any digit of T (it is kept)\n"
 	"  --first-timeout S  wait S s for the first digit (default 10)\n"
@@ -658,6 +662,18 @@ static int parse_call_args(const char *cmd, int argc, char **argv,
 				return usage_error(cmd, "bad --flash '%s': 50 to "
 						   "2000 ms", optarg);
 			s->flash_ms = (long)v;
+			break;
+		case 'W':
+			if (strcmp(cmd, "answer"))
+				return usage_error(cmd, "--redirect is for "
+						   "answer");
+			if (!*optarg || strlen(optarg) >= TEL_NUMBER_LEN ||
+			    strspn(optarg, "0123456789*#+") != strlen(optarg))
+				return usage_error(cmd, "bad --redirect '%s': "
+						   "digits 0-9 * # +, at most "
+						   "%d", optarg,
+						   TEL_NUMBER_LEN - 1);
+			s->redirect = optarg;
 			break;
 		case 'H':
 			if (parse_uint(optarg, 3600000, &v) || v < 100)
@@ -894,6 +910,37 @@ static struct tel_call *take_offer(struct session *s, unsigned int ch)
 	return NULL;
 }
 
+/*
+ * answer --redirect: accept the offer on @ch (the call is ours, still
+ * ringing) and have the network send it on; the call is then IDLE, mode
+ * FORWARDED.  NULL (errno) if the offer went first or the card cannot.
+ */
+static struct tel_call *redirect_offer(struct session *s, unsigned int ch)
+{
+	struct tel_call *call = tel_call_answer(s->card, ch,
+						TEL_ANSWER_F_ACCEPT);
+	int err;
+
+	if (!call)
+		return NULL;
+	if (tel_call_redirect(call, s->redirect) == 0) {
+		note(s, "redirected call %" PRIu32 " to %s",
+		     tel_call_handle(call), s->redirect);
+		return call;
+	}
+	err = errno;
+	if (err == EOPNOTSUPP)
+		errmsg("tel%u: the card cannot redirect", s->index);
+	else if (err != EBUSY && err != ENOENT)
+		errmsg("tel%u: channel %u: redirect: %s", s->index, ch,
+		       strerror(err));
+	/* ours, still offering or given up: drop (reject) and release it */
+	tel_call_drop(call, 0);
+	tel_call_dealloc(call);
+	errno = err;
+	return NULL;
+}
+
 int cmd_answer(int argc, char **argv)
 {
 	struct call_args a = { .duration = 0, .timeout = 0, .count = 1 };
@@ -921,7 +968,12 @@ int cmd_answer(int argc, char **argv)
 
 		if (ch < 0)
 			break;
-		s.call = take_offer(&s, (unsigned int)ch);
+		s.call = s.redirect ? redirect_offer(&s, (unsigned int)ch) :
+			 take_offer(&s, (unsigned int)ch);
+		if (!s.call && s.redirect && errno == EOPNOTSUPP) {
+			ret = EXIT_ERROR;
+			break;
+		}
 		if (!s.call) {
 			if (errno == EBUSY || errno == ENOENT) {
 				note(&s, "the offer was withdrawn or taken by "
@@ -934,6 +986,12 @@ int cmd_answer(int argc, char **argv)
 			break;
 		}
 		answered++;
+		if (s.redirect) {
+			ret = finish(&s);	/* IDLE already: no drop */
+			if (ret != EXIT_OK || stop_signal)
+				break;
+			continue;
+		}
 		note(&s, "answered (call %" PRIu32 "); sending %s%s%s",
 		     tel_call_handle(s.call), s.play ? "" : "silence",
 		     s.play ? s.play_path : "",
