@@ -103,6 +103,7 @@ static inline const struct tel_name *tel_name_table(enum tel_name_kind kind,
 		{ TEL_DISC_TEMPFAILURE, "tempfailure" },
 		{ TEL_DISC_BLOCKED, "blocked" },
 		{ TEL_DISC_CANCELLED, "cancelled" },
+		{ TEL_DISC_TRANSFERRED, "transferred" },
 	};
 	static const struct tel_name events[] = {
 		{ TEL_EVENT_STATE, "state" },

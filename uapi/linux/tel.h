@@ -147,6 +147,8 @@ enum tel_call_origin {
 #define TEL_DISC_TEMPFAILURE	0x00008000
 #define TEL_DISC_BLOCKED	0x00020000
 #define TEL_DISC_CANCELLED	0x00080000
+/* tel's own, not a TAPI value: the owner transferred the call away */
+#define TEL_DISC_TRANSFERRED	0x01000000
 
 #define TEL_CHANNEL_ANY		0xffffffffU
 

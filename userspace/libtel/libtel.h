@@ -96,6 +96,7 @@ enum tel_call_origin {
 #define TEL_DISC_TEMPFAILURE	0x00008000
 #define TEL_DISC_BLOCKED	0x00020000
 #define TEL_DISC_CANCELLED	0x00080000
+#define TEL_DISC_TRANSFERRED	0x01000000	/* tel's own (1.3) */
 
 #define TEL_CHANNEL_ANY		0xffffffffU
 #define TEL_ANSWER_F_ACCEPT	0x1	/* take ownership, keep ringing */
