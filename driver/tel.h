@@ -410,6 +410,8 @@ struct tel_ring_state {
  * @flash_ms: how long it runs (under card->lock)
  * @hold_op: TEL_OP_HOLD or TEL_OP_UNHOLD while that command runs, else 0:
  *	the card's STATE event for it is expected (under card->lock)
+ * @transferring: a TRANSFER of the call runs: the card's DISCONNECTED
+ *	(TRANSFERRED) is expected (under card->lock)
  * @digits_queued: digits given to the card (under card->lock)
  * @digits_sent: of those, reported sent (under card->lock)
  * @bind_ticks: TEL_STATUS_TICKS when the rings were bound (under card->lock)
@@ -445,6 +447,7 @@ struct tel_call {
 	bool flashing;
 	u32 flash_ms;
 	u32 hold_op;
+	bool transferring;
 	u32 digits_queued;
 	u32 digits_sent;
 	u32 bind_ticks;
@@ -571,6 +574,7 @@ int tel_call_hook_flash(struct tel_call *call, u32 ms);
 int tel_call_hold(struct tel_call *call, bool hold);
 int tel_call_redirect(struct tel_card *card, u32 ch, struct tel_call *call,
 		      const char *number, unsigned int *nr_dropped);
+int tel_call_transfer(struct tel_call *call, const char *number);
 bool tel_digit_valid(int c);
 u64 tel_card_features(const struct tel_card *card);
 int tel_call_dial(struct tel_call *call, const char *number);

@@ -66,6 +66,8 @@ u64 tel_card_features(const struct tel_card *card)
 		features |= TEL_FEAT_HOLD;
 	if (card->caps & TEL_CAP_REDIRECT)
 		features |= TEL_FEAT_REDIRECT;
+	if (card->caps & TEL_CAP_TRANSFER)
+		features |= TEL_FEAT_TRANSFER;
 	return features;
 }
 
@@ -698,6 +700,68 @@ int tel_call_redirect(struct tel_card *card, u32 ch, struct tel_call *call,
 	}
 	mutex_unlock(&card->lock);
 	return 0;
+}
+
+/**
+ * tel_call_transfer() - a blind transfer of a connected or held call
+ *	(lineBlindTransfer)
+ * @call: the call; the caller holds call->op_lock and hw_rwsem (read)
+ * @number: where to, valid (tel_number_valid())
+ *
+ * The card flashes, dials and hangs up; the network joins the far party
+ * to @number.  @call->transferring says the command runs, so that the
+ * card's STATE event for it (DISCONNECTED, cause TRANSFERRED), written
+ * before the completion, is believed and left to this function; at any
+ * other time it is a card error (tel_hw.c).  The events are drained
+ * after the command, as for HOLD.  The call then goes DISCONNECTED,
+ * origin TRANSFER, mode TRANSFERRED (even if the card's event was lost:
+ * the completion says it is done); it keeps its channel, moving no audio,
+ * until DROP, as a call the far end cleared.
+ *
+ * Return: 0, -EOPNOTSUPP, -ENODEV, -ENOTCONN if the call is neither
+ * CONNECTED nor ONHOLD (or the far end cleared it as the command ran),
+ * -EBUSY during a hook flash, -EINVAL, -ETIMEDOUT, -EIO.
+ */
+int tel_call_transfer(struct tel_call *call, const char *number)
+{
+	struct tel_card *card = call->card;
+	int ret = 0;
+
+	lockdep_assert_held(&card->hw_rwsem);
+	lockdep_assert_held(&call->op_lock);
+	if (!(card->caps & TEL_CAP_TRANSFER))
+		return -EOPNOTSUPP;
+	if (READ_ONCE(card->gone))
+		return -ENODEV;
+	mutex_lock(&card->lock);
+	if (!tel_call_on_card(call) ||
+	    (call->info.state != TEL_CALL_CONNECTED &&
+	     call->info.state != TEL_CALL_ONHOLD))
+		ret = -ENOTCONN;
+	else if (call->flashing)
+		ret = -EBUSY;
+	if (!ret)
+		call->transferring = true;
+	mutex_unlock(&card->lock);
+	if (ret)
+		return ret;
+
+	ret = tel_call_command(call, BIT(TEL_CALL_CONNECTED) |
+			       BIT(TEL_CALL_ONHOLD), TEL_OP_TRANSFER, 0,
+			       number);
+	if (!ret)
+		tel_hw_events(card);
+	mutex_lock(&card->lock);
+	call->transferring = false;
+	if (!ret && call->info.state != TEL_CALL_DISCONNECTED)
+		tel_call_set_state(call, TEL_CALL_DISCONNECTED,
+				   TEL_ORIGIN_TRANSFER, TEL_DISC_TRANSFERRED);
+	else if (!ret && call->info.origin != TEL_ORIGIN_TRANSFER)
+		ret = -ENOTCONN;	/* the far end cleared it first */
+	mutex_unlock(&card->lock);
+	atomic_inc(&card->audio_gen);
+	wake_up_interruptible_all(&card->audio_wq);
+	return ret;
 }
 
 /**

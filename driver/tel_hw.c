@@ -266,6 +266,14 @@ static void tel_hw_channel_state(struct tel_card *card, u32 ch, u32 chst,
 	state = tel_call_state_of(chst);
 	if (!tel_hw_hold_ok(card, call, state))
 		return;
+	/*
+	 * The card's answer to the TRANSFER that runs: tel_call_transfer()
+	 * ends the call.  TRANSFERRED at any other time is a lie
+	 * (tel_hw_cause() counts it).
+	 */
+	if (call->transferring && state == TEL_CALL_DISCONNECTED &&
+	    cause == TEL_DISC_TRANSFERRED)
+		return;
 	if (call->bound && chst != TEL_CHST_IDLE && chst != TEL_CHST_OFFERING)
 		call->started = true;
 	if (state == TEL_CALL_DISCONNECTED)

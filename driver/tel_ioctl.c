@@ -32,6 +32,7 @@ static_assert(sizeof(struct tel_call_flash) == 16);
 static_assert(sizeof(struct tel_call_party) == 184);
 static_assert(sizeof(struct tel_call_hold) == 16);
 static_assert(sizeof(struct tel_call_redirect) == 56);
+static_assert(sizeof(struct tel_call_transfer) == 56);
 /* the card's limits are the ABI's */
 static_assert(TEL_DIGITS_MAX + 1 == TEL_DIGITS_LEN);
 static_assert(TEL_EV_NAME_LEN == TEL_NAME_LEN);
@@ -686,6 +687,25 @@ out_unlock:
 	return ret;
 }
 
+static int tel_ioctl_transfer(struct tel_file *tf, void __user *uarg)
+{
+	struct tel_call_transfer req;
+	struct tel_call *call;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || !tel_is_zero(req.reserved, sizeof(req.reserved)) ||
+	    !tel_number_valid(req.number))
+		return -EINVAL;
+	call = tel_ioctl_op_begin(tf, req.handle);
+	if (!call)
+		return -ENOENT;
+	ret = tel_call_transfer(call, req.number);
+	tel_ioctl_op_end(call);
+	return ret;
+}
+
 static int tel_ioctl_party(struct tel_file *tf, void __user *uarg)
 {
 	struct tel_card *card = tf->card;
@@ -743,6 +763,7 @@ static bool tel_ioctl_acts(unsigned int cmd)
 	case TEL_IOC_CALL_HOLD:
 	case TEL_IOC_CALL_UNHOLD:
 	case TEL_IOC_CALL_REDIRECT:
+	case TEL_IOC_CALL_TRANSFER:
 		return true;
 	default:
 		return false;
@@ -796,6 +817,8 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return tel_ioctl_hold(tf, uarg, false);
 	case TEL_IOC_CALL_REDIRECT:
 		return tel_ioctl_redirect(tf, uarg);
+	case TEL_IOC_CALL_TRANSFER:
+		return tel_ioctl_transfer(tf, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -80,6 +80,7 @@ static inline const struct tel_name *tel_name_table(enum tel_name_kind kind,
 		{ TEL_ORIGIN_APPLICATION, "application" },
 		{ TEL_ORIGIN_REMOTE, "remote" },
 		{ TEL_ORIGIN_HARDWARE, "hardware" },
+		{ TEL_ORIGIN_TRANSFER, "transfer" },
 	};
 	static const struct tel_name directions[] = {
 		{ TEL_DIR_OUTBOUND, "out" },

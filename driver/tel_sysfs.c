@@ -69,6 +69,7 @@ static ssize_t features_show(struct device *dev,
 		{ TEL_FEAT_MONITOR, "monitor" },
 		{ TEL_FEAT_HOLD, "hold" },
 		{ TEL_FEAT_REDIRECT, "redirect" },
+		{ TEL_FEAT_TRANSFER, "transfer" },
 	};
 	u64 features = tel_card_features(to_tel_card(dev));
 	ssize_t len = 0;

@@ -139,6 +139,7 @@ TEST_F(inspect, features_named)
 		{ TEL_FEAT_MONITOR, "monitor" },
 		{ TEL_FEAT_HOLD, "hold" },
 		{ TEL_FEAT_REDIRECT, "redirect" },
+		{ TEL_FEAT_TRANSFER, "transfer" },
 	};
 	struct tel_card_info info = { };
 	char buf[128], want[128] = "";
@@ -151,7 +152,7 @@ TEST_F(inspect, features_named)
 				 "%s%s", want[0] ? " " : "", names[i].name);
 	EXPECT_STREQ(want, sysfs_str(0, "features", buf, sizeof(buf)));
 	/* the emulated card has every function */
-	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor hold redirect", buf);
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor hold redirect transfer", buf);
 }
 
 TEST_F(inspect, while_call_runs)

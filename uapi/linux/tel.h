@@ -85,6 +85,8 @@ struct tel_card_info {
 /* TEL_IOC_CALL_HOLD, TEL_IOC_CALL_UNHOLD, state TEL_CALL_ONHOLD */
 #define TEL_FEAT_HOLD		0x100ULL
 #define TEL_FEAT_REDIRECT	0x200ULL	/* TEL_IOC_CALL_REDIRECT */
+/* TEL_IOC_CALL_TRANSFER, origin TEL_ORIGIN_TRANSFER, TEL_DISC_TRANSFERRED */
+#define TEL_FEAT_TRANSFER	0x400ULL
 
 /**
  * enum tel_call_state - call states; see the diagram in
@@ -117,6 +119,8 @@ enum tel_call_state {
  * @TEL_ORIGIN_APPLICATION: the owner dropped it with an application reason
  * @TEL_ORIGIN_REMOTE: the far end cleared it
  * @TEL_ORIGIN_HARDWARE: the card was removed or stopped answering
+ * @TEL_ORIGIN_TRANSFER: the owner transferred it (TEL_IOC_CALL_TRANSFER):
+ *	the far party went on to another number
  */
 enum tel_call_origin {
 	TEL_ORIGIN_NONE		= 0,
@@ -124,6 +128,7 @@ enum tel_call_origin {
 	TEL_ORIGIN_APPLICATION	= 2,
 	TEL_ORIGIN_REMOTE	= 3,
 	TEL_ORIGIN_HARDWARE	= 4,
+	TEL_ORIGIN_TRANSFER	= 5,
 };
 
 /*
@@ -414,6 +419,27 @@ struct tel_call_redirect {
 };
 
 /**
+ * struct tel_call_transfer - TEL_IOC_CALL_TRANSFER: a blind transfer
+ * @handle: the call: CONNECTED or ONHOLD
+ * @flags: none defined, must be zero
+ * @number: where the network sends the far party (as TEL_IOC_CALL_ALLOC's),
+ *	NUL terminated, not empty
+ * @reserved: must be zero
+ *
+ * TAPI's lineBlindTransfer: the card flashes, dials @number and hangs up;
+ * the network joins the far party to @number.  Returns once done: the
+ * call is DISCONNECTED, origin TEL_ORIGIN_TRANSFER, mode
+ * TEL_DISC_TRANSFERRED, no audio moves any more; DROP and DEALLOC it as
+ * any ended call.  Blind: what the target does is the far party's.
+ */
+struct tel_call_transfer {
+	__u32 handle;
+	__u32 flags;
+	char number[TEL_NUMBER_LEN];
+	__u32 reserved[4];
+};
+
+/**
  * struct tel_call_party - TEL_IOC_CALL_PARTY: caller ID and digits
  * @handle: in: the call; every other field is output and must be zero on
  *	entry
@@ -667,5 +693,6 @@ struct tel_card_monitor {
 #define TEL_IOC_CALL_HOLD	_IOW(TEL_IOC_MAGIC, 0x14, struct tel_call_hold)
 #define TEL_IOC_CALL_UNHOLD	_IOW(TEL_IOC_MAGIC, 0x15, struct tel_call_hold)
 #define TEL_IOC_CALL_REDIRECT	_IOW(TEL_IOC_MAGIC, 0x16, struct tel_call_redirect)
+#define TEL_IOC_CALL_TRANSFER	_IOW(TEL_IOC_MAGIC, 0x17, struct tel_call_transfer)
 
 #endif /* _UAPI_LINUX_TEL_H */
