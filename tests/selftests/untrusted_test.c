@@ -462,6 +462,27 @@ TEST_F(liar, forwarded_nobody_asked_for_is_counted)
 	ASSERT_EQ(0, tel_dealloc(self->fd, ans.handle));
 }
 
+/*
+ * A transfer is the owner's: a call the card says was transferred with no
+ * TRANSFER asked is counted, and ends as a far-end clear of unknown cause.
+ */
+TEST_F(liar, transferred_nobody_asked_for_is_counted)
+{
+	struct tel_event ev;
+
+	while (!tel_wait_event(self->fd, TEL_EVENT_STATE, &ev, 10))
+		;
+	ASSERT_EQ(0, lie(0, "transferred", -1));
+	ASSERT_EQ(0, tel_wait_state_event(self->fd, self->h,
+					  TEL_CALL_DISCONNECTED, &ev,
+					  TEL_WAIT_MS));
+	EXPECT_EQ(TEL_ORIGIN_REMOTE, ev.origin);
+	EXPECT_EQ(TEL_DISC_UNKNOWN, ev.disconnect_mode);
+	expect_counted(_metadata, self, 1);
+	ASSERT_EQ(0, tel_drop(self->fd, self->h, 0));
+	ASSERT_EQ(0, tel_dealloc(self->fd, self->h));
+}
+
 /* Caller ID that breaks card.rst's rules: counted, and never shown. */
 TEST_F(liar, caller_id_that_cannot_be_is_counted_and_dropped)
 {
