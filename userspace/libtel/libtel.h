@@ -59,6 +59,7 @@ extern "C" {
 #define TEL_FEAT_MONITOR	0x40ULL	/* tel_card_monitor() (1.3) */
 #define TEL_FEAT_HOLD		0x100ULL	/* tel_call_hold() (1.3) */
 #define TEL_FEAT_REDIRECT	0x200ULL	/* tel_call_redirect() (1.3) */
+#define TEL_FEAT_TRANSFER	0x400ULL	/* tel_call_transfer() (1.3) */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -76,6 +77,7 @@ enum tel_call_origin {
 	TEL_ORIGIN_APPLICATION	= 2,
 	TEL_ORIGIN_REMOTE	= 3,
 	TEL_ORIGIN_HARDWARE	= 4,
+	TEL_ORIGIN_TRANSFER	= 5,	/* 1.3 */
 };
 
 /* disconnect modes: Microsoft TAPI's LINEDISCONNECTMODE_* values */
@@ -267,6 +269,10 @@ int tel_call_unhold(struct tel_call *call);				/* 1.3 */
 /* ---- redirect (1.3): an accepted offer sent on to another number ---- */
 
 int tel_call_redirect(struct tel_call *call, const char *number);	/* 1.3 */
+
+/* ---- blind transfer (1.3): the far party sent on to another number -- */
+
+int tel_call_transfer(struct tel_call *call, const char *number);	/* 1.3 */
 
 /*
  * Why tel_call_gather_digits() stopped: TAPI's LINEGATHERTERM_* values.
