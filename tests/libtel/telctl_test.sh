@@ -363,6 +363,21 @@ assert r["calling"] == "5559876", r
 	# the caller's network sent it on, and nothing answered here
 	emu_reply "stats 0 6" | grep -qF ' redirected_to="7001"'
 }
+dial_transfer() {
+	status 2 "$T" dial 0 123 --transfer 7x || return 1
+	status 2 "$T" dial 0 123 --transfer 7001 --after x || return 1
+	status 0 "$T" dial 0:4 5551234 --transfer 7001 --after 300 --json ||
+		return 1
+	grep -q "transferred to 7001" "$tmp/err" || { cat "$tmp/err"; return 1; }
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["origin"] == "transfer", r
+assert r["disconnect_mode"] == "transferred", r
+' "$tmp/out" || return 1
+	# the far party went on to the target, by its own view
+	emu_reply "stats 0 4" | grep -qF ' connected_to="7001"'
+}
 answer_gather() {
 	"$T" answer 0 --gather 5 --terminator '#' --first-timeout 10 \
 		--duration 0.2 --timeout 20 --json >"$tmp/g.out" 2>"$tmp/g.err" &
@@ -483,6 +498,7 @@ t dial_digits_in_the_record dial_digits_table
 t dial_hook_flash dial_flash
 t dial_hold_far_end_hears_tone dial_hold
 t answer_redirect_sends_offer_on answer_redirect
+t dial_transfer_far_party_moves dial_transfer
 t answer_gather_terminator_caller_id answer_gather
 t answer_gather_inter_timeout answer_gather_text
 t answer_gather_first_timeout answer_gather_timeout
