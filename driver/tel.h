@@ -157,10 +157,21 @@ enum tel_gone_reason {
 	TEL_GONE_FAILED,	/* heartbeat stopped or a command timed out */
 };
 
+/* tel_channel.redirect: where a REDIRECT of the channel's offer stands */
+enum tel_redirect_step {
+	TEL_REDIRECT_NONE,	/* none runs */
+	TEL_REDIRECT_RUNNING,	/* the command runs, no event for it yet */
+	TEL_REDIRECT_FORWARDED,	/* the card's IDLE (FORWARDED) came */
+	TEL_REDIRECT_ENDED,	/* the offer ended otherwise (the caller) */
+};
+
 /**
  * struct tel_channel - one channel of a card
  * @call: the call that holds the channel, NULL when free
  * @offered: the card offers an inbound call on this channel
+ * @redirect: enum tel_redirect_step: a REDIRECT of this channel's offer
+ *	runs (tel_call_redirect()); the card's IDLE (FORWARDED) is believed
+ *	only then
  * @offer_number: calling number of that offer
  * @offer_name: calling name of that offer
  * @offer_pres: TEL_PRES_* of that offer
@@ -173,6 +184,7 @@ enum tel_gone_reason {
 struct tel_channel {
 	struct tel_call *call;
 	bool offered;
+	u8 redirect;
 	char offer_number[TEL_NUMBER_LEN];
 	char offer_name[TEL_NAME_LEN];
 	u32 offer_pres;
@@ -484,6 +496,8 @@ struct tel_watermark {
  * @flash_ms: how long it runs (under card->lock)
  * @hold_op: TEL_OP_HOLD or TEL_OP_UNHOLD while that command runs, else 0:
  *	the card's STATE event for it is expected (under card->lock)
+ * @transferring: a TRANSFER of the call runs: the card's DISCONNECTED
+ *	(TRANSFERRED) is expected (under card->lock)
  * @digits_queued: digits given to the card (under card->lock)
  * @digits_sent: of those, reported sent (under card->lock)
  * @bind_ticks: TEL_STATUS_TICKS when the rings were bound (under card->lock)
@@ -522,6 +536,7 @@ struct tel_call {
 	bool flashing;
 	u32 flash_ms;
 	u32 hold_op;
+	bool transferring;
 	u32 digits_queued;
 	u32 digits_sent;
 	u32 bind_ticks;
@@ -654,6 +669,9 @@ int tel_call_send_digits(struct tel_call *call, const char *digits,
 int tel_call_detect_digits(struct tel_call *call, u32 flags);
 int tel_call_hook_flash(struct tel_call *call, u32 ms);
 int tel_call_hold(struct tel_call *call, bool hold);
+int tel_call_redirect(struct tel_card *card, u32 ch, struct tel_call *call,
+		      const char *number, unsigned int *nr_dropped);
+int tel_call_transfer(struct tel_call *call, const char *number);
 bool tel_digit_valid(int c);
 u64 tel_card_features(const struct tel_card *card);
 int tel_call_dial(struct tel_call *call, const char *number);

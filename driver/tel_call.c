@@ -64,6 +64,10 @@ u64 tel_card_features(const struct tel_card *card)
 		features |= TEL_FEAT_FLASH;
 	if (card->caps & TEL_CAP_HOLD)
 		features |= TEL_FEAT_HOLD;
+	if (card->caps & TEL_CAP_REDIRECT)
+		features |= TEL_FEAT_REDIRECT;
+	if (card->caps & TEL_CAP_TRANSFER)
+		features |= TEL_FEAT_TRANSFER;
 	return features;
 }
 
@@ -602,6 +606,166 @@ int tel_call_hold(struct tel_call *call, bool hold)
 	mutex_unlock(&card->lock);
 	atomic_inc(&card->audio_gen);
 	wake_up_interruptible(&card->audio_wq);
+	return ret;
+}
+
+/**
+ * tel_call_redirect() - send an offered call to another number
+ *	(lineRedirect)
+ * @card: the card; the caller holds hw_rwsem (read)
+ * @ch: the offering channel
+ * @call: the call that accepted the offer (TEL_ANSWER_F_ACCEPT), its
+ *	op_lock held by the caller; NULL for an offer no call took
+ * @number: where to, valid (tel_number_valid())
+ * @nr_dropped: with @call: its owner's count of IDLE calls awaiting
+ *	DEALLOC, bumped with the state change; NULL for none
+ *
+ * The channel's @redirect says the command runs, so that the card's
+ * STATE event for it (IDLE, cause FORWARDED), which the card writes
+ * before it completes the command, is believed; at any other time it is
+ * a card error (tel_hw.c).  The events are drained after the command, so
+ * none for it is handled once @redirect is cleared.  @call then goes IDLE
+ * (origin LOCAL, mode FORWARDED) as a DROP would leave it, its record kept
+ * until DEALLOC; an offer no call took ends for every file with a
+ * TEL_EVENT_STATE (IDLE, LOCAL, FORWARDED).  A refused command leaves the
+ * offer as it was.
+ *
+ * Return: 0, -EOPNOTSUPP, -ENODEV, -EBUSY if the channel's call is not
+ * @call or @call is not OFFERING, -ENOENT if there is no offer (or the
+ * caller gave up as the command ran), -ETIMEDOUT, -EINVAL, -EIO (the card
+ * completed the command for an offer it had ended).
+ */
+int tel_call_redirect(struct tel_card *card, u32 ch, struct tel_call *call,
+		      const char *number, unsigned int *nr_dropped)
+{
+	struct tel_channel *chan = &card->channels[ch];
+	struct tel_event ev = {
+		.type = TEL_EVENT_STATE,
+		.channel = ch,
+		.state = TEL_CALL_IDLE,
+		.origin = TEL_ORIGIN_LOCAL,
+		.disconnect_mode = TEL_DISC_FORWARDED,
+	};
+	u8 step;
+	int ret = 0;
+
+	lockdep_assert_held(&card->hw_rwsem);
+	if (call)
+		lockdep_assert_held(&call->op_lock);
+	if (!(card->caps & TEL_CAP_REDIRECT))
+		return -EOPNOTSUPP;
+	if (READ_ONCE(card->gone))
+		return -ENODEV;
+	mutex_lock(&card->lock);
+	if (chan->call != call ||
+	    (call && call->info.state != TEL_CALL_OFFERING))
+		ret = -EBUSY;
+	else if (!call && !chan->offered)
+		ret = -ENOENT;
+	if (!ret) {
+		/* nobody else answers or redirects it meanwhile */
+		chan->offered = false;
+		chan->redirect = TEL_REDIRECT_RUNNING;
+	}
+	mutex_unlock(&card->lock);
+	if (ret)
+		return ret;
+
+	ret = tel_hw_command(card, TEL_OP_REDIRECT, ch, 0, NULL, number);
+	if (!ret)
+		tel_hw_events(card);
+	mutex_lock(&card->lock);
+	step = chan->redirect;
+	chan->redirect = TEL_REDIRECT_NONE;
+	if (ret == -EBUSY) {
+		ret = -ENOENT;	/* no longer offering: the caller gave up */
+	} else if (!ret && step == TEL_REDIRECT_ENDED) {
+		tel_card_error(card, false,
+			       "REDIRECT done on channel %u after its offer ended",
+			       ch);
+		ret = -EIO;
+	}
+	if (ret) {
+		/* the offer is still the card's if it did not end */
+		if (!call && step != TEL_REDIRECT_ENDED && !card->gone)
+			chan->offered = true;
+		mutex_unlock(&card->lock);
+		return ret;
+	}
+	/* done, even if the card's event was lost: its completion says so */
+	if (call) {
+		chan->call = NULL;
+		tel_call_set_state(call, TEL_CALL_IDLE, TEL_ORIGIN_LOCAL,
+				   TEL_DISC_FORWARDED);
+		if (nr_dropped)
+			(*nr_dropped)++;
+	} else {
+		ev.timestamp_ns = tel_now_ns();
+		tel_card_broadcast(card, &ev);
+	}
+	mutex_unlock(&card->lock);
+	return 0;
+}
+
+/**
+ * tel_call_transfer() - a blind transfer of a connected or held call
+ *	(lineBlindTransfer)
+ * @call: the call; the caller holds call->op_lock and hw_rwsem (read)
+ * @number: where to, valid (tel_number_valid())
+ *
+ * The card flashes, dials and hangs up; the network joins the far party
+ * to @number.  @call->transferring says the command runs, so that the
+ * card's STATE event for it (DISCONNECTED, cause TRANSFERRED), written
+ * before the completion, is believed and left to this function; at any
+ * other time it is a card error (tel_hw.c).  The events are drained
+ * after the command, as for HOLD.  The call then goes DISCONNECTED,
+ * origin TRANSFER, mode TRANSFERRED (even if the card's event was lost:
+ * the completion says it is done); it keeps its channel, moving no audio,
+ * until DROP, as a call the far end cleared.
+ *
+ * Return: 0, -EOPNOTSUPP, -ENODEV, -ENOTCONN if the call is neither
+ * CONNECTED nor ONHOLD (or the far end cleared it as the command ran),
+ * -EBUSY during a hook flash, -EINVAL, -ETIMEDOUT, -EIO.
+ */
+int tel_call_transfer(struct tel_call *call, const char *number)
+{
+	struct tel_card *card = call->card;
+	int ret = 0;
+
+	lockdep_assert_held(&card->hw_rwsem);
+	lockdep_assert_held(&call->op_lock);
+	if (!(card->caps & TEL_CAP_TRANSFER))
+		return -EOPNOTSUPP;
+	if (READ_ONCE(card->gone))
+		return -ENODEV;
+	mutex_lock(&card->lock);
+	if (!tel_call_on_card(call) ||
+	    (call->info.state != TEL_CALL_CONNECTED &&
+	     call->info.state != TEL_CALL_ONHOLD))
+		ret = -ENOTCONN;
+	else if (call->flashing)
+		ret = -EBUSY;
+	if (!ret)
+		call->transferring = true;
+	mutex_unlock(&card->lock);
+	if (ret)
+		return ret;
+
+	ret = tel_call_command(call, BIT(TEL_CALL_CONNECTED) |
+			       BIT(TEL_CALL_ONHOLD), TEL_OP_TRANSFER, 0,
+			       number);
+	if (!ret)
+		tel_hw_events(card);
+	mutex_lock(&card->lock);
+	call->transferring = false;
+	if (!ret && call->info.state != TEL_CALL_DISCONNECTED)
+		tel_call_set_state(call, TEL_CALL_DISCONNECTED,
+				   TEL_ORIGIN_TRANSFER, TEL_DISC_TRANSFERRED);
+	else if (!ret && call->info.origin != TEL_ORIGIN_TRANSFER)
+		ret = -ENOTCONN;	/* the far end cleared it first */
+	mutex_unlock(&card->lock);
+	atomic_inc(&card->audio_gen);
+	wake_up_interruptible_all(&card->audio_wq);
 	return ret;
 }
 

@@ -230,6 +230,19 @@ static void tel_hw_channel_state(struct tel_card *card, u32 ch, u32 chst,
 	u32 state;
 
 	lockdep_assert_held(&card->lock);
+	/*
+	 * The card's answer to a REDIRECT of this channel's offer, while it
+	 * runs: tel_call_redirect() ends the offer.  FORWARDED at any other
+	 * time is a lie (tel_hw_cause() counts it).
+	 */
+	if (chan->redirect == TEL_REDIRECT_RUNNING && chst == TEL_CHST_IDLE) {
+		if (cause == TEL_DISC_FORWARDED) {
+			chan->redirect = TEL_REDIRECT_FORWARDED;
+			return;
+		}
+		chan->redirect = TEL_REDIRECT_ENDED;
+		chan->offered = !call;	/* ended below, as any offer's end */
+	}
 	if (!call) {
 		/* the far end gave up an offer nobody took */
 		if (chst == TEL_CHST_IDLE && chan->offered) {
@@ -252,6 +265,14 @@ static void tel_hw_channel_state(struct tel_card *card, u32 ch, u32 chst,
 	 */
 	state = tel_call_state_of(chst);
 	if (!tel_hw_hold_ok(card, call, state))
+		return;
+	/*
+	 * The card's answer to the TRANSFER that runs: tel_call_transfer()
+	 * ends the call.  TRANSFERRED at any other time is a lie
+	 * (tel_hw_cause() counts it).
+	 */
+	if (call->transferring && state == TEL_CALL_DISCONNECTED &&
+	    cause == TEL_DISC_TRANSFERRED)
 		return;
 	if (call->bound && chst != TEL_CHST_IDLE && chst != TEL_CHST_OFFERING)
 		call->started = true;
@@ -350,7 +371,9 @@ static void tel_hw_resync(struct tel_card *card, u32 lost, u64 now)
 				       chst, ch);
 			continue;
 		}
-		if (chst == TEL_CHST_OFFERING && !chan->call && !chan->offered)
+		/* an offer being redirected is not a new one */
+		if (chst == TEL_CHST_OFFERING && !chan->call &&
+		    !chan->offered && !chan->redirect)
 			tel_hw_offer(card, ch, &lost_party, now);
 		else
 			tel_hw_channel_state(card, ch, chst, cause, now);

@@ -32,6 +32,8 @@ static_assert(sizeof(struct tel_call_flash) == 16);
 static_assert(sizeof(struct tel_call_party) == 184);
 static_assert(sizeof(struct tel_call_hold) == 16);
 static_assert(sizeof(struct tel_call_watermark) == 32);
+static_assert(sizeof(struct tel_call_redirect) == 56);
+static_assert(sizeof(struct tel_call_transfer) == 56);
 /* the card's limits are the ABI's */
 static_assert(TEL_DIGITS_MAX + 1 == TEL_DIGITS_LEN);
 static_assert(TEL_EV_NAME_LEN == TEL_NAME_LEN);
@@ -651,6 +653,80 @@ static int tel_ioctl_watermark(struct tel_file *tf, void __user *uarg)
 	return ret;
 }
 
+/*
+ * REDIRECT names the offer as ANSWER does, by its channel: the call this
+ * file accepted there (TEL_ANSWER_F_ACCEPT), or an offer nobody took.
+ */
+static int tel_ioctl_redirect(struct tel_file *tf, void __user *uarg)
+{
+	struct tel_card *card = tf->card;
+	struct tel_call_redirect req;
+	struct tel_call *call = NULL;
+	int ret = 0;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || !tel_is_zero(req.reserved, sizeof(req.reserved)) ||
+	    !tel_number_valid(req.number))
+		return -EINVAL;
+	if (!(card->caps & TEL_CAP_REDIRECT))
+		return -EOPNOTSUPP;
+
+	down_read(&card->hw_rwsem);
+	ret = -ENODEV;
+	if (card->gone)
+		goto out_unlock;
+	ret = -EINVAL;
+	if (req.channel >= card->nr_channels)
+		goto out_unlock;
+	ret = 0;
+	mutex_lock(&card->lock);
+	call = card->channels[req.channel].call;
+	if (call && call->owner == &tf->owner)
+		kref_get(&call->ref);
+	else if (call)
+		ret = -EBUSY;	/* another owner's call */
+	mutex_unlock(&card->lock);
+	if (ret)
+		goto out_unlock;
+
+	if (call) {
+		mutex_lock(&call->op_lock);
+		if (!tel_file_owns(tf, call))
+			ret = -EBUSY;	/* exported meanwhile */
+		else
+			ret = tel_call_redirect(card, req.channel, call,
+						req.number, &tf->nr_dropped);
+		mutex_unlock(&call->op_lock);
+		tel_call_put(call);
+	} else {
+		ret = tel_call_redirect(card, req.channel, NULL, req.number,
+					NULL);
+	}
+out_unlock:
+	up_read(&card->hw_rwsem);
+	return ret;
+}
+
+static int tel_ioctl_transfer(struct tel_file *tf, void __user *uarg)
+{
+	struct tel_call_transfer req;
+	struct tel_call *call;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || !tel_is_zero(req.reserved, sizeof(req.reserved)) ||
+	    !tel_number_valid(req.number))
+		return -EINVAL;
+	call = tel_ioctl_op_begin(tf, req.handle);
+	if (!call)
+		return -ENOENT;
+	ret = tel_call_transfer(call, req.number);
+	tel_ioctl_op_end(call);
+	return ret;
+}
+
 static int tel_ioctl_party(struct tel_file *tf, void __user *uarg)
 {
 	struct tel_card *card = tf->card;
@@ -708,6 +784,8 @@ static bool tel_ioctl_acts(unsigned int cmd)
 	case TEL_IOC_CALL_HOLD:
 	case TEL_IOC_CALL_UNHOLD:
 	case TEL_IOC_CALL_WATERMARK:
+	case TEL_IOC_CALL_REDIRECT:
+	case TEL_IOC_CALL_TRANSFER:
 		return true;
 	default:
 		return false;
@@ -763,6 +841,10 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return tel_ioctl_hold(tf, uarg, false);
 	case TEL_IOC_CALL_WATERMARK:
 		return tel_ioctl_watermark(tf, uarg);
+	case TEL_IOC_CALL_REDIRECT:
+		return tel_ioctl_redirect(tf, uarg);
+	case TEL_IOC_CALL_TRANSFER:
+		return tel_ioctl_transfer(tf, uarg);
 	default:
 		return -ENOTTY;
 	}

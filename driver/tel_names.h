@@ -80,6 +80,7 @@ static inline const struct tel_name *tel_name_table(enum tel_name_kind kind,
 		{ TEL_ORIGIN_APPLICATION, "application" },
 		{ TEL_ORIGIN_REMOTE, "remote" },
 		{ TEL_ORIGIN_HARDWARE, "hardware" },
+		{ TEL_ORIGIN_TRANSFER, "transfer" },
 	};
 	static const struct tel_name directions[] = {
 		{ TEL_DIR_OUTBOUND, "out" },
@@ -89,6 +90,7 @@ static inline const struct tel_name *tel_name_table(enum tel_name_kind kind,
 		{ TEL_DISC_NORMAL, "normal" },
 		{ TEL_DISC_UNKNOWN, "unknown" },
 		{ TEL_DISC_REJECT, "reject" },
+		{ TEL_DISC_FORWARDED, "forwarded" },
 		{ TEL_DISC_BUSY, "busy" },
 		{ TEL_DISC_NOANSWER, "noanswer" },
 		{ TEL_DISC_BADADDRESS, "badaddress" },
@@ -102,6 +104,7 @@ static inline const struct tel_name *tel_name_table(enum tel_name_kind kind,
 		{ TEL_DISC_TEMPFAILURE, "tempfailure" },
 		{ TEL_DISC_BLOCKED, "blocked" },
 		{ TEL_DISC_CANCELLED, "cancelled" },
+		{ TEL_DISC_TRANSFERRED, "transferred" },
 	};
 	static const struct tel_name events[] = {
 		{ TEL_EVENT_STATE, "state" },

@@ -54,6 +54,8 @@
 #define TEL_CAP_CALLER_ID	0x4	/* OFFER carries name, presentation */
 #define TEL_CAP_FLASH		0x8	/* TEL_OP_FLASH */
 #define TEL_CAP_HOLD		0x10	/* TEL_OP_HOLD, TEL_OP_UNHOLD */
+#define TEL_CAP_REDIRECT	0x20	/* TEL_OP_REDIRECT */
+#define TEL_CAP_TRANSFER	0x40	/* TEL_OP_TRANSFER */
 
 /* Status block: written by the card. */
 #define TEL_STATUS		0x0100	/* u32, TEL_STATUS_* */
@@ -144,6 +146,26 @@
  * taken and hears the audio once it moves again.
  */
 #define TEL_OP_UNHOLD		9
+/*
+ * OFFERING: the network sends the offered call to the number in
+ * TEL_CMD_DIGITS (NUL terminated, not empty, else INVAL) instead of this
+ * channel (TAPI's lineRedirect).  The channel goes IDLE, on hook, with
+ * CAUSE TEL_DISC_FORWARDED; the card writes the TEL_HWEV_STATE (IDLE,
+ * FORWARDED) before it completes the command.  Any other state: BUSY.
+ */
+#define TEL_OP_REDIRECT		10
+/*
+ * CONNECTED or HELD, no flash running: a blind transfer (TAPI's
+ * lineBlindTransfer).  The card flashes, dials the number in
+ * TEL_CMD_DIGITS (NUL terminated, not empty, else INVAL) and hangs up;
+ * the network joins the far party to that number.  The channel goes
+ * DISCONNECTED, on hook, with CAUSE TEL_DISC_TRANSFERRED; no audio moves
+ * from then on.  The card writes the TEL_HWEV_STATE (DISCONNECTED,
+ * TRANSFERRED) before it completes the command.  Blind: what the target
+ * does (answers, is busy) is the far party's, not the channel's.  Any
+ * other state, or a flash running: BUSY.
+ */
+#define TEL_OP_TRANSFER		11
 
 #define TEL_DETECT_ON		0x1	/* detect DTMF in the rx audio */
 #define TEL_DETECT_MUTE		0x2	/* and replace the tones by silence */

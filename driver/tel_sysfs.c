@@ -69,6 +69,8 @@ static ssize_t features_show(struct device *dev,
 		{ TEL_FEAT_MONITOR, "monitor" },
 		{ TEL_FEAT_TAP, "tap" },
 		{ TEL_FEAT_HOLD, "hold" },
+		{ TEL_FEAT_REDIRECT, "redirect" },
+		{ TEL_FEAT_TRANSFER, "transfer" },
 		{ TEL_FEAT_WATERMARK, "watermark" },
 	};
 	u64 features = tel_card_features(to_tel_card(dev));

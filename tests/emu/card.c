@@ -672,6 +672,57 @@ static uint32_t op_unhold(struct emu_card *c, struct emu_chan *ch)
 	return TEL_CMDST_OK;
 }
 
+/*
+ * OFFERING: the caller's network sends the call to the number given, and
+ * keeps where (stats redirected_to); the channel goes IDLE, on hook, cause
+ * FORWARDED, its STATE event before the completion.
+ */
+static uint32_t op_redirect(struct emu_card *c, struct emu_chan *ch)
+{
+	char digits[TEL_DIGITS_LEN];
+
+	memcpy(digits, c->win + TEL_CMD_DIGITS, sizeof(digits));
+	if (!memchr(digits, 0, sizeof(digits)) || !digits[0])
+		return TEL_CMDST_INVAL;
+	if (ch->state != TEL_CHST_OFFERING)
+		return TEL_CMDST_BUSY;
+	memcpy(ch->redirected_to, digits, sizeof(digits));
+	ch->redirects++;
+	emu_dbg("card%u ch%u: offer redirected to %s", c->index, ch->index,
+		digits);
+	chan_on_hook(c, ch);
+	ch_store(c, ch, TEL_CH_CAUSE, TEL_DISC_FORWARDED);
+	card_emit(c, TEL_HWEV_STATE, ch, TEL_DISC_FORWARDED, NULL);
+	return TEL_CMDST_OK;
+}
+
+/*
+ * CONNECTED or HELD, no flash: flash, dial, hang up, played by the network
+ * at once; the far party goes to the target (far_transferred()), the
+ * channel to DISCONNECTED, on hook, cause TRANSFERRED, its STATE event
+ * before the completion.  The rings stay bound until HANGUP, unused.
+ */
+static uint32_t op_transfer(struct emu_card *c, struct emu_chan *ch)
+{
+	char digits[TEL_DIGITS_LEN];
+
+	memcpy(digits, c->win + TEL_CMD_DIGITS, sizeof(digits));
+	if (!memchr(digits, 0, sizeof(digits)) || !digits[0])
+		return TEL_CMDST_INVAL;
+	if ((ch->state != TEL_CHST_CONNECTED && ch->state != TEL_CHST_HELD) ||
+	    ch->flash_left)
+		return TEL_CMDST_BUSY;
+	emu_dbg("card%u ch%u: call transferred to %s", c->index, ch->index,
+		digits);
+	far_transferred(ch, digits);
+	ch->step = STEP_NONE;
+	ch_store(c, ch, TEL_CH_HOOK, 0);
+	ch_store(c, ch, TEL_CH_CAUSE, TEL_DISC_TRANSFERRED);
+	chan_set_state(c, ch, TEL_CHST_DISCONNECTED);
+	card_emit(c, TEL_HWEV_STATE, ch, TEL_DISC_TRANSFERRED, NULL);
+	return TEL_CMDST_OK;
+}
+
 /* A tick of a flash: on hook, no audio; off hook again at the end. */
 static void flash_tick(struct emu_card *c, struct emu_chan *ch)
 {
@@ -726,6 +777,10 @@ static bool card_has_op(struct emu_card *c, uint32_t op)
 		return c->caps & TEL_CAP_FLASH;
 	if (op == TEL_OP_HOLD || op == TEL_OP_UNHOLD)
 		return c->caps & TEL_CAP_HOLD;
+	if (op == TEL_OP_REDIRECT)
+		return c->caps & TEL_CAP_REDIRECT;
+	if (op == TEL_OP_TRANSFER)
+		return c->caps & TEL_CAP_TRANSFER;
 	return true;
 }
 
@@ -751,6 +806,8 @@ static uint32_t card_exec(struct emu_card *c)
 	case TEL_OP_FLASH:
 	case TEL_OP_HOLD:
 	case TEL_OP_UNHOLD:
+	case TEL_OP_REDIRECT:
+	case TEL_OP_TRANSFER:
 		if (!card_has_op(c, op))
 			return TEL_CMDST_INVAL;
 		break;
@@ -774,6 +831,10 @@ static uint32_t card_exec(struct emu_card *c)
 		return op_hold(c, ch);
 	if (op == TEL_OP_UNHOLD)
 		return op_unhold(c, ch);
+	if (op == TEL_OP_REDIRECT)
+		return op_redirect(c, ch);
+	if (op == TEL_OP_TRANSFER)
+		return op_transfer(c, ch);
 	return op_hangup(c, ch);
 }
 
@@ -835,6 +896,8 @@ void card_tick(struct emu_card *c)
 		struct emu_chan *ch = &c->ch[i];
 
 		far_step(c, ch);
+		if (ch->xfer_live)	/* the far party, with the target */
+			far_xfer_tick(ch);
 		if (ch->state == TEL_CHST_HELD) {
 			far_held(ch);	/* no DMA: nothing moves */
 			continue;

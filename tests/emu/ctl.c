@@ -221,6 +221,20 @@ static void cmd_far(struct req *r)
 	ctl_reply(r->cc, "ok");
 }
 
+/* target CARD CH MODE: what the target of the channel's next transfer does */
+static void cmd_target(struct req *r)
+{
+	int mode = name_index(r->argv[3], far_names,
+			      sizeof(far_names) / sizeof(far_names[0]));
+
+	if (mode < 0 || r->argc != 4) {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	r->ch->target_mode = mode;
+	ctl_reply(r->cc, "ok");
+}
+
 static void cmd_audio(struct req *r)
 {
 	int mode = name_index(r->argv[3], audio_names, 3);
@@ -313,6 +327,7 @@ static void cmd_offer(struct req *r)
 		return;
 	}
 	ch_store(r->card, r->ch, TEL_CH_CAUSE, 0);
+	r->ch->redirected_to[0] = 0;	/* a new offer, not yet sent on */
 	chan_set_state(r->card, r->ch, TEL_CHST_OFFERING);
 	card_emit_offer(r->card, r->ch, pres, r->argv[3], name);
 	ctl_reply(r->cc, "ok");
@@ -387,22 +402,32 @@ static void cmd_cancel(struct req *r)
 	ctl_reply(r->cc, "ok");
 }
 
+/* A number the driver wrote, fit for a quoted stats field. */
+static void stats_number(char *out, const char *in)
+{
+	size_t i;
+
+	for (i = 0; i < TEL_DIGITS_LEN - 1 && in[i]; i++)
+		out[i] = isgraph((unsigned char)in[i]) && in[i] != '"' &&
+			 in[i] != '\\' ? in[i] : '?';
+	out[i] = 0;
+}
+
 static void cmd_stats(struct req *r)
 {
 	struct emu_chan *ch = r->ch;
 	struct emu_card *c = r->card;
-	char digits[TEL_DIGITS_LEN];
-	size_t i;
+	char digits[TEL_DIGITS_LEN], redirected[TEL_DIGITS_LEN];
+	char transfer_to[TEL_DIGITS_LEN], connected_to[TEL_DIGITS_LEN];
 
 	if (r->argc != 3) {
 		ctl_reply(r->cc, "err usage");
 		return;
 	}
-	for (i = 0; i < sizeof(digits) - 1 && ch->digits[i]; i++)
-		digits[i] = isgraph((unsigned char)ch->digits[i]) &&
-			    ch->digits[i] != '"' && ch->digits[i] != '\\' ?
-			    ch->digits[i] : '?';
-	digits[i] = 0;
+	stats_number(digits, ch->digits);
+	stats_number(redirected, ch->redirected_to);
+	stats_number(transfer_to, ch->transfer_to);
+	stats_number(connected_to, ch->connected_to);
 	ctl_reply(r->cc, "ok state=%u hook=%u dials=%llu digits=\"%s\" "
 		  "answers=%llu hangups=%llu hangup_cause=%u "
 		  "far_rx_bytes=%llu far_rx_crc=%08x "
@@ -410,7 +435,10 @@ static void cmd_stats(struct req *r)
 		  "rx_overruns=%u tx_underruns=%u "
 		  "far_digits=\"%s\" far_playing=%d flashes=%llu "
 		  "flash_ms=%u detect=%u queued=%u sent=%llu detected=%llu "
-		  "holds=%llu held_ms=%llu far_tone_ms=%llu",
+		  "holds=%llu held_ms=%llu far_tone_ms=%llu "
+		  "redirects=%llu redirected_to=\"%s\" "
+		  "transfers=%llu transfer_to=\"%s\" transfer_result=%s "
+		  "connected_to=\"%s\"",
 		  ch->state, ch_load(c, ch, TEL_CH_HOOK),
 		  (unsigned long long)ch->dials, digits,
 		  (unsigned long long)ch->answers,
@@ -426,7 +454,10 @@ static void cmd_stats(struct req *r)
 		  (unsigned long long)ch->digits_detected,
 		  (unsigned long long)ch->holds,
 		  (unsigned long long)ch->held_ms,
-		  (unsigned long long)ch->far_tone_ms);
+		  (unsigned long long)ch->far_tone_ms,
+		  (unsigned long long)ch->redirects, redirected,
+		  (unsigned long long)ch->transfers, transfer_to,
+		  ch->transfer_result, connected_to);
 }
 
 static void cmd_info(struct req *r)
@@ -663,6 +694,24 @@ static void cmd_lie(struct req *r)
 		}
 		chan_set_state(c, ch, TEL_CHST_CONNECTED);
 		ok = card_emit(c, TEL_HWEV_STATE, ch, 0, NULL);
+	} else if (!strcmp(what, "forwarded")) {	/* no REDIRECT asked */
+		if (ch->state != TEL_CHST_OFFERING) {
+			ctl_reply(r->cc, "err state");
+			return;
+		}
+		ch_store(c, ch, TEL_CH_CAUSE, TEL_DISC_FORWARDED);
+		chan_set_state(c, ch, TEL_CHST_IDLE);
+		ok = card_emit(c, TEL_HWEV_STATE, ch, TEL_DISC_FORWARDED, NULL);
+	} else if (!strcmp(what, "transferred")) {	/* no TRANSFER asked */
+		if (ch->state != TEL_CHST_CONNECTED &&
+		    ch->state != TEL_CHST_HELD) {
+			ctl_reply(r->cc, "err state");
+			return;
+		}
+		ch_store(c, ch, TEL_CH_CAUSE, TEL_DISC_TRANSFERRED);
+		chan_set_state(c, ch, TEL_CHST_DISCONNECTED);
+		ok = card_emit(c, TEL_HWEV_STATE, ch, TEL_DISC_TRANSFERRED,
+			       NULL);
 	} else if (!strcmp(what, "flash")) {	/* FLASH of N ms, none ran */
 		ev_init(e, TEL_HWEV_FLASH, ch->index, ch->state);
 		ev_put32(e, TEL_EV_DURATION, n);
@@ -718,6 +767,7 @@ static const struct ctl_cmd {
 	{ "fault", 4, false, false, cmd_fault },
 	{ "far", 4, true, false, cmd_far },
 	{ "audio", 4, true, false, cmd_audio },
+	{ "target", 4, true, false, cmd_target },
 	{ "stats", 3, true, false, cmd_stats },
 	{ "hangup", 4, true, true, cmd_hangup },
 	{ "offer", 4, true, true, cmd_offer },

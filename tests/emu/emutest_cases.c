@@ -41,8 +41,9 @@ static void case_identity(void)
 	      rd(c, TEL_ID_SAMPLE_RATE) == 8000, "frame samples, rate");
 	check(rd(c, TEL_ID_CAPS) == (TEL_CAP_G711 | TEL_CAP_DTMF |
 				     TEL_CAP_CALLER_ID | TEL_CAP_FLASH |
-				     TEL_CAP_HOLD),
-	      "caps: G711, DTMF, caller id, flash, hold");
+				     TEL_CAP_HOLD | TEL_CAP_REDIRECT |
+				     TEL_CAP_TRANSFER),
+	      "caps: G711, DTMF, caller id, flash, hold, redirect, transfer");
 	check(rd(c, TEL_ID_DOORBELL_PEER) == 0, "doorbell peer 0");
 	check(!strcmp((char *)c->win + TEL_ID_MODEL, "tel-emu E4"), "model");
 	check(!strcmp((char *)c->win + TEL_ID_FIRMWARE, "emu-1.0"),
@@ -65,7 +66,7 @@ static void case_ctl_basics(void)
 	check(ctl_is("ok", "ping"), "ctl: ping");
 	snprintf(want, sizeof(want), "ok model=\"tel-emu E4\" "
 		 "firmware=\"emu-1.0\" serial=\"EMU-%04d\" channels=4 "
-		 "caps=0x1f",
+		 "caps=0x7f",
 		 SERIAL_BASE + 1);
 	check(ctl_is(want, "info 1"), "ctl: info");
 	check(ctl_is("err range", "info 2"), "ctl: info bad card");
@@ -1218,7 +1219,197 @@ static void case_hold(void)
 	      card_cmd(c, TEL_OP_HOLD, 2, 0) == TEL_CMDST_INVAL &&
 	      card_cmd(c, TEL_OP_UNHOLD, 2, 0) == TEL_CMDST_INVAL,
 	      "a card without hold: HOLD, UNHOLD INVAL");
-	ctl("caps 0 0x1f");
+	ctl("caps 0 0x7f");
+	card_cmd(c, TEL_OP_HANGUP, 2, 0);
+	drain_events(c);
+}
+
+static int redirect_cmd(unsigned int ch, const char *number)
+{
+	struct cmd k = { .op = TEL_OP_REDIRECT, .ch = ch, .digits = number };
+
+	return card_cmd_wait(c0, &k, 1000);
+}
+
+static void case_redirect(void)
+{
+	struct card *c = c0;
+	struct event e;
+	char raw[TEL_DIGITS_LEN];
+	unsigned long long before;
+
+	check(rd(c, TEL_ID_CAPS) & TEL_CAP_REDIRECT, "REDIRECT cap");
+	drain_events(c);
+	check(redirect_cmd(3, "700") == TEL_CMDST_BUSY,
+	      "REDIRECT of an idle channel: BUSY");
+	before = stat_of(0, 3, "redirects");
+	check(ctl_is("ok", "offer 0 3 601") &&
+	      next_event(c, &e, 500) && e.type == TEL_HWEV_OFFER,
+	      "an offer on ch3");
+	check(redirect_cmd(3, "") == TEL_CMDST_INVAL, "REDIRECT to \"\": INVAL");
+	/* 32 digits fill the mailbox's field: no NUL */
+	memset(raw, '7', sizeof(raw) - 1);
+	raw[sizeof(raw) - 1] = 0;
+	{
+		char full[TEL_DIGITS_LEN + 1];
+
+		snprintf(full, sizeof(full), "%s7", raw);
+		check(redirect_cmd(3, full) == TEL_CMDST_INVAL,
+		      "REDIRECT to a number with no NUL: INVAL");
+	}
+	check(chr(c, 3, TEL_CH_STATE) == TEL_CHST_OFFERING,
+	      "refused: still offering");
+	check(redirect_cmd(NCH, "700") == TEL_CMDST_BADCHAN,
+	      "REDIRECT of no channel: BADCHAN");
+	check(redirect_cmd(3, "700") == TEL_CMDST_OK &&
+	      chr(c, 3, TEL_CH_STATE) == TEL_CHST_IDLE &&
+	      chr(c, 3, TEL_CH_HOOK) == 0 &&
+	      chr(c, 3, TEL_CH_CAUSE) == TEL_DISC_FORWARDED,
+	      "REDIRECT: IDLE, on hook, cause FORWARDED");
+	check(next_event(c, &e, 500) && e.type == TEL_HWEV_STATE &&
+	      e.state == TEL_CHST_IDLE && e.cause == TEL_DISC_FORWARDED,
+	      "STATE event: IDLE, FORWARDED");
+	ctl("stats 0 3");
+	check(kv("redirects") == before + 1 &&
+	      strstr(ctl("stats 0 3"), " redirected_to=\"700\""),
+	      "the caller's network: sent to 700");
+	check(ctl_is("ok", "offer 0 3 602") &&
+	      strstr(ctl("stats 0 3"), " redirected_to=\"\""),
+	      "a new offer: not yet redirected");
+	check(next_event(c, &e, 500) && e.type == TEL_HWEV_OFFER, "OFFER");
+	check(card_answer(c, 0, 3, 512) == TEL_CMDST_OK &&
+	      redirect_cmd(3, "700") == TEL_CMDST_BUSY,
+	      "REDIRECT of an answered call: BUSY");
+	card_cmd(c, TEL_OP_HANGUP, 3, 0);
+	drain_events(c);
+
+	check(ctl_is("ok", "offer 0 3 603"), "an offer for the lie");
+	drain_events(c);
+	check(ctl_is("ok", "lie 0 3 forwarded") &&
+	      chr(c, 3, TEL_CH_STATE) == TEL_CHST_IDLE &&
+	      next_event(c, &e, 1000) && e.type == TEL_HWEV_STATE &&
+	      e.cause == TEL_DISC_FORWARDED &&
+	      stat_of(0, 3, "redirects") == before + 1,
+	      "lie forwarded: IDLE FORWARDED, no REDIRECT asked");
+	check(ctl_is("err state", "lie 0 3 forwarded"),
+	      "lie forwarded of a channel not offering: err state");
+	check(ctl_is("ok", "offer 0 3 604") && ctl_is("ok", "caps 0 0x5f") &&
+	      redirect_cmd(3, "700") == TEL_CMDST_INVAL &&
+	      chr(c, 3, TEL_CH_STATE) == TEL_CHST_OFFERING,
+	      "a card without redirect: REDIRECT INVAL");
+	ctl("caps 0 0x7f");
+	ctl("cancel 0 3");
+	drain_events(c);
+}
+
+static int transfer_cmd(unsigned int ch, const char *number)
+{
+	struct cmd k = { .op = TEL_OP_TRANSFER, .ch = ch, .digits = number };
+
+	return card_cmd_wait(c0, &k, 1000);
+}
+
+/* The far party's digits, as its detector heard them. */
+static const char *far_heard_digits(unsigned int ch, char *out, size_t len)
+{
+	const char *p = strstr(ctl("stats 0 %u", ch), "far_digits=\"");
+	size_t i = 0;
+
+	out[0] = 0;
+	if (!p)
+		return out;
+	for (p += strlen("far_digits=\""); *p && *p != '"' && i < len - 1; p++)
+		out[i++] = *p;
+	out[i] = 0;
+	return out;
+}
+
+static void case_transfer(void)
+{
+	struct card *c = c0;
+	unsigned long long far_rx, before;
+	char heard[80];
+	uint32_t frames;
+	struct event e;
+	struct pump p;
+
+	check(rd(c, TEL_ID_CAPS) & TEL_CAP_TRANSFER, "TRANSFER cap");
+	check(transfer_cmd(2, "7001") == TEL_CMDST_BUSY,
+	      "TRANSFER of an idle channel: BUSY");
+	before = stat_of(0, 2, "transfers");
+	check(dsp_call(2, "pattern"), "call on ch2");
+	pump_init(&p, 2, true);
+	pump_for(&p, 200);
+	check(transfer_cmd(2, "") == TEL_CMDST_INVAL &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_CONNECTED,
+	      "TRANSFER to \"\": INVAL, still connected");
+	check(strstr(ctl("stats 0 2"), " transfer_result=none") &&
+	      strstr(ctl("stats 0 2"), " connected_to=\"\""),
+	      "before: the far party is on our call");
+	drain_events(c);
+	far_rx = stat_of(0, 2, "far_rx_bytes");
+	check(far_rx > 0, "the far party heard the host");
+	check(transfer_cmd(2, "7001") == TEL_CMDST_OK &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_DISCONNECTED &&
+	      chr(c, 2, TEL_CH_HOOK) == 0 &&
+	      chr(c, 2, TEL_CH_CAUSE) == TEL_DISC_TRANSFERRED,
+	      "TRANSFER: DISCONNECTED, on hook, cause TRANSFERRED");
+	check(pump_event(&p, TEL_HWEV_STATE, &e, 1000) &&
+	      e.state == TEL_CHST_DISCONNECTED &&
+	      e.cause == TEL_DISC_TRANSFERRED, "STATE event: TRANSFERRED");
+	far_rx = stat_of(0, 2, "far_rx_bytes");
+	frames = chr(c, 2, TEL_CH_TX_FRAMES);
+	pump_for(&p, 1000);
+	check(stat_of(0, 2, "far_rx_bytes") == far_rx &&
+	      chr(c, 2, TEL_CH_TX_FRAMES) == frames,
+	      "after: nothing of the host reaches the far party");
+	check(kv("transfers") == before + 1 &&
+	      strstr(ctl("stats 0 2"), " transfer_to=\"7001\"") &&
+	      strstr(ctl("stats 0 2"), " transfer_result=answer") &&
+	      strstr(ctl("stats 0 2"), " connected_to=\"7001\""),
+	      "the far party's view: connected to 7001");
+	check(!strcmp(far_heard_digits(2, heard, sizeof(heard)), "7001"),
+	      "the far party hears the target (its detector: \"%s\")",
+	      heard);
+	check(card_cmd(c, TEL_OP_HANGUP, 2, 0) == TEL_CMDST_OK &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_IDLE &&
+	      strstr(ctl("stats 0 2"), " connected_to=\"7001\""),
+	      "HANGUP: idle; the far party stays with the target");
+	drain_events(c);
+
+	/* a held call, to a busy target: blind, the channel leaves anyway */
+	check(ctl_is("ok", "target 0 2 busy") && dsp_call(2, "pattern") &&
+	      strstr(ctl("stats 0 2"), " transfer_result=none"),
+	      "a new call: the far party's view starts again");
+	check(card_cmd(c, TEL_OP_HOLD, 2, 0) == TEL_CMDST_OK &&
+	      transfer_cmd(2, "7002") == TEL_CMDST_OK &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_DISCONNECTED,
+	      "TRANSFER of a held call: DISCONNECTED");
+	check(strstr(ctl("stats 0 2"), " transfer_result=busy") &&
+	      strstr(ctl("stats 0 2"), " connected_to=\"\""),
+	      "a busy target: the far party is connected to nobody");
+	check(transfer_cmd(2, "7001") == TEL_CMDST_BUSY,
+	      "TRANSFER of a transferred call: BUSY");
+	card_cmd(c, TEL_OP_HANGUP, 2, 0);
+	ctl("target 0 2 answer");
+	drain_events(c);
+
+	check(dsp_call(2, "pattern"), "call for the lie");
+	drain_events(c);
+	check(ctl_is("ok", "lie 0 2 transferred") &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_DISCONNECTED &&
+	      next_event(c, &e, 1000) && e.type == TEL_HWEV_STATE &&
+	      e.cause == TEL_DISC_TRANSFERRED &&
+	      strstr(ctl("stats 0 2"), " transfer_result=none"),
+	      "lie transferred: TRANSFERRED, no TRANSFER asked, nobody moved");
+	check(ctl_is("err state", "lie 0 2 transferred"),
+	      "lie transferred of a channel not connected: err state");
+	card_cmd(c, TEL_OP_HANGUP, 2, 0);
+	check(dsp_call(2, "pattern") && ctl_is("ok", "caps 0 0x3f") &&
+	      transfer_cmd(2, "7001") == TEL_CMDST_INVAL &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_CONNECTED,
+	      "a card without transfer: TRANSFER INVAL");
+	ctl("caps 0 0x7f");
 	card_cmd(c, TEL_OP_HANGUP, 2, 0);
 	drain_events(c);
 }
@@ -1380,17 +1571,18 @@ static void case_clock_and_hook_lies(void)
 static void case_caps(void)
 {
 	static const char *const bad[] = {
-		"0", "0xe", "14", "0x20", "0x3f", "x", "-1", "+1", "0x", "1x",
+		"0", "0xe", "14", "0x80", "0xff", "x", "-1", "+1", "0x", "1x",
 		"99999999999999999999",
 	};
 	const uint32_t all = TEL_CAP_G711 | TEL_CAP_DTMF | TEL_CAP_CALLER_ID |
-			     TEL_CAP_FLASH | TEL_CAP_HOLD;
+			     TEL_CAP_FLASH | TEL_CAP_HOLD | TEL_CAP_REDIRECT |
+			     TEL_CAP_TRANSFER;
 	struct card *c = c0, *c1 = &cards[1];
 	struct event e;
 	struct pump p;
 	unsigned int i, n = 0;
 
-	check(strstr(ctl("info 0"), " caps=0x1f"), "info: caps=0x1f");
+	check(strstr(ctl("info 0"), " caps=0x7f"), "info: caps=0x7f");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		n += ctl_is("err usage", "caps 0 %s", bad[i]);
 	check(n == sizeof(bad) / sizeof(bad[0]) &&
@@ -1467,8 +1659,8 @@ static void case_caps(void)
 	      TEL_STATUS_READY, "caps set while gone: the window has them");
 	card_detach(c1);
 	msleep(20);
-	check(ctl_is("ok", "caps 1 31") && ctl_is("ok", "caps 0 0x1F") &&
-	      rd(c, TEL_ID_CAPS) == all, "caps back to 0x1f");
+	check(ctl_is("ok", "caps 1 127") && ctl_is("ok", "caps 0 0x7F") &&
+	      rd(c, TEL_ID_CAPS) == all, "caps back to 0x7f");
 }
 
 /*
@@ -1547,6 +1739,8 @@ void run_cases(const char *qmp_path)
 	case_dtmf_multimon();
 	case_flash();
 	case_hold();
+	case_redirect();
+	case_transfer();
 	case_caller_id();
 	case_dtmf_lies();
 	case_clock_and_hook_lies();

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include <math.h>
+#include <stdio.h>
 
 #include "telemu.h"
 #include "../../driver/tel_names.h"
@@ -262,7 +263,8 @@ int far_dsp_init(struct emu_chan *ch)
 {
 	ch->far_gen = dtmf_tx_init(NULL);
 	ch->far_det = dtmf_rx_init(NULL, far_heard, ch);
-	if (!ch->far_gen || !ch->far_det)
+	ch->xfer_gen = dtmf_tx_init(NULL);
+	if (!ch->far_gen || !ch->far_det || !ch->xfer_gen)
 		return -ENOMEM;
 	far_dsp_reset(ch);
 	return 0;
@@ -282,6 +284,10 @@ void far_dsp_reset(struct emu_chan *ch)
 	ch->far_tone_ms = 0;
 	ch->holds = 0;
 	ch->held_ms = 0;
+	ch->transfer_to[0] = 0;
+	ch->transfer_result = "none";
+	ch->connected_to[0] = 0;
+	ch->xfer_live = false;
 }
 
 /* control: digits.  -EBUSY while still playing, -ENOSPC if too many. */
@@ -379,6 +385,67 @@ void far_held(struct emu_chan *ch)
 		else
 			frame[i] = 0xff;	/* mu-law silence */
 	}
+	far_listen(ch, frame);
+}
+
+/*
+ * TEL_OP_TRANSFER: the network joins the far party to @number and our
+ * channel leaves the call.  From now on the far party hears the target
+ * only (nothing of the host: the channel moves no audio): a target that
+ * answers plays its own number in DTMF, which the far party's detector
+ * finds in its samples (far_digits, begun anew here).  A target that is
+ * busy or does not answer is the far party's problem: blind transfer.
+ */
+void far_transferred(struct emu_chan *ch, const char *number)
+{
+	char dtmf[TEL_DIGITS_LEN];
+	size_t i, n = 0;
+
+	ch->transfers++;
+	snprintf(ch->transfer_to, sizeof(ch->transfer_to), "%s", number);
+	ch->far_playing = false;
+	dtmf_rx_init(ch->far_det, far_heard, ch);
+	ch->far_digits[0] = 0;
+	ch->hold_tick = 0;
+	switch (ch->target_mode) {
+	case FAR_ANSWER:
+		ch->transfer_result = "answer";
+		snprintf(ch->connected_to, sizeof(ch->connected_to), "%s",
+			 number);
+		for (i = 0; number[i] && n < sizeof(dtmf) - 1; i++)
+			if (dtmf_digit_ok(number[i]))
+				dtmf[n++] = number[i];
+		dtmf[n] = 0;
+		dtmf_tx_init(ch->xfer_gen);
+		dtmf_tx_put(ch->xfer_gen, dtmf, -1);
+		ch->xfer_live = true;
+		break;
+	case FAR_BUSY:
+		ch->transfer_result = "busy";
+		break;
+	case FAR_REJECT:
+		ch->transfer_result = "reject";
+		break;
+	case FAR_UNREACHABLE:
+		ch->transfer_result = "unreachable";
+		break;
+	default:
+		ch->transfer_result = "noanswer";
+		break;
+	}
+}
+
+/* One tick of the far party's call with the target that answered. */
+void far_xfer_tick(struct emu_chan *ch)
+{
+	uint8_t frame[EMU_FRAME];
+	int16_t amp[EMU_FRAME];
+	int n, i;
+
+	memset(frame, 0xff, sizeof(frame));
+	n = dtmf_tx(ch->xfer_gen, amp, EMU_FRAME);
+	for (i = 0; i < n; i++)
+		frame[i] = linear_to_ulaw(amp[i]);
 	far_listen(ch, frame);
 }
 

@@ -40,7 +40,8 @@
 #define EMU_SERIAL		"EMU-%04u"	/* of --serial-base + card */
 #define EMU_CAPS		(TEL_CAP_G711 | TEL_CAP_DTMF | \
 				 TEL_CAP_CALLER_ID | TEL_CAP_FLASH | \
-				 TEL_CAP_HOLD)
+				 TEL_CAP_HOLD | TEL_CAP_REDIRECT | \
+				 TEL_CAP_TRANSFER)
 /* The hold tone the far end hears: 400 Hz, -20 dBm0, 500 ms on, 500 off */
 #define EMU_HOLD_HZ		400
 #define EMU_HOLD_DBM0		(-20)
@@ -166,6 +167,21 @@ struct emu_chan {
 	float meter_s1, meter_s2, meter_energy;
 	unsigned int meter_n;
 	uint64_t far_tone_ms;	/* ms of blocks that were the hold tone */
+	/* the caller's network: where a REDIRECT sent its offer */
+	uint64_t redirects;	/* REDIRECT commands done, since telemu started */
+	char redirected_to[TEL_DIGITS_LEN];	/* of this offer; "" if none */
+	/*
+	 * the far party after a blind transfer (TEL_OP_TRANSFER): the
+	 * network joined it to the target, which plays its own number in
+	 * DTMF once it answers (control target sets what it does)
+	 */
+	enum far_mode target_mode;	/* answer, busy, ...: the next target */
+	uint64_t transfers;	/* TRANSFER commands done, since telemu started */
+	char transfer_to[TEL_DIGITS_LEN];	/* this call's target, or "" */
+	const char *transfer_result;	/* what the target did, or "none" */
+	char connected_to[TEL_DIGITS_LEN];	/* the target that answered */
+	bool xfer_live;		/* the target's audio reaches the far party */
+	dtmf_tx_state_t *xfer_gen;	/* the target's voice: its number */
 	uint64_t digits_sent;	/* card: total TEL_OP_DIGITS digits sent */
 	uint64_t digits_detected;	/* card: DIGIT events raised */
 };
@@ -282,6 +298,8 @@ int far_play(struct emu_chan *ch, const char *digits, int tone_ms,
 	     int gap_ms, int level, int twist);
 void far_saw_flash(struct emu_chan *ch, uint32_t ms);
 void far_held(struct emu_chan *ch);
+void far_transferred(struct emu_chan *ch, const char *number);
+void far_xfer_tick(struct emu_chan *ch);
 bool dtmf_digit_ok(int d);
 void crc_reset(struct emu_crc *s);
 void crc_add(struct emu_crc *s, const uint8_t *buf, size_t len);

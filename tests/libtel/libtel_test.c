@@ -963,6 +963,84 @@ TEST_F(lib, hook_flash)
 	EXPECT_EQ(0, tel_call_dealloc(call));
 }
 
+/* 1.3: an accepted offer redirected: IDLE, FORWARDED, until dealloc */
+TEST_F(lib, redirect_accepted_offer)
+{
+	struct tel_call_record rec;
+	struct tel_card_event ev;
+	struct tel_call *call;
+	char reply[1024], to[40];
+
+	if (!has(self->card, TEL_FEAT_REDIRECT))
+		SKIP(return, "no TEL_FEAT_REDIRECT");
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer %d 6 0301234567", CARD));
+	do {
+		ASSERT_EQ(0, tel_card_read_event(self->card, &ev, TEL_WAIT_MS));
+	} while (ev.type != TEL_EVENT_OFFER);
+	call = tel_call_answer(self->card, 6, TEL_ANSWER_F_ACCEPT);
+	ASSERT_NE(NULL, call);
+	EXPECT_EQ(-1, tel_call_redirect(NULL, "7001"));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_redirect(call, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_redirect(call, ""));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_redirect(call, "12x"));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_redirect(call,
+					"12345678901234567890123456789012"));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(TEL_CALL_OFFERING, tel_call_state(call));
+
+	ASSERT_EQ(0, tel_call_redirect(call, "7001"));
+	EXPECT_EQ(TEL_CALL_IDLE, tel_call_state(call));
+	ASSERT_EQ(0, tel_call_get_record(call, &rec));
+	EXPECT_EQ(TEL_ORIGIN_LOCAL, rec.origin);
+	EXPECT_EQ(TEL_DISC_FORWARDED, rec.disconnect_mode);
+	EXPECT_STREQ("forwarded", tel_disconnect_mode_name(TEL_DISC_FORWARDED));
+	ASSERT_EQ(0, emu_cmd(reply, sizeof(reply), "stats %d 6", CARD));
+	emu_val(reply, "redirected_to", to, sizeof(to));
+	EXPECT_STREQ("7001", to);
+	EXPECT_EQ(-1, tel_call_redirect(call, "7001"));	/* sent on: gone */
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(0, tel_call_dealloc(call));
+}
+
+/* 1.3: a blind transfer: DISCONNECTED, origin TRANSFER, the far party moved */
+TEST_F(lib, blind_transfer)
+{
+	struct tel_call_record rec;
+	struct tel_call *call;
+	char reply[1024], to[40];
+
+	if (!has(self->card, TEL_FEAT_TRANSFER))
+		SKIP(return, "no TEL_FEAT_TRANSFER");
+	call = connected_call(_metadata, self->card, 5);
+	ASSERT_NE(NULL, call);
+	EXPECT_EQ(-1, tel_call_transfer(NULL, "7001"));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_transfer(call, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_transfer(call, "7x"));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(TEL_CALL_CONNECTED, tel_call_state(call));
+	ASSERT_EQ(0, tel_call_transfer(call, "7001"));
+	EXPECT_EQ(TEL_CALL_DISCONNECTED, tel_call_state(call));
+	ASSERT_EQ(0, tel_call_get_record(call, &rec));
+	EXPECT_EQ(TEL_ORIGIN_TRANSFER, rec.origin);
+	EXPECT_EQ(TEL_DISC_TRANSFERRED, rec.disconnect_mode);
+	EXPECT_STREQ("transfer", tel_origin_name(TEL_ORIGIN_TRANSFER));
+	EXPECT_STREQ("transferred",
+		     tel_disconnect_mode_name(TEL_DISC_TRANSFERRED));
+	ASSERT_EQ(0, emu_cmd(reply, sizeof(reply), "stats %d 5", CARD));
+	emu_val(reply, "connected_to", to, sizeof(to));
+	EXPECT_STREQ("7001", to);
+	EXPECT_EQ(-1, tel_call_transfer(call, "7001"));
+	EXPECT_EQ(ENOTCONN, errno);
+	EXPECT_EQ(0, tel_call_drop(call, 0));
+	EXPECT_EQ(0, tel_call_dealloc(call));
+}
+
 /* 1.3: hold and unhold, the state both ways, the errnos */
 TEST_F(lib, hold_unhold)
 {

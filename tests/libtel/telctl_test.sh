@@ -341,6 +341,43 @@ on = held // 1000 * 500 + min(held % 1000, 500)	# 500 ms on each second
 assert held >= 1400 and abs(tone - on) <= 40, (held, tone, on)
 ' "$(emu_reply "stats 0 4")"
 }
+# ---- 1.3: redirect ----------------------------------------------------
+answer_redirect() {
+	status 2 "$T" answer 0 --redirect 12a || return 1
+	status 2 "$T" answer 0 --redirect '' || return 1
+	status 2 "$T" dial 0 123 --redirect 7001 || return 1
+	"$T" answer 0 --redirect 7001 --timeout 20 --json >"$tmp/r.out" \
+		2>"$tmp/r.err" &
+	local pid=$!
+	wait_card_open $pid || return 1
+	emu "offer 0 6 5559876" || return 1
+	wait $pid || { cat "$tmp/r.out" "$tmp/r.err"; return 1; }
+	grep -qE "redirected call [0-9]+ to 7001" "$tmp/r.err" || { cat "$tmp/r.err"; return 1; }
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["state"] == "idle" and r["origin"] == "local", r
+assert r["disconnect_mode"] == "forwarded", r
+assert r["calling"] == "5559876", r
+' "$tmp/r.out" || return 1
+	# the caller's network sent it on, and nothing answered here
+	emu_reply "stats 0 6" | grep -qF ' redirected_to="7001"'
+}
+dial_transfer() {
+	status 2 "$T" dial 0 123 --transfer 7x || return 1
+	status 2 "$T" dial 0 123 --transfer 7001 --after x || return 1
+	status 0 "$T" dial 0:4 5551234 --transfer 7001 --after 300 --json ||
+		return 1
+	grep -q "transferred to 7001" "$tmp/err" || { cat "$tmp/err"; return 1; }
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["origin"] == "transfer", r
+assert r["disconnect_mode"] == "transferred", r
+' "$tmp/out" || return 1
+	# the far party went on to the target, by its own view
+	emu_reply "stats 0 4" | grep -qF ' connected_to="7001"'
+}
 answer_gather() {
 	"$T" answer 0 --gather 5 --terminator '#' --first-timeout 10 \
 		--duration 0.2 --timeout 20 --json >"$tmp/g.out" 2>"$tmp/g.err" &
@@ -506,6 +543,8 @@ t dial_digits_reach_far_end dial_digits
 t dial_digits_in_the_record dial_digits_table
 t dial_hook_flash dial_flash
 t dial_hold_far_end_hears_tone dial_hold
+t answer_redirect_sends_offer_on answer_redirect
+t dial_transfer_far_party_moves dial_transfer
 t answer_gather_terminator_caller_id answer_gather
 t answer_gather_inter_timeout answer_gather_text
 t answer_gather_first_timeout answer_gather_timeout

@@ -139,7 +139,7 @@ TEST_F(inspect, features_named)
 		{ TEL_FEAT_MONITOR, "monitor" },
 		{ TEL_FEAT_TAP, "tap" },
 		{ TEL_FEAT_HOLD, "hold" },
-		{ TEL_FEAT_WATERMARK, "watermark" },
+		{ TEL_FEAT_WATERMARK, "redirect watermark" },
 	};
 	struct tel_card_info info = { };
 	char buf[128], want[128] = "";
@@ -152,7 +152,7 @@ TEST_F(inspect, features_named)
 				 "%s%s", want[0] ? " " : "", names[i].name);
 	EXPECT_STREQ(want, sysfs_str(0, "features", buf, sizeof(buf)));
 	/* the emulated card has every function */
-	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold watermark", buf);
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark", buf);
 }
 
 TEST_F(inspect, while_call_runs)

@@ -63,7 +63,12 @@ FIXTURE_TEARDOWN(liar)
 
 	close(self->fd);
 	card_state(state, sizeof(state));
-	if (strcmp(state, "running"))
+	/*
+	 * A failed card comes back; so does one that counted lies, so that
+	 * each test has the whole card_error_limit: the count never resets.
+	 */
+	if (strcmp(state, "running") ||
+	    tel_sysfs_num(LIAR, "card_errors") > self->errors)
 		EXPECT_EQ(0, tel_rebind(LIAR));
 }
 
@@ -413,6 +418,74 @@ TEST_F(liar, hold_nobody_asked_for_is_counted_and_ignored)
 	ASSERT_EQ(0, tel_info(self->fd, self->h, &info));
 	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
 	expect_counted(_metadata, self, 2);
+}
+
+/*
+ * Redirect is the owner's (issue 14): an offer that ends FORWARDED with
+ * no REDIRECT asked is counted, and ends as the card says it did, with
+ * mode UNKNOWN: the caller's call went somewhere, not where anyone said.
+ */
+TEST_F(liar, forwarded_nobody_asked_for_is_counted)
+{
+	struct tel_call_answer ans = { .channel = 1,
+				       .flags = TEL_ANSWER_F_ACCEPT };
+	struct tel_call_info info;
+	struct tel_event ev;
+
+	while (!tel_wait_event(self->fd, TEL_EVENT_STATE, &ev, 10))
+		;
+	/* an offer no call took */
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer %d 1 5551234", LIAR));
+	ASSERT_EQ(0, tel_wait_event(self->fd, TEL_EVENT_OFFER, &ev,
+				    TEL_WAIT_MS));
+	ASSERT_EQ(0, lie(1, "forwarded", -1));
+	ASSERT_EQ(0, tel_wait_event(self->fd, TEL_EVENT_STATE, &ev,
+				    TEL_WAIT_MS));
+	EXPECT_EQ(1, ev.channel);
+	EXPECT_EQ(TEL_CALL_IDLE, ev.state);
+	EXPECT_EQ(TEL_ORIGIN_REMOTE, ev.origin);
+	EXPECT_EQ(TEL_DISC_UNKNOWN, ev.disconnect_mode);
+	expect_counted(_metadata, self, 1);
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ANSWER, &ans));
+	EXPECT_EQ(ENOENT, errno);
+
+	/* an accepted one */
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "offer %d 1 5551234", LIAR));
+	ASSERT_EQ(0, tel_wait_event(self->fd, TEL_EVENT_OFFER, &ev,
+				    TEL_WAIT_MS));
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_ANSWER, &ans));
+	ASSERT_EQ(0, lie(1, "forwarded", -1));
+	ASSERT_EQ(0, tel_wait_state_event(self->fd, ans.handle,
+					  TEL_CALL_DISCONNECTED, &ev,
+					  TEL_WAIT_MS));
+	EXPECT_EQ(TEL_ORIGIN_REMOTE, ev.origin);
+	EXPECT_EQ(TEL_DISC_UNKNOWN, ev.disconnect_mode);
+	expect_counted(_metadata, self, 2);
+	ASSERT_EQ(0, tel_info(self->fd, ans.handle, &info));
+	EXPECT_EQ(TEL_DISC_UNKNOWN, info.disconnect_mode);
+	ASSERT_EQ(0, tel_drop(self->fd, ans.handle, 0));
+	ASSERT_EQ(0, tel_dealloc(self->fd, ans.handle));
+}
+
+/*
+ * A transfer is the owner's: a call the card says was transferred with no
+ * TRANSFER asked is counted, and ends as a far-end clear of unknown cause.
+ */
+TEST_F(liar, transferred_nobody_asked_for_is_counted)
+{
+	struct tel_event ev;
+
+	while (!tel_wait_event(self->fd, TEL_EVENT_STATE, &ev, 10))
+		;
+	ASSERT_EQ(0, lie(0, "transferred", -1));
+	ASSERT_EQ(0, tel_wait_state_event(self->fd, self->h,
+					  TEL_CALL_DISCONNECTED, &ev,
+					  TEL_WAIT_MS));
+	EXPECT_EQ(TEL_ORIGIN_REMOTE, ev.origin);
+	EXPECT_EQ(TEL_DISC_UNKNOWN, ev.disconnect_mode);
+	expect_counted(_metadata, self, 1);
+	ASSERT_EQ(0, tel_drop(self->fd, self->h, 0));
+	ASSERT_EQ(0, tel_dealloc(self->fd, self->h));
 }
 
 /* Caller ID that breaks card.rst's rules: counted, and never shown. */

@@ -86,6 +86,9 @@ struct tel_card_info {
 #define TEL_FEAT_TAP		0x80ULL
 /* TEL_IOC_CALL_HOLD, TEL_IOC_CALL_UNHOLD, state TEL_CALL_ONHOLD */
 #define TEL_FEAT_HOLD		0x100ULL
+#define TEL_FEAT_REDIRECT	0x200ULL	/* TEL_IOC_CALL_REDIRECT */
+/* TEL_IOC_CALL_TRANSFER, origin TEL_ORIGIN_TRANSFER, TEL_DISC_TRANSFERRED */
+#define TEL_FEAT_TRANSFER	0x400ULL
 /* TEL_IOC_CALL_WATERMARK, TEL_EVENT_AUDIO_READY */
 #define TEL_FEAT_WATERMARK	0x800ULL
 
@@ -120,6 +123,8 @@ enum tel_call_state {
  * @TEL_ORIGIN_APPLICATION: the owner dropped it with an application reason
  * @TEL_ORIGIN_REMOTE: the far end cleared it
  * @TEL_ORIGIN_HARDWARE: the card was removed or stopped answering
+ * @TEL_ORIGIN_TRANSFER: the owner transferred it (TEL_IOC_CALL_TRANSFER):
+ *	the far party went on to another number
  */
 enum tel_call_origin {
 	TEL_ORIGIN_NONE		= 0,
@@ -127,6 +132,7 @@ enum tel_call_origin {
 	TEL_ORIGIN_APPLICATION	= 2,
 	TEL_ORIGIN_REMOTE	= 3,
 	TEL_ORIGIN_HARDWARE	= 4,
+	TEL_ORIGIN_TRANSFER	= 5,
 };
 
 /*
@@ -136,6 +142,7 @@ enum tel_call_origin {
 #define TEL_DISC_NORMAL		0x00000001
 #define TEL_DISC_UNKNOWN	0x00000002
 #define TEL_DISC_REJECT		0x00000004
+#define TEL_DISC_FORWARDED	0x00000010	/* redirected (TEL_FEAT_REDIRECT) */
 #define TEL_DISC_BUSY		0x00000020
 #define TEL_DISC_NOANSWER	0x00000040
 #define TEL_DISC_BADADDRESS	0x00000080
@@ -149,6 +156,8 @@ enum tel_call_origin {
 #define TEL_DISC_TEMPFAILURE	0x00008000
 #define TEL_DISC_BLOCKED	0x00020000
 #define TEL_DISC_CANCELLED	0x00080000
+/* tel's own, not a TAPI value: the owner transferred the call away */
+#define TEL_DISC_TRANSFERRED	0x01000000
 
 #define TEL_CHANNEL_ANY		0xffffffffU
 
@@ -420,6 +429,50 @@ struct tel_call_watermark {
 /* tel_event.detail of TEL_EVENT_AUDIO_READY: the directions ready */
 #define TEL_WATERMARK_RX	0x1
 #define TEL_WATERMARK_TX	0x2
+
+/**
+ * struct tel_call_redirect - TEL_IOC_CALL_REDIRECT: send an offered call
+ *	to another number
+ * @channel: the channel a TEL_EVENT_OFFER named: an offer no call took,
+ *	or the call this file accepted there (TEL_ANSWER_F_ACCEPT)
+ * @flags: none defined, must be zero
+ * @number: where the network sends the call (as TEL_IOC_CALL_ALLOC's),
+ *	NUL terminated, not empty
+ * @reserved: must be zero
+ *
+ * TAPI's lineRedirect: the network sends the call on before it is
+ * answered.  The offer ends (a TEL_EVENT_STATE IDLE, origin LOCAL, mode
+ * TEL_DISC_FORWARDED, to every file for an offer no call took); an
+ * accepted call goes IDLE with that origin and mode, its record kept
+ * until TEL_IOC_CALL_DEALLOC.
+ */
+struct tel_call_redirect {
+	__u32 channel;
+	__u32 flags;
+	char number[TEL_NUMBER_LEN];
+	__u32 reserved[4];
+};
+
+/**
+ * struct tel_call_transfer - TEL_IOC_CALL_TRANSFER: a blind transfer
+ * @handle: the call: CONNECTED or ONHOLD
+ * @flags: none defined, must be zero
+ * @number: where the network sends the far party (as TEL_IOC_CALL_ALLOC's),
+ *	NUL terminated, not empty
+ * @reserved: must be zero
+ *
+ * TAPI's lineBlindTransfer: the card flashes, dials @number and hangs up;
+ * the network joins the far party to @number.  Returns once done: the
+ * call is DISCONNECTED, origin TEL_ORIGIN_TRANSFER, mode
+ * TEL_DISC_TRANSFERRED, no audio moves any more; DROP and DEALLOC it as
+ * any ended call.  Blind: what the target does is the far party's.
+ */
+struct tel_call_transfer {
+	__u32 handle;
+	__u32 flags;
+	char number[TEL_NUMBER_LEN];
+	__u32 reserved[4];
+};
 
 /**
  * struct tel_call_party - TEL_IOC_CALL_PARTY: caller ID and digits
@@ -717,5 +770,7 @@ struct tel_call_tap {
 #define TEL_IOC_CALL_WATERMARK	_IOW(TEL_IOC_MAGIC, 0x11, struct tel_call_watermark)
 #define TEL_IOC_CALL_HOLD	_IOW(TEL_IOC_MAGIC, 0x14, struct tel_call_hold)
 #define TEL_IOC_CALL_UNHOLD	_IOW(TEL_IOC_MAGIC, 0x15, struct tel_call_hold)
+#define TEL_IOC_CALL_REDIRECT	_IOW(TEL_IOC_MAGIC, 0x16, struct tel_call_redirect)
+#define TEL_IOC_CALL_TRANSFER	_IOW(TEL_IOC_MAGIC, 0x17, struct tel_call_transfer)
 
 #endif /* _UAPI_LINUX_TEL_H */

@@ -94,6 +94,38 @@ TEL_EXPORT int tel_call_unhold(struct tel_call *call)
 	return call_hold(call, TEL_IOC_CALL_UNHOLD);
 }
 
+/* REDIRECT (1.3) of the offer this call accepted: by its channel. */
+TEL_EXPORT int tel_call_redirect(struct tel_call *call, const char *number)
+{
+	struct tel_call_redirect req;
+
+	if (!call || !number || !*number ||
+	    strlen(number) >= sizeof(req.number)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&req, 0, sizeof(req));
+	req.channel = call->channel;
+	memcpy(req.number, number, strlen(number));
+	return libtel_priv_ioctl(call->card, TEL_IOC_CALL_REDIRECT, &req);
+}
+
+/* TRANSFER (1.3): a blind transfer of a connected or held call. */
+TEL_EXPORT int tel_call_transfer(struct tel_call *call, const char *number)
+{
+	struct tel_call_transfer req;
+
+	if (!call || !number || !*number ||
+	    strlen(number) >= sizeof(req.number)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&req, 0, sizeof(req));
+	req.handle = call->handle;
+	memcpy(req.number, number, strlen(number));
+	return libtel_priv_ioctl(call->card, TEL_IOC_CALL_TRANSFER, &req);
+}
+
 TEL_EXPORT int tel_call_get_party(struct tel_call *call,
 				  struct tel_call_party_info *out)
 {

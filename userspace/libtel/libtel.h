@@ -59,6 +59,8 @@ extern "C" {
 #define TEL_FEAT_MONITOR	0x40ULL	/* tel_card_monitor() (1.3) */
 #define TEL_FEAT_TAP		0x80ULL	/* tel_card_tap_read() (1.3) */
 #define TEL_FEAT_HOLD		0x100ULL	/* tel_call_hold() (1.3) */
+#define TEL_FEAT_REDIRECT	0x200ULL	/* tel_call_redirect() (1.3) */
+#define TEL_FEAT_TRANSFER	0x400ULL	/* tel_call_transfer() (1.3) */
 #define TEL_FEAT_WATERMARK	0x800ULL	/* tel_call_set_watermark() (1.3) */
 
 enum tel_call_state {
@@ -77,12 +79,14 @@ enum tel_call_origin {
 	TEL_ORIGIN_APPLICATION	= 2,
 	TEL_ORIGIN_REMOTE	= 3,
 	TEL_ORIGIN_HARDWARE	= 4,
+	TEL_ORIGIN_TRANSFER	= 5,	/* 1.3 */
 };
 
 /* disconnect modes: Microsoft TAPI's LINEDISCONNECTMODE_* values */
 #define TEL_DISC_NORMAL		0x00000001
 #define TEL_DISC_UNKNOWN	0x00000002
 #define TEL_DISC_REJECT		0x00000004
+#define TEL_DISC_FORWARDED	0x00000010	/* redirected (1.3) */
 #define TEL_DISC_BUSY		0x00000020
 #define TEL_DISC_NOANSWER	0x00000040
 #define TEL_DISC_BADADDRESS	0x00000080
@@ -96,6 +100,7 @@ enum tel_call_origin {
 #define TEL_DISC_TEMPFAILURE	0x00008000
 #define TEL_DISC_BLOCKED	0x00020000
 #define TEL_DISC_CANCELLED	0x00080000
+#define TEL_DISC_TRANSFERRED	0x01000000	/* tel's own (1.3) */
 
 #define TEL_CHANNEL_ANY		0xffffffffU
 #define TEL_ANSWER_F_ACCEPT	0x1	/* take ownership, keep ringing */
@@ -277,6 +282,13 @@ int tel_call_unhold(struct tel_call *call);				/* 1.3 */
  */
 int tel_call_set_watermark(struct tel_call *call, unsigned int rx_bytes,
 			   unsigned int tx_bytes);			/* 1.3 */
+/* ---- redirect (1.3): an accepted offer sent on to another number ---- */
+
+int tel_call_redirect(struct tel_call *call, const char *number);	/* 1.3 */
+
+/* ---- blind transfer (1.3): the far party sent on to another number -- */
+
+int tel_call_transfer(struct tel_call *call, const char *number);	/* 1.3 */
 
 /*
  * Why tel_call_gather_digits() stopped: TAPI's LINEGATHERTERM_* values.

@@ -37,6 +37,9 @@ struct session {
 	unsigned int tone_ms, gap_ms;
 	long flash_ms;		/* -1: no --flash; 0: the card's 750 ms */
 	unsigned long hold_ms;	/* --hold: on hold this long, 0: none */
+	const char *redirect;	/* answer --redirect: send offers there */
+	const char *transfer;	/* --transfer: blind transfer there */
+	unsigned long after_ms;	/* --after: that long after the connect */
 	unsigned long gather;	/* digits to gather, 0: none */
 	const char *terminators;
 	double first_timeout, inter_timeout;
@@ -270,6 +273,30 @@ static int hold_for(struct session *s)
 	return 0;
 }
 
+/*
+ * --transfer: after --after ms of the call, a blind transfer: the far
+ * party goes on to the number, the call ends (origin transfer).  The far
+ * end hanging up first ends the call, not an error.
+ */
+static int transfer_to(struct session *s)
+{
+	if (s->after_ms && tel_call_wait_state(s->call, TEL_CALL_DISCONNECTED,
+					       (int)s->after_ms) == 0) {
+		note(s, "the call ended before the transfer");
+		return 0;
+	}
+	if (tel_call_transfer(s->call, s->transfer) < 0) {
+		if (errno == ENOTCONN) {
+			note(s, "the call ended before the transfer");
+			return 0;
+		}
+		feature_error(s, "transfer", errno);
+		return -1;
+	}
+	note(s, "transferred to %s", s->transfer);
+	return 0;
+}
+
 static const char *gather_reason(unsigned int why)
 {
 	switch (why) {
@@ -313,8 +340,8 @@ static int gather(struct session *s)
 }
 
 /*
- * Once connected: --digits, then --flash, then --hold, then --gather.  An
- * exit code.
+ * Once connected: --digits, then --flash, then --hold, then --gather,
+ * then --transfer.  An exit code.
  */
 static int after_connect(struct session *s)
 {
@@ -326,6 +353,8 @@ static int after_connect(struct session *s)
 	if (s->hold_ms && !stop_signal && hold_for(s) < 0)
 		return EXIT_ERROR;
 	if (s->gather && !stop_signal && gather(s) < 0)
+		return EXIT_ERROR;
+	if (s->transfer && !stop_signal && transfer_to(s) < 0)
 		return EXIT_ERROR;
 	return EXIT_OK;
 }
@@ -348,7 +377,9 @@ static int finish(struct session *s)
 		return EXIT_ERROR;
 	}
 	if (rec.state == TEL_CALL_DISCONNECTED) {
-		if (rec.origin == TEL_ORIGIN_HARDWARE)
+		if (rec.origin == TEL_ORIGIN_TRANSFER)
+			note(s, "the call is ours no more: transferred");
+		else if (rec.origin == TEL_ORIGIN_HARDWARE)
 			note(s, "the card went away (%s)",
 			     mode_str(rec.disconnect_mode));
 		else
@@ -514,6 +545,9 @@ static const struct option call_opts[] = {
 	{ "gap", required_argument, NULL, 'G' },
 	{ "flash", optional_argument, NULL, 'F' },
 	{ "hold", required_argument, NULL, 'H' },
+	{ "redirect", required_argument, NULL, 'W' },
+	{ "transfer", required_argument, NULL, 'X' },
+	{ "after", required_argument, NULL, 'A' },
 	{ "gather", required_argument, NULL, 'g' },
 	{ "terminator", required_argument, NULL, 'e' },
 	{ "first-timeout", required_argument, NULL, 'f' },
@@ -547,6 +581,9 @@ static const char dial_help[] =
 	"  --flash[=MS]   a hook flash, MS ms on hook (50-2000, default 750)\n"
 	"  --hold MS      put the call on hold for MS ms (100-3600000; the\n"
 	"                 far end hears the hold tone), then take it off\n"
+	"  --transfer N   then a blind transfer: the far end goes on to\n"
+	"                 number N, the call is ours no more\n"
+	"  --after MS     transfer MS ms after those steps (0-3600000, 0)\n"
 	"  --gather N     print the digits the far end types: up to N, see\n"
 	"                 --terminator, --first-timeout, --inter-timeout\n"
 	"  --terminator T stop gathering at any digit of T (it is kept)\n"
@@ -571,8 +608,10 @@ static const char answer_help[] =
 	"  --keep         hold each dropped call until SIGINT or SIGTERM\n"
 	"  --timeout S    give up if no call is offered within S seconds\n"
 	"  --json         print each record as one JSON object per line\n"
-	"  --digits D, --tone MS, --gap MS, --flash[=MS], --hold MS: as for\n"
-	"                 dial, once each call is answered\n"
+	"  --digits D, --tone MS, --gap MS, --flash[=MS], --hold MS,\n"
+	"  --transfer N, --after MS: as for dial, once each call is answered\n"
+	"  --redirect N   do not answer: send each offered call on to\n"
+	"                 number N (the network's redirect), print its record\n"
 	"  --gather N     print what the caller types: up to N digits\n"
 	"  --terminator T stop gathering at any digit of T (it is kept)\n"
 	"  --first-timeout S  wait S s for the first digit (default 10)\n"
@@ -658,6 +697,33 @@ static int parse_call_args(const char *cmd, int argc, char **argv,
 				return usage_error(cmd, "bad --flash '%s': 50 to "
 						   "2000 ms", optarg);
 			s->flash_ms = (long)v;
+			break;
+		case 'X':
+			if (!*optarg || strlen(optarg) >= TEL_NUMBER_LEN ||
+			    strspn(optarg, "0123456789*#+") != strlen(optarg))
+				return usage_error(cmd, "bad --transfer '%s': "
+						   "digits 0-9 * # +, at most "
+						   "%d", optarg,
+						   TEL_NUMBER_LEN - 1);
+			s->transfer = optarg;
+			break;
+		case 'A':
+			if (parse_uint(optarg, 3600000, &v))
+				return usage_error(cmd, "bad --after '%s': 0 to "
+						   "3600000 ms", optarg);
+			s->after_ms = v;
+			break;
+		case 'W':
+			if (strcmp(cmd, "answer"))
+				return usage_error(cmd, "--redirect is for "
+						   "answer");
+			if (!*optarg || strlen(optarg) >= TEL_NUMBER_LEN ||
+			    strspn(optarg, "0123456789*#+") != strlen(optarg))
+				return usage_error(cmd, "bad --redirect '%s': "
+						   "digits 0-9 * # +, at most "
+						   "%d", optarg,
+						   TEL_NUMBER_LEN - 1);
+			s->redirect = optarg;
 			break;
 		case 'H':
 			if (parse_uint(optarg, 3600000, &v) || v < 100)
@@ -894,6 +960,37 @@ static struct tel_call *take_offer(struct session *s, unsigned int ch)
 	return NULL;
 }
 
+/*
+ * answer --redirect: accept the offer on @ch (the call is ours, still
+ * ringing) and have the network send it on; the call is then IDLE, mode
+ * FORWARDED.  NULL (errno) if the offer went first or the card cannot.
+ */
+static struct tel_call *redirect_offer(struct session *s, unsigned int ch)
+{
+	struct tel_call *call = tel_call_answer(s->card, ch,
+						TEL_ANSWER_F_ACCEPT);
+	int err;
+
+	if (!call)
+		return NULL;
+	if (tel_call_redirect(call, s->redirect) == 0) {
+		note(s, "redirected call %" PRIu32 " to %s",
+		     tel_call_handle(call), s->redirect);
+		return call;
+	}
+	err = errno;
+	if (err == EOPNOTSUPP)
+		errmsg("tel%u: the card cannot redirect", s->index);
+	else if (err != EBUSY && err != ENOENT)
+		errmsg("tel%u: channel %u: redirect: %s", s->index, ch,
+		       strerror(err));
+	/* ours, still offering or given up: drop (reject) and release it */
+	tel_call_drop(call, 0);
+	tel_call_dealloc(call);
+	errno = err;
+	return NULL;
+}
+
 int cmd_answer(int argc, char **argv)
 {
 	struct call_args a = { .duration = 0, .timeout = 0, .count = 1 };
@@ -921,7 +1018,12 @@ int cmd_answer(int argc, char **argv)
 
 		if (ch < 0)
 			break;
-		s.call = take_offer(&s, (unsigned int)ch);
+		s.call = s.redirect ? redirect_offer(&s, (unsigned int)ch) :
+			 take_offer(&s, (unsigned int)ch);
+		if (!s.call && s.redirect && errno == EOPNOTSUPP) {
+			ret = EXIT_ERROR;
+			break;
+		}
 		if (!s.call) {
 			if (errno == EBUSY || errno == ENOENT) {
 				note(&s, "the offer was withdrawn or taken by "
@@ -934,6 +1036,12 @@ int cmd_answer(int argc, char **argv)
 			break;
 		}
 		answered++;
+		if (s.redirect) {
+			ret = finish(&s);	/* IDLE already: no drop */
+			if (ret != EXIT_OK || stop_signal)
+				break;
+			continue;
+		}
 		note(&s, "answered (call %" PRIu32 "); sending %s%s%s",
 		     tel_call_handle(s.call), s.play ? "" : "silence",
 		     s.play ? s.play_path : "",
