@@ -36,7 +36,7 @@ extern "C" {
  * take it from here).  The soname, libtel.so.1, is apart from it.
  */
 #define LIBTEL_VERSION_MAJOR	1
-#define LIBTEL_VERSION_MINOR	3
+#define LIBTEL_VERSION_MINOR	4
 #define LIBTEL_VERSION_PATCH	0
 
 /*
@@ -57,11 +57,11 @@ extern "C" {
 #define TEL_FEAT_CALL_PARTY	0x10ULL	/* tel_call_get_party() */
 #define TEL_FEAT_HANDOFF	0x20ULL	/* tel_call_export(), _import (1.3) */
 #define TEL_FEAT_MONITOR	0x40ULL	/* tel_card_monitor() (1.3) */
-#define TEL_FEAT_TAP		0x80ULL	/* tel_card_tap_read() (1.3) */
+#define TEL_FEAT_TAP		0x80ULL	/* tel_card_tap_read() (1.4) */
 #define TEL_FEAT_HOLD		0x100ULL	/* tel_call_hold() (1.3) */
-#define TEL_FEAT_REDIRECT	0x200ULL	/* tel_call_redirect() (1.3) */
-#define TEL_FEAT_TRANSFER	0x400ULL	/* tel_call_transfer() (1.3) */
-#define TEL_FEAT_WATERMARK	0x800ULL	/* tel_call_set_watermark() (1.3) */
+#define TEL_FEAT_REDIRECT	0x200ULL	/* tel_call_redirect() (1.4) */
+#define TEL_FEAT_TRANSFER	0x400ULL	/* tel_call_transfer() (1.4) */
+#define TEL_FEAT_WATERMARK	0x800ULL	/* tel_call_set_watermark() (1.4) */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -79,14 +79,14 @@ enum tel_call_origin {
 	TEL_ORIGIN_APPLICATION	= 2,
 	TEL_ORIGIN_REMOTE	= 3,
 	TEL_ORIGIN_HARDWARE	= 4,
-	TEL_ORIGIN_TRANSFER	= 5,	/* 1.3 */
+	TEL_ORIGIN_TRANSFER	= 5,	/* 1.4 */
 };
 
 /* disconnect modes: Microsoft TAPI's LINEDISCONNECTMODE_* values */
 #define TEL_DISC_NORMAL		0x00000001
 #define TEL_DISC_UNKNOWN	0x00000002
 #define TEL_DISC_REJECT		0x00000004
-#define TEL_DISC_FORWARDED	0x00000010	/* redirected (1.3) */
+#define TEL_DISC_FORWARDED	0x00000010	/* redirected (1.4) */
 #define TEL_DISC_BUSY		0x00000020
 #define TEL_DISC_NOANSWER	0x00000040
 #define TEL_DISC_BADADDRESS	0x00000080
@@ -100,7 +100,7 @@ enum tel_call_origin {
 #define TEL_DISC_TEMPFAILURE	0x00008000
 #define TEL_DISC_BLOCKED	0x00020000
 #define TEL_DISC_CANCELLED	0x00080000
-#define TEL_DISC_TRANSFERRED	0x01000000	/* tel's own (1.3) */
+#define TEL_DISC_TRANSFERRED	0x01000000	/* tel's own (1.4) */
 
 #define TEL_CHANNEL_ANY		0xffffffffU
 #define TEL_ANSWER_F_ACCEPT	0x1	/* take ownership, keep ringing */
@@ -117,7 +117,7 @@ enum tel_call_origin {
 #define TEL_EVENT_FLASH		7	/* a hook flash ended */
 #define TEL_EVENT_CALL_NEW	8	/* monitor: a call of the card began */
 #define TEL_EVENT_CALL_DEALLOC	9	/* monitor: a call's record is gone */
-#define TEL_EVENT_AUDIO_READY	12	/* a call reached its watermark (1.3) */
+#define TEL_EVENT_AUDIO_READY	12	/* a call reached its watermark (1.4) */
 
 /* TEL_EVENT_AUDIO_READY's detail: the directions ready (1.3) */
 #define TEL_WATERMARK_RX	0x1	/* at least rx_bytes readable */
@@ -273,7 +273,7 @@ int tel_call_flash(struct tel_call *call, unsigned int ms);
 int tel_call_hold(struct tel_call *call);				/* 1.3 */
 int tel_call_unhold(struct tel_call *call);				/* 1.3 */
 
-/* ---- watermarks: one wake-up per block for all calls (1.3) ---------- */
+/* ---- watermarks: one wake-up per block for all calls (1.4) ---------- */
 
 /*
  * Reached marks come as TEL_EVENT_AUDIO_READY events (tel_card_read_event()):
@@ -281,14 +281,14 @@ int tel_call_unhold(struct tel_call *call);				/* 1.3 */
  * TEL_WATERMARK_* directions ready.
  */
 int tel_call_set_watermark(struct tel_call *call, unsigned int rx_bytes,
-			   unsigned int tx_bytes);			/* 1.3 */
-/* ---- redirect (1.3): an accepted offer sent on to another number ---- */
+			   unsigned int tx_bytes);			/* 1.4 */
+/* ---- redirect (1.4): an accepted offer sent on to another number ---- */
 
-int tel_call_redirect(struct tel_call *call, const char *number);	/* 1.3 */
+int tel_call_redirect(struct tel_call *call, const char *number);	/* 1.4 */
 
-/* ---- blind transfer (1.3): the far party sent on to another number -- */
+/* ---- blind transfer (1.4): the far party sent on to another number -- */
 
-int tel_call_transfer(struct tel_call *call, const char *number);	/* 1.3 */
+int tel_call_transfer(struct tel_call *call, const char *number);	/* 1.4 */
 
 /*
  * Why tel_call_gather_digits() stopped: TAPI's LINEGATHERTERM_* values.
@@ -338,7 +338,7 @@ int tel_card_get_call_party(struct tel_card *card, uint32_t id,
 
 /*
  * tel_card_tap_read(): a privileged monitor's read of a call's audio
- * (1.3).  rx is what the far party sent, tx what the owner sent; the
+ * (1.4).  rx is what the far party sent, tx what the owner sent; the
  * positions are byte counts of each stream, lost the bytes skipped before
  * them because this monitor read too late.
  */
