@@ -139,7 +139,9 @@ TEST_F(inspect, features_named)
 		{ TEL_FEAT_MONITOR, "monitor" },
 		{ TEL_FEAT_TAP, "tap" },
 		{ TEL_FEAT_HOLD, "hold" },
-		{ TEL_FEAT_WATERMARK, "redirect watermark" },
+		{ TEL_FEAT_REDIRECT, "redirect" },
+		{ TEL_FEAT_TRANSFER, "transfer" },
+		{ TEL_FEAT_WATERMARK, "watermark" },
 	};
 	struct tel_card_info info = { };
 	char buf[128], want[128] = "";
