@@ -270,6 +270,10 @@ TEST(acting_is_eperm)
 	struct tel_call_digits dg = { .digits = "1" };
 	struct tel_call_monitor dm = { .flags = TEL_MONITOR_F_DIGITS };
 	struct tel_call_flash fl = { 0 };
+	struct tel_call_hold ho = { 0 };
+	struct tel_call_redirect rd = { .channel = 4, .number = "2" };
+	struct tel_call_transfer tr = { .number = "2" };
+	struct tel_call_watermark wm = { .rx_bytes = 160 };
 	struct tel_call_info info;
 	int mon, fd;
 	uint32_t h, id;
@@ -285,6 +289,7 @@ TEST(acting_is_eperm)
 
 		dr.handle = de.handle = au.handle = x;
 		dg.handle = dm.handle = fl.handle = x;
+		ho.handle = tr.handle = wm.handle = x;
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_ALLOC, &al));
 		EXPECT_EQ(EPERM, errno);
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_ANSWER, &an));
@@ -303,6 +308,16 @@ TEST(acting_is_eperm)
 		EXPECT_EQ(EPERM, errno);
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_FLASH, &fl));
 		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_HOLD, &ho));
+		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_UNHOLD, &ho));
+		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_REDIRECT, &rd));
+		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_TRANSFER, &tr));
+		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_WATERMARK, &wm));
+		EXPECT_EQ(EPERM, errno);
 	}
 	EXPECT_EQ(-1, card_monitor(mon, 0));
 	EXPECT_EQ(EALREADY, errno);
@@ -311,6 +326,8 @@ TEST(acting_is_eperm)
 	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
 	EXPECT_EQ(0, emu_num_stat(CARD, 4, "detect"));
 	EXPECT_EQ(0, emu_num_stat(CARD, 4, "flashes"));
+	EXPECT_EQ(0, emu_num_stat(CARD, 4, "holds"));
+	EXPECT_EQ(0, emu_num_stat(CARD, 4, "transfers"));
 	close(mon);
 	close(fd);
 }

@@ -184,7 +184,8 @@ static inline unsigned long emu_hex(const char *reply, const char *key)
 /* One number from the emulator's "stats CARD CH" reply, -1 on error. */
 static inline long emu_num_stat(int card, int ch, const char *key)
 {
-	char reply[512];
+	/* the whole line: what a short read leaves, the next opener reads */
+	char reply[2048];
 
 	if (emu_cmd(reply, sizeof(reply), "stats %d %d", card, ch))
 		return -1;
