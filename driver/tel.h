@@ -753,6 +753,7 @@ struct tel_call *tel_monitor_find(struct tel_card *card, u32 id);
 /* tel_tap.c: a privileged monitor's tap on a call's audio */
 void tel_tap_feed(struct tel_call *call, bool tx, u32 from, u32 len);
 void tel_tap_free(struct tel_call *call);
+void tel_tap_restart(struct tel_call *call);
 void tel_tap_release(struct tel_file *tf);
 int tel_ioctl_call_tap(struct tel_file *tf, void __user *uarg);
 

@@ -368,6 +368,9 @@ static void tel_bridge_ring(struct tel_card *card, struct tel_call *call)
 /*
  * Start a new record on a bridge call that is on hook (not bound): the
  * bridge reuses one call object for every call it makes on the channel.
+ * Its stream positions start again.  Monitors hear TEL_EVENT_CALL_NEW
+ * again, and a tap of the new call must not hand them the last call's
+ * audio: tel_tap_restart().
  */
 static void tel_bridge_recycle(struct tel_call *call, u32 direction)
 {
@@ -381,6 +384,7 @@ static void tel_bridge_recycle(struct tel_call *call, u32 direction)
 	info->alloc_ns = tel_now_ns();
 	info->start_realtime_ns = ktime_get_real_ns();
 	memset(&call->pos, 0, sizeof(call->pos));
+	tel_tap_restart(call);
 	memset(&call->hw, 0, sizeof(call->hw));
 	memset(&call->party, 0, sizeof(call->party));
 	call->digits_queued = 0;

@@ -164,6 +164,27 @@ void tel_tap_free(struct tel_call *call)
 	call->tap = NULL;
 }
 
+/*
+ * A bridge call begins again on its line (tel_bridge.c): what the history
+ * holds is the last call's audio, and goes.  Tap positions go on counting
+ * from where they were, so a monitor's own position stays valid (what it
+ * had not read of the last call is counted lost).  The readers are kept:
+ * a tap running now may still use its reader once it let go of card->lock.
+ * Caller holds card->lock; the call is not bound, so no tick feeds it.
+ */
+void tel_tap_restart(struct tel_call *call)
+{
+	struct tel_card *card = call->card;
+
+	lockdep_assert_held(&card->lock);
+	if (!call->tap)
+		return;
+	spin_lock_irq(&card->bridge_lock);
+	call->tap->dir[0].fill = 0;
+	call->tap->dir[1].fill = 0;
+	spin_unlock_irq(&card->bridge_lock);
+}
+
 /* A file closes: a monitor's positions on every call go. */
 void tel_tap_release(struct tel_file *tf)
 {

@@ -1096,10 +1096,45 @@ static bool mon_is(const struct tel_event *ev, uint32_t type, uint32_t id,
 }
 
 /*
+ * Tap call @n of the monitored line (TEL_IOC_CALL_TAP by @id, as root).
+ * The first call's tap arms the history and reads one byte, leaving the
+ * rest unread.  The second call reuses the line's call object: its tap
+ * must start with that call's first byte (the far end's pattern begins
+ * again at the channel's number), the first call's unread audio counted
+ * lost, never handed out as the second's.
+ */
+static bool tap_fresh(int mon, uint32_t id, int n)
+{
+	static uint8_t buf[4096];
+	struct tel_call_tap t = {
+		.id = id, .rx_buf = (uintptr_t)buf, .rx_len = n ? 4096 : 1,
+	};
+
+	if (n)
+		usleep(100 * 1000);
+	CHECK(!ioctl(mon, TEL_IOC_CALL_TAP, &t), "TAP: %m");
+	if (!n) {
+		usleep(200 * 1000);	/* audio the monitor leaves unread */
+		return true;
+	}
+	printf("# second call's tap: %u bytes at %llu, %llu lost, first %u\n",
+	       t.rx_len, (unsigned long long)t.rx_pos,
+	       (unsigned long long)t.rx_lost, t.rx_len ? buf[0] : 0);
+	CHECK(t.rx_len >= 8 && t.rx_lost > 0, "%u bytes, %llu lost", t.rx_len,
+	      (unsigned long long)t.rx_lost);
+	for (uint32_t i = 0; i < t.rx_len; i++)
+		CHECK(buf[i] == (uint8_t)(CH_MONITOR + i),
+		      "byte %u is %u, not the second call's %u", i, buf[i],
+		      (uint8_t)(CH_MONITOR + i));
+	return true;
+}
+
+/*
  * A /dev/telN monitor (TEL_IOC_CARD_MONITOR) sees a bridge call like any
  * other, through the same call core: each call on the line from its
  * CALL_NEW, the line's call object keeping its id, and CALL_DEALLOC
- * (owner dahdi) when DAHDI closes the channel.
+ * (owner dahdi) when DAHDI closes the channel; a tap of each call gets
+ * that call's audio (tap_fresh()).
  */
 static bool test_monitor_bridge_call(void)
 {
@@ -1111,6 +1146,7 @@ static bool test_monitor_bridge_call(void)
 
 	CHECK(mon >= 0, "open /dev/tel0: %m");
 	CHECK(!ioctl(mon, TEL_IOC_CARD_MONITOR, &req), "MONITOR: %m");
+	CHECK(!emu_cmd(NULL, 0, "audio 0 %d pattern", CH_MONITOR), "audio");
 	fd = dahdi_open(base0 + CH_MONITOR);
 	CHECK(fd >= 0, "open: %s", strerror(-fd));
 	for (int call = 0; call < 2; call++) {
@@ -1132,6 +1168,7 @@ static bool test_monitor_bridge_call(void)
 		CHECK(!ioctl(mon, TEL_IOC_CALL_INFO, &info) &&
 		      info.state == TEL_CALL_CONNECTED && info.id == id,
 		      "INFO by id");
+		CHECK(tap_fresh(mon, id, call), "tap of call %d", call);
 		if (!call) {
 			CHECK(!dahdi_hook(fd, DAHDI_ONHOOK), "on hook: %m");
 			CHECK(mon_next(mon, &ev) &&
