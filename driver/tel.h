@@ -32,7 +32,8 @@
  *    dropped-call count, "gone".
  *  - tel_card.wm_lock (spinlock, taken in the tick interrupt): the
  *    watermark wheel and every call's struct tel_watermark
- *    (tel_watermark.c).
+ *    (tel_watermark.c), and the driver's fields of every mapped call's
+ *    control page (tel_mmap.c).
  *  - tel_card.bridge_lock (spinlock, taken in the tick interrupt): what
  *    the bridge's tick path may touch (tel_channel.audio, the bridge ops).
  *  - tel_file.ev_lock (spinlock, irq-safe: the tick queues
@@ -78,6 +79,7 @@ struct pci_dev;
 struct tel_bridge_ops;
 struct tel_call;
 struct tel_file;
+struct tel_map;
 struct tel_owner;
 
 /**
@@ -313,6 +315,8 @@ struct tel_perf {
  * @wm_events: TEL_EVENT_AUDIO_READY sent (wm_lock)
  * @wm_slot: the wheel: armed calls by due tick (wm_lock)
  * @card_errors: impossible values the card reported (tel_card_error())
+ * @maps: map number -> struct tel_map of every mapped call (under lock)
+ * @next_map: the last map number handed out; never reused (under lock)
  */
 struct tel_card {
 	struct device dev;
@@ -382,6 +386,8 @@ struct tel_card {
 	struct list_head wm_slot[TEL_WM_SLOTS];
 
 	atomic_long_t card_errors;
+	struct xarray maps;
+	unsigned long next_map;
 };
 
 /**
@@ -508,6 +514,8 @@ struct tel_watermark {
  * @tap: its audio history once a monitor tapped it, else NULL (set under
  *	card->lock and bridge_lock, read under either; freed with the call)
  * @wm: its watermarks (under card->wm_lock)
+ * @map: its mapping for its owner file (tel_mmap.c), or NULL (set and
+ *	cleared under card->lock and card->wm_lock, read under either)
  */
 struct tel_call {
 	struct kref ref;
@@ -544,6 +552,7 @@ struct tel_call {
 	kuid_t owner_uid;
 	struct tel_tap *tap;
 	struct tel_watermark wm;
+	struct tel_map *map;
 };
 
 /**
@@ -695,6 +704,15 @@ int tel_call_set_watermark(struct tel_call *call, u32 rx_bytes, u32 tx_bytes);
 void tel_call_wm_moved(struct tel_call *call, bool write);
 void tel_call_wm_disarm(struct tel_call *call);
 void tel_card_wm_tick(struct tel_card *card);
+
+/* tel_mmap.c: a call's rings mapped into its owner's address space */
+void tel_card_map_init(struct tel_card *card);
+int tel_file_mmap(struct file *filp, struct vm_area_struct *vma);
+int tel_ioctl_call_map(struct file *filp, void __user *uarg);
+int tel_ioctl_calls_sync(struct tel_file *tf, void __user *uarg);
+void tel_call_unmap(struct tel_call *call);
+void tel_call_unmap_ring(struct tel_call *call);
+void tel_map_publish_wm(struct tel_call *call);
 
 /* tel_sysfs.c, tel_proc.c: inspection */
 int tel_sysfs_init_channels(struct tel_card *card);

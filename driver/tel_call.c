@@ -68,6 +68,9 @@ u64 tel_card_features(const struct tel_card *card)
 		features |= TEL_FEAT_REDIRECT;
 	if (card->caps & TEL_CAP_TRANSFER)
 		features |= TEL_FEAT_TRANSFER;
+	/* the ring page must be whole pages to be mapped (tel_mmap.c) */
+	if (IS_ALIGNED(TEL_CALL_DMA_BYTES, PAGE_SIZE))
+		features |= TEL_FEAT_MMAP;
 	return features;
 }
 
@@ -143,6 +146,8 @@ void tel_call_release_ring(struct tel_call *call)
 	lockdep_assert_held(&card->lock);
 	if (!call->ring)
 		return;
+	/* no mapping may reach the memory once it is freed */
+	tel_call_unmap_ring(call);
 	if (call->ring_is_dma) {
 		dma_free_coherent(&card->pdev->dev, TEL_CALL_DMA_BYTES,
 				  call->ring, call->ring_dma);
@@ -171,6 +176,7 @@ static void tel_call_release(struct kref *ref)
 	card->nr_calls--;
 	card->slab_bytes -= tel_perf_slab_size(sizeof(*call));
 	tel_tap_free(call);
+	tel_call_unmap(call);
 	tel_call_release_ring(call);
 	mutex_unlock(&card->lock);
 	put_pid(call->owner_pid);
@@ -258,6 +264,7 @@ void tel_call_disown(struct tel_call *call)
 
 	lockdep_assert_held(&call->card->lock);
 	tel_call_wm_disarm(call);
+	tel_call_unmap(call);
 	tel_call_notify_state(call, TEL_EVENT_CALL_DEALLOC,
 			      owner ? owner->kind : 0, tel_now_ns());
 	call->announced = false;
@@ -1126,8 +1133,9 @@ void tel_call_set_owner(struct tel_call *call, struct tel_owner *owner,
 {
 	lockdep_assert_held(&call->card->lock);
 	lockdep_assert_held(&call->op_lock);
-	/* the marks were the old owner's */
+	/* the marks and the mapping were the old owner's */
 	tel_call_wm_disarm(call);
+	tel_call_unmap(call);
 	call->owner = owner;
 	call->handle = handle;
 	owner->ops->state(owner, call, tel_now_ns());

@@ -58,6 +58,7 @@ static void tel_card_release(struct device *dev)
 	mutex_destroy(&card->evq_lock);
 	mutex_destroy(&card->cmd_lock);
 	xa_destroy(&card->call_ids);
+	xa_destroy(&card->maps);
 	kfree(card->channels);
 	kfree(card);
 }
@@ -180,6 +181,7 @@ struct tel_card *tel_card_alloc(struct pci_dev *pdev)
 	INIT_LIST_HEAD(&card->monitors);
 	xa_init_flags(&card->call_ids, XA_FLAGS_ALLOC1);
 	tel_card_wm_init(card);
+	tel_card_map_init(card);
 	tel_bridge_card_init(card);
 	INIT_WORK(&card->fail_work, tel_fail_work);
 	INIT_DELAYED_WORK(&card->watchdog, tel_watchdog);

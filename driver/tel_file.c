@@ -457,6 +457,7 @@ const struct file_operations tel_fops = {
 	.release = tel_release,
 	.read = tel_read,
 	.poll = tel_poll,
+	.mmap = tel_file_mmap,
 	.unlocked_ioctl = tel_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

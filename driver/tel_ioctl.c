@@ -786,6 +786,8 @@ static bool tel_ioctl_acts(unsigned int cmd)
 	case TEL_IOC_CALL_WATERMARK:
 	case TEL_IOC_CALL_REDIRECT:
 	case TEL_IOC_CALL_TRANSFER:
+	case TEL_IOC_CALL_MAP:
+	case TEL_IOC_CALLS_SYNC:
 		return true;
 	default:
 		return false;
@@ -845,6 +847,10 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return tel_ioctl_redirect(tf, uarg);
 	case TEL_IOC_CALL_TRANSFER:
 		return tel_ioctl_transfer(tf, uarg);
+	case TEL_IOC_CALL_MAP:
+		return tel_ioctl_call_map(filp, uarg);
+	case TEL_IOC_CALLS_SYNC:
+		return tel_ioctl_calls_sync(tf, uarg);
 	default:
 		return -ENOTTY;
 	}

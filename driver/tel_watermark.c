@@ -223,6 +223,8 @@ static u32 tel_wm_check(struct tel_card *card, struct tel_watermark *wm)
 		if (TEL_RING_BYTES - (wm->tx_head - wm->tx_tail) >= wm->tx_bytes)
 			ready |= TEL_WATERMARK_TX;
 	}
+	/* a mapped call's reader finds the indices with the event */
+	tel_map_publish_wm(container_of(wm, struct tel_call, wm));
 	return ready;
 }
 

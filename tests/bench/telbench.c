@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -1065,6 +1066,10 @@ static void digits_bench(int ncalls, int seconds)
  * after the other on the same calls:
  *   wm:   each call armed with a one-block rx watermark, one thread
  *         polling the card files and reading each call it is told of;
+ *   map:  the same watermarks and poll loop, the calls' rings mapped
+ *         (TEL_IOC_CALL_MAP): each ready call's audio consumed in place,
+ *         then one TEL_IOC_CALLS_SYNC per card that woke, for all its
+ *         calls (skipped on a driver without TEL_FEAT_MMAP);
  *   wait: today's way, a thread per call in READ with TEL_AUDIO_F_WAIT,
  *         which returns as soon as the tick brings a frame.
  * Reported per second: wake-ups (voluntary context switches of the
@@ -1074,6 +1079,9 @@ static void digits_bench(int ncalls, int seconds)
 struct wcall {
 	int fd;
 	uint32_t handle;
+	struct tel_call_map map;
+	volatile struct tel_map_ctl *ctl;
+	bool ready;
 	uint64_t bytes;
 	uint64_t syscalls;
 	atomic_bool *stop;
@@ -1100,6 +1108,50 @@ static int wread(struct wcall *c, uint32_t flags)
 	else if (n < 0 && errno != EAGAIN && errno != EINTR)
 		die("READ on call %u: %m", c->handle);
 	return n;
+}
+
+/* Map every call and arm it again; false if the driver cannot map. */
+static bool wmap_all(struct wcall *calls, int ncalls, int ptime)
+{
+	struct tel_card_info info = { 0 };
+	void *p;
+	int i;
+
+	if (ioctl(calls[0].fd, TEL_IOC_CARD_INFO, &info) ||
+	    !(info.features & TEL_FEAT_MMAP))
+		return false;
+	for (i = 0; i < ncalls; i++) {
+		struct wcall *c = &calls[i];
+		struct tel_call_watermark req = {
+			.handle = c->handle, .rx_bytes = ptime * FRAME,
+		};
+
+		while (wread(c, 0) > 0)
+			;
+		memset(&c->map, 0, sizeof(c->map));
+		c->map.handle = c->handle;
+		if (ioctl(c->fd, TEL_IOC_CALL_MAP, &c->map))
+			die("MAP: %m");
+		p = mmap(NULL, c->map.length, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, c->fd, c->map.offset);
+		if (p == MAP_FAILED)
+			die("mmap: %m");
+		c->ctl = p;
+		if (ioctl(c->fd, TEL_IOC_CALL_WATERMARK, &req))
+			die("WATERMARK: %m");
+		c->bytes = c->syscalls = 0;
+	}
+	return true;
+}
+
+/* A ready mapped call: take what came, in place (no system call). */
+static void wmap_consume(struct wcall *c)
+{
+	uint32_t head = __atomic_load_n(&c->ctl->rx_head, __ATOMIC_ACQUIRE);
+	uint32_t tail = c->ctl->rx_tail;
+
+	c->bytes += head - tail;
+	__atomic_store_n(&c->ctl->rx_tail, head, __ATOMIC_RELEASE);
 }
 
 static void *wait_main(void *arg)
@@ -1285,6 +1337,76 @@ static void wake_bench(int ncalls, int seconds, int ptime, int nthreads)
 	}
 	wake_result("wm", ncalls, secs, w1 - w0, sys, bytes,
 		    ck0 >= 0 ? ck1 - ck0 : -1);
+
+	/* ---- map: the same loop, audio in place, one sync per card ---- */
+	if (!wmap_all(calls, ncalls, ptime))
+		goto wait;
+	for (c = 0, ck0 = 0; c < cards; c++)
+		ck0 += perf_num(c, "wm_checks");
+	snap(cards, s0);
+	w0 = nvcsw();
+	t0 = now_ns();
+	sys = 0;
+	end = t0 + seconds * 1000000000ull;
+	while (now_ns() < end) {
+		int left = (int)((end - now_ns()) / 1000000) + 1;
+		struct tel_calls_sync sync = { 0 };
+
+		sys++;
+		if (poll(pfd, cards, left) <= 0)
+			continue;
+		for (c = 0; c < cards; c++) {
+			if (!(pfd[c].revents & POLLIN))
+				continue;
+			for (;;) {
+				sys++;
+				n = read(fds[c], ev, sizeof(ev));
+				if (n <= 0)
+					break;
+				for (k = 0; k < n / (ssize_t)sizeof(ev[0]); k++) {
+					uint32_t h = ev[k].handle;
+
+					if (ev[k].type == TEL_EVENT_OVERFLOW) {
+						for (i = 0; i < ncalls; i++)
+							calls[i].ready = true;
+						continue;
+					}
+					if (ev[k].type == TEL_EVENT_AUDIO_READY &&
+					    h <= max_handle[c] && by_handle[c][h])
+						by_handle[c][h]->ready = true;
+				}
+				if (n < (ssize_t)sizeof(ev))
+					break;
+			}
+			for (i = 0; i < ncalls; i++)
+				if (calls[i].fd == fds[c] && calls[i].ready) {
+					calls[i].ready = false;
+					wmap_consume(&calls[i]);
+				}
+			sys++;
+			if (ioctl(fds[c], TEL_IOC_CALLS_SYNC, &sync) < 0)
+				die("CALLS_SYNC: %m");
+		}
+	}
+	secs = (now_ns() - t0) / 1e9;
+	w1 = nvcsw();
+	snap(cards, s1);
+	wake_tick_result("map", ncalls, tick_cost(cards, s0, s1));
+	for (c = 0, ck1 = 0; c < cards; c++)
+		ck1 += perf_num(c, "wm_checks");
+	bytes = 0;
+	for (i = 0; i < ncalls; i++) {
+		struct tel_call_watermark req = { .handle = calls[i].handle };
+
+		bytes += calls[i].bytes;
+		calls[i].bytes = 0;
+		if (ioctl(calls[i].fd, TEL_IOC_CALL_WATERMARK, &req))
+			die("WATERMARK off: %m");
+		munmap((void *)calls[i].ctl, calls[i].map.length);
+	}
+	wake_result("map", ncalls, secs, w1 - w0, sys, bytes,
+		    ck0 >= 0 ? ck1 - ck0 : -1);
+wait:
 
 	/* ---- wait: a thread per call in READ with F_WAIT (today) ---- */
 	if (!nthreads)

@@ -1116,6 +1116,74 @@ TEST_F(lib, set_watermark)
 	EXPECT_EQ(0, tel_call_dealloc(call));
 }
 
+/*
+ * 1.5: mapped rings: the far end's pattern read in place across the
+ * ring's wrap, audio sent in place reaching the far end, one sync for
+ * all, the object freed with the call.
+ */
+TEST_F(lib, mapped_rings)
+{
+	struct tel_call *call;
+	struct tel_rings *r;
+	uint32_t pos = 0, sent = 0;
+	char reply[2048];
+	uint64_t end;
+
+	if (!has(self->card, TEL_FEAT_MMAP))
+		SKIP(return, "no TEL_FEAT_MMAP");
+	EXPECT_EQ(NULL, tel_call_map(NULL));
+	EXPECT_EQ(EINVAL, errno);
+	call = connected_call(_metadata, self->card, 6);
+	ASSERT_NE(NULL, call);
+	r = tel_call_map(call);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(r, tel_call_map(call));
+	end = tel_test_now_ms() + TEL_WAIT_MS;
+	/* 3000 bytes: more than the ring, so the wrap is crossed */
+	while ((pos < 3000 || sent < 3000) && tel_test_now_ms() < end) {
+		const uint8_t *p;
+		uint8_t *q;
+		size_t len, i;
+
+		ASSERT_EQ(1, tel_card_sync_rings(self->card));
+		while (tel_rings_rx_avail(r) && pos < 3000) {
+			p = tel_rings_rx_peek(r, &len);
+			ASSERT_NE(NULL, p);
+			for (i = 0; i < len; i++)
+				ASSERT_EQ((uint8_t)(pos + i + 6), p[i]);
+			tel_rings_rx_consume(r, len);
+			pos += len;
+		}
+		while (tel_rings_tx_room(r) && sent < 3000) {
+			q = tel_rings_tx_space(r, &len);
+			ASSERT_NE(NULL, q);
+			if (len > 3000 - sent)
+				len = 3000 - sent;
+			memset(q, 0x5a, len);
+			tel_rings_tx_commit(r, len);
+			sent += len;
+		}
+		usleep(20 * 1000);
+	}
+	EXPECT_LE(3000, pos);
+	EXPECT_EQ(3000, sent);
+	EXPECT_EQ(1, tel_card_sync_rings(self->card));
+	EXPECT_EQ(1, tel_rings_on_card(r));
+	EXPECT_EQ(0, tel_rings_refused(r));
+	end = tel_test_now_ms() + TEL_WAIT_MS;
+	while (tel_test_now_ms() < end &&
+	       !emu_cmd(reply, sizeof(reply), "stats %d 6", CARD) &&
+	       !strstr(reply, "far_rx_bytes=3000 "))
+		usleep(20 * 1000);
+	EXPECT_NE(NULL, strstr(reply, "far_rx_bytes=3000 "));
+	tel_call_unmap(r);
+	r = tel_call_map(call);		/* again, then freed with the call */
+	ASSERT_NE(NULL, r);
+	ASSERT_EQ(0, tel_call_drop(call, 0));
+	EXPECT_EQ(0, tel_call_dealloc(call));
+	EXPECT_EQ(0, tel_card_sync_rings(self->card));
+}
+
 /* the OFFER's presentation, the name once accepted, kept after DROP */
 TEST_F(lib, caller_id_and_party)
 {

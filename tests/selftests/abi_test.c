@@ -76,6 +76,8 @@ TEST_F(abi, card_info_reports_abi_version_and_features)
 	EXPECT_EQ(0, info.flags);	/* not gone */
 	/* TEL_IOC_CALL_LIST is there, and announced */
 	EXPECT_EQ(TEL_FEAT_CALL_LIST, info.features & TEL_FEAT_CALL_LIST);
+	/* mapped rings, on 4 KiB pages */
+	EXPECT_EQ(TEL_FEAT_MMAP, info.features & TEL_FEAT_MMAP);
 	ksft_print_msg("abi_version %u features 0x%llx\n", info.abi_version,
 		       (unsigned long long)info.features);
 }
@@ -311,6 +313,34 @@ TEST_F(abi, write_readonly_struct_is_efault_and_queues_nothing)
 			usleep(10 * 1000);
 	}
 	EXPECT_EQ((long)sizeof(buf), emu_num_stat(CARD, 0, "far_rx_bytes"));
+	munmap(ro, 4096);
+}
+
+/*
+ * MAP whose offset cannot be copied back: EFAULT, and the offset it made
+ * is revoked at once (the next MAP hands out the one after it).
+ */
+TEST_F(abi, map_readonly_struct_is_efault_and_maps_nothing)
+{
+	struct tel_call_map req, *ro;
+	uint32_t h = connect_call(_metadata, self->fd);
+	void *p;
+
+	req = (struct tel_call_map){ .handle = h };
+	ro = readonly_copy(&req, sizeof(req));
+	ASSERT_NE(NULL, ro);
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_MAP, ro));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_MAP, &req));
+	ASSERT_LE(req.length, req.offset);
+	p = mmap(NULL, req.length, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 self->fd, req.offset - req.length);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	p = mmap(NULL, req.length, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 self->fd, req.offset);
+	ASSERT_NE(MAP_FAILED, p);
+	munmap(p, req.length);
 	munmap(ro, 4096);
 }
 

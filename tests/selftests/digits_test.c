@@ -702,7 +702,7 @@ TEST(card_without_functions)
 	EXPECT_NE(0, ci.features & TEL_FEAT_HANDOFF);
 	snprintf(buf, sizeof(buf), "/sys/class/tel/tel%d/features", BARE);
 	ASSERT_EQ(0, tel_read_sysfs(buf, buf, sizeof(buf)));
-	EXPECT_STREQ("call_list call_party handoff monitor tap watermark", buf);
+	EXPECT_STREQ("call_list call_party handoff monitor tap watermark mmap", buf);
 
 	emu_cmd(NULL, 0, "far %d %d answer 20", BARE, CH);
 	ASSERT_EQ(0, tel_alloc(fd, CH, "100", &h));
@@ -741,7 +741,7 @@ TEST(card_without_functions)
 	ASSERT_EQ(0, tel_rebind(BARE));
 	snprintf(buf, sizeof(buf), "/sys/class/tel/tel%d/features", BARE);
 	ASSERT_EQ(0, tel_read_sysfs(buf, buf, sizeof(buf)));
-	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark", buf);
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark mmap", buf);
 }
 
 TEST_HARNESS_MAIN

@@ -397,7 +397,7 @@ TEST(card_without_hold_then_gone)
 	EXPECT_EQ(0, ci.features & TEL_FEAT_HOLD);
 	snprintf(buf, sizeof(buf), "/sys/class/tel/tel%d/features", BARE);
 	ASSERT_EQ(0, tel_read_sysfs(buf, buf, sizeof(buf)));
-	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap watermark",
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap watermark mmap",
 		     buf);
 	emu_cmd(NULL, 0, "far %d %d answer 20", BARE, CH);
 	ASSERT_EQ(0, tel_alloc(fd, CH, "100", &h));
@@ -417,7 +417,7 @@ TEST(card_without_hold_then_gone)
 	ASSERT_LE(0, fd);
 	snprintf(buf, sizeof(buf), "/sys/class/tel/tel%d/features", BARE);
 	ASSERT_EQ(0, tel_read_sysfs(buf, buf, sizeof(buf)));
-	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark",
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark mmap",
 		     buf);
 	ASSERT_EQ(0, tel_alloc(fd, CH, "100", &h));
 	ASSERT_EQ(0, tel_wait_state(fd, h, TEL_CALL_CONNECTED, TEL_WAIT_MS));

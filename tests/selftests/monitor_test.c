@@ -274,6 +274,8 @@ TEST(acting_is_eperm)
 	struct tel_call_redirect rd = { .channel = 4, .number = "2" };
 	struct tel_call_transfer tr = { .number = "2" };
 	struct tel_call_watermark wm = { .rx_bytes = 160 };
+	struct tel_call_map mp = { 0 };
+	struct tel_calls_sync sy = { 0 };
 	struct tel_call_info info;
 	int mon, fd;
 	uint32_t h, id;
@@ -289,7 +291,7 @@ TEST(acting_is_eperm)
 
 		dr.handle = de.handle = au.handle = x;
 		dg.handle = dm.handle = fl.handle = x;
-		ho.handle = tr.handle = wm.handle = x;
+		ho.handle = tr.handle = wm.handle = mp.handle = x;
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_ALLOC, &al));
 		EXPECT_EQ(EPERM, errno);
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_ANSWER, &an));
@@ -317,6 +319,10 @@ TEST(acting_is_eperm)
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_TRANSFER, &tr));
 		EXPECT_EQ(EPERM, errno);
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_WATERMARK, &wm));
+		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_MAP, &mp));
+		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALLS_SYNC, &sy));
 		EXPECT_EQ(EPERM, errno);
 	}
 	EXPECT_EQ(-1, card_monitor(mon, 0));

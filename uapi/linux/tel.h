@@ -91,6 +91,8 @@ struct tel_card_info {
 #define TEL_FEAT_TRANSFER	0x400ULL
 /* TEL_IOC_CALL_WATERMARK, TEL_EVENT_AUDIO_READY */
 #define TEL_FEAT_WATERMARK	0x800ULL
+/* TEL_IOC_CALL_MAP, TEL_IOC_CALLS_SYNC, mmap() of a call's rings */
+#define TEL_FEAT_MMAP		0x4000ULL
 
 /**
  * enum tel_call_state - call states; see the diagram in
@@ -431,6 +433,89 @@ struct tel_call_watermark {
 #define TEL_WATERMARK_TX	0x2
 
 /**
+ * struct tel_call_map - TEL_IOC_CALL_MAP: where to mmap() a call's rings
+ * @handle: the call, in any state
+ * @flags: none defined, must be zero
+ * @offset: out: the mmap() offset of the call, page aligned, unique on
+ *	the card and never handed out again
+ * @length: out: the mapping's length: exactly this, at @offset, with
+ *	PROT_READ | PROT_WRITE and MAP_SHARED
+ * @ring_bytes: out: the length of each ring (a power of two)
+ * @ctl_offset: out: where struct tel_map_ctl is in the mapping (0)
+ * @rx_offset: out: where the receive ring is in the mapping
+ * @tx_offset: out: where the transmit ring is in the mapping
+ * @reserved: must be zero
+ *
+ * The mapping is one control page (struct tel_map_ctl, ordinary memory)
+ * and the call's two rings, in place: the same memory the card moves
+ * audio in.  Stream position p of a ring is at byte p % @ring_bytes of
+ * it.  Asking again for a call already mapped gives the same offset.
+ * The offset stops working (and every mapping of it gets SIGBUS) when
+ * the call is deallocated, handed off, or its file released.
+ */
+struct tel_call_map {
+	__u32 handle;
+	__u32 flags;
+	__u64 offset;
+	__u32 length;
+	__u32 ring_bytes;
+	__u32 ctl_offset;
+	__u32 rx_offset;
+	__u32 tx_offset;
+	__u32 reserved[3];
+};
+
+/**
+ * struct tel_map_ctl - the control page of a mapped call
+ * @rx_head: driver: bytes received (the card's RX_HEAD, checked)
+ * @tx_tail: driver: bytes the card took from the transmit ring
+ * @seq: driver: bumped each time the driver wrote this page
+ * @flags: driver: TEL_MAP_*
+ * @bad: driver: values of @rx_tail or @tx_head refused (out of range)
+ * @driver_reserved: zero
+ * @rx_tail: owner: bytes it consumed from the receive ring
+ * @tx_head: owner: bytes it wrote into the transmit ring
+ * @owner_reserved: unused
+ *
+ * Indices run free (mod 2^32).  The owner reads the driver's fields and
+ * writes its own two; TEL_IOC_CALLS_SYNC takes them to the card (each
+ * checked: @rx_tail may not pass @rx_head nor go back, @tx_head may not
+ * fill more than the ring nor go back; a value out of range is not
+ * taken and is counted in @bad) and writes the driver's fields.  A call
+ * armed with TEL_IOC_CALL_WATERMARK also has the driver's fields written
+ * when its TEL_EVENT_AUDIO_READY is queued, so the event's reader finds
+ * the new audio without another call.
+ */
+struct tel_map_ctl {
+	__u32 rx_head;
+	__u32 tx_tail;
+	__u32 seq;
+	__u32 flags;
+	__u32 bad;
+	__u32 driver_reserved[11];
+	__u32 rx_tail;
+	__u32 tx_head;
+	__u32 owner_reserved[14];
+};
+
+/* tel_map_ctl.flags */
+#define TEL_MAP_ON_CARD		0x1	/* the card moves the call's audio */
+
+/**
+ * struct tel_calls_sync - TEL_IOC_CALLS_SYNC: sync every mapped call
+ * @flags: none defined, must be zero
+ * @reserved: must be zero
+ *
+ * For every call of the file that is mapped: the owner's indices of its
+ * control page go to the card, the card's come back.  Returns the number
+ * of mapped calls synced.
+ */
+struct tel_calls_sync {
+	__u32 flags;
+	__u32 reserved[3];
+};
+
+/**
  * struct tel_call_redirect - TEL_IOC_CALL_REDIRECT: send an offered call
  *	to another number
  * @channel: the channel a TEL_EVENT_OFFER named: an offer no call took,
@@ -768,6 +853,8 @@ struct tel_call_tap {
 #define TEL_IOC_CARD_MONITOR	_IOW(TEL_IOC_MAGIC, 0x0f, struct tel_card_monitor)
 #define TEL_IOC_CALL_TAP	_IOWR(TEL_IOC_MAGIC, 0x10, struct tel_call_tap)
 #define TEL_IOC_CALL_WATERMARK	_IOW(TEL_IOC_MAGIC, 0x11, struct tel_call_watermark)
+#define TEL_IOC_CALL_MAP	_IOWR(TEL_IOC_MAGIC, 0x12, struct tel_call_map)
+#define TEL_IOC_CALLS_SYNC	_IOW(TEL_IOC_MAGIC, 0x13, struct tel_calls_sync)
 #define TEL_IOC_CALL_HOLD	_IOW(TEL_IOC_MAGIC, 0x14, struct tel_call_hold)
 #define TEL_IOC_CALL_UNHOLD	_IOW(TEL_IOC_MAGIC, 0x15, struct tel_call_hold)
 #define TEL_IOC_CALL_REDIRECT	_IOW(TEL_IOC_MAGIC, 0x16, struct tel_call_redirect)

@@ -66,6 +66,7 @@ static void call_unlink(struct tel_call *call)
 		}
 	}
 	pthread_mutex_unlock(&card->lock);
+	libtel_priv_rings_free(call);
 	free(call);
 }
 

@@ -159,6 +159,7 @@ TEL_EXPORT int tel_card_close(struct tel_card *card)
 	}
 	for (call = card->calls; call; call = next) {
 		next = call->next;
+		libtel_priv_rings_free(call);
 		free(call);
 	}
 	free(card->evq);

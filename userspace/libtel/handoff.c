@@ -123,6 +123,8 @@ TEL_EXPORT int tel_call_handoff(struct tel_call *call, int sock)
 	fd = call_export_fd(call, TEL_EXPORT_F_CLOEXEC);
 	if (fd < 0)
 		return -1;
+	/* the export revoked the mapping, whatever the send does */
+	libtel_priv_rings_free(call);
 	if (!send_fd(sock, fd)) {
 		close(fd);		/* the socket holds the call now */
 		libtel_priv_call_unlink(call);

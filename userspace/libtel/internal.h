@@ -27,6 +27,7 @@ struct tel_call {
 	uint32_t handle;
 	unsigned int channel;
 	unsigned int monitor;		/* TEL_MONITOR_F_* set; card lock */
+	struct tel_rings *rings;	/* tel_call_map(), or NULL */
 };
 
 /*
@@ -63,6 +64,7 @@ void libtel_priv_record(struct tel_call_record *rec,
 			const struct tel_call_info *info);
 void libtel_priv_party(struct tel_call_party_info *out,
 		       const struct tel_call_party *p);
+void libtel_priv_rings_free(struct tel_call *call);
 int libtel_priv_events_take(struct tel_card *card, uint32_t handle,
 			    unsigned int type, struct tel_card_event *ev);
 

@@ -62,6 +62,7 @@ extern "C" {
 #define TEL_FEAT_REDIRECT	0x200ULL	/* tel_call_redirect() (1.4) */
 #define TEL_FEAT_TRANSFER	0x400ULL	/* tel_call_transfer() (1.4) */
 #define TEL_FEAT_WATERMARK	0x800ULL	/* tel_call_set_watermark() (1.4) */
+#define TEL_FEAT_MMAP		0x4000ULL	/* tel_call_map() (1.5) */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -282,6 +283,34 @@ int tel_call_unhold(struct tel_call *call);				/* 1.3 */
  */
 int tel_call_set_watermark(struct tel_call *call, unsigned int rx_bytes,
 			   unsigned int tx_bytes);			/* 1.4 */
+/* ---- mapped rings (1.5): audio in place, one sync for all calls ---- */
+
+/*
+ * A call's rings mapped into this process (Documentation/libtel.rst,
+ * "Mapped rings").  The object is the call's: tel_call_map() again gives
+ * the same one; it goes with tel_call_unmap(), or with the call
+ * (tel_call_dealloc(), tel_call_export(), tel_call_handoff(),
+ * tel_card_close()).  Touching the rings after the call was deallocated
+ * or handed off by any other means is SIGBUS.
+ */
+struct tel_rings;
+
+struct tel_rings *tel_call_map(struct tel_call *call);		/* 1.5 */
+void tel_call_unmap(struct tel_rings *rings);			/* 1.5 */
+/* received bytes to read, and the first contiguous run of them */
+size_t tel_rings_rx_avail(const struct tel_rings *rings);	/* 1.5 */
+const void *tel_rings_rx_peek(const struct tel_rings *rings,
+			      size_t *len);				/* 1.5 */
+void tel_rings_rx_consume(struct tel_rings *rings, size_t n);	/* 1.5 */
+/* room to send, and the first contiguous run of it */
+size_t tel_rings_tx_room(const struct tel_rings *rings);		/* 1.5 */
+void *tel_rings_tx_space(struct tel_rings *rings, size_t *len);	/* 1.5 */
+void tel_rings_tx_commit(struct tel_rings *rings, size_t n);	/* 1.5 */
+unsigned int tel_rings_refused(const struct tel_rings *rings);	/* 1.5 */
+int tel_rings_on_card(const struct tel_rings *rings);		/* 1.5 */
+/* consumption and commits of every mapped call to the card, and back */
+int tel_card_sync_rings(struct tel_card *card);			/* 1.5 */
+
 /* ---- redirect (1.4): an accepted offer sent on to another number ---- */
 
 int tel_call_redirect(struct tel_call *call, const char *number);	/* 1.4 */
