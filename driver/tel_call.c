@@ -68,6 +68,8 @@ u64 tel_card_features(const struct tel_card *card)
 		features |= TEL_FEAT_REDIRECT;
 	if (card->caps & TEL_CAP_TRANSFER)
 		features |= TEL_FEAT_TRANSFER;
+	if (card->caps & TEL_CAP_JOIN)
+		features |= TEL_FEAT_CONSULT;
 	return features;
 }
 

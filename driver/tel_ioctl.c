@@ -786,6 +786,7 @@ static bool tel_ioctl_acts(unsigned int cmd)
 	case TEL_IOC_CALL_WATERMARK:
 	case TEL_IOC_CALL_REDIRECT:
 	case TEL_IOC_CALL_TRANSFER:
+	case TEL_IOC_CALL_COMPLETE_TRANSFER:
 		return true;
 	default:
 		return false;
@@ -845,6 +846,8 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return tel_ioctl_redirect(tf, uarg);
 	case TEL_IOC_CALL_TRANSFER:
 		return tel_ioctl_transfer(tf, uarg);
+	case TEL_IOC_CALL_COMPLETE_TRANSFER:
+		return tel_ioctl_complete_transfer(tf, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -62,6 +62,7 @@ extern "C" {
 #define TEL_FEAT_REDIRECT	0x200ULL	/* tel_call_redirect() (1.4) */
 #define TEL_FEAT_TRANSFER	0x400ULL	/* tel_call_transfer() (1.4) */
 #define TEL_FEAT_WATERMARK	0x800ULL	/* tel_call_set_watermark() (1.4) */
+#define TEL_FEAT_CONSULT	0x2000ULL	/* tel_call_complete_transfer() (1.5) */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
