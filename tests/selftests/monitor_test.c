@@ -273,6 +273,7 @@ TEST(acting_is_eperm)
 	struct tel_call_hold ho = { 0 };
 	struct tel_call_redirect rd = { .channel = 4, .number = "2" };
 	struct tel_call_transfer tr = { .number = "2" };
+	struct tel_call_complete_transfer ct = { .consult_handle = 9999 };
 	struct tel_call_watermark wm = { .rx_bytes = 160 };
 	struct tel_call_info info;
 	int mon, fd;
@@ -289,7 +290,7 @@ TEST(acting_is_eperm)
 
 		dr.handle = de.handle = au.handle = x;
 		dg.handle = dm.handle = fl.handle = x;
-		ho.handle = tr.handle = wm.handle = x;
+		ho.handle = tr.handle = wm.handle = ct.handle = x;
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_ALLOC, &al));
 		EXPECT_EQ(EPERM, errno);
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_ANSWER, &an));
@@ -318,6 +319,8 @@ TEST(acting_is_eperm)
 		EXPECT_EQ(EPERM, errno);
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_WATERMARK, &wm));
 		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_COMPLETE_TRANSFER, &ct));
+		EXPECT_EQ(EPERM, errno);
 	}
 	EXPECT_EQ(-1, card_monitor(mon, 0));
 	EXPECT_EQ(EALREADY, errno);
@@ -328,6 +331,7 @@ TEST(acting_is_eperm)
 	EXPECT_EQ(0, emu_num_stat(CARD, 4, "flashes"));
 	EXPECT_EQ(0, emu_num_stat(CARD, 4, "holds"));
 	EXPECT_EQ(0, emu_num_stat(CARD, 4, "transfers"));
+	EXPECT_EQ(0, emu_num_stat(CARD, 4, "joins"));
 	close(mon);
 	close(fd);
 }
