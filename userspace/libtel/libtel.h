@@ -291,6 +291,15 @@ int tel_call_redirect(struct tel_call *call, const char *number);	/* 1.4 */
 
 int tel_call_transfer(struct tel_call *call, const char *number);	/* 1.4 */
 
+/* ---- consultation transfer (1.5): hold, consult, join or go back ---- */
+
+struct tel_call *tel_call_setup_transfer(struct tel_call *call,
+					 unsigned int channel,
+					 const char *number);		/* 1.5 */
+int tel_call_complete_transfer(struct tel_call *call,
+			       struct tel_call *consult);		/* 1.5 */
+int tel_call_swap_hold(struct tel_call *active, struct tel_call *held);	/* 1.5 */
+
 /*
  * Why tel_call_gather_digits() stopped: TAPI's LINEGATHERTERM_* values.
  */
