@@ -75,6 +75,14 @@ static bool far_hears(int ch, const char *want, char *heard, size_t len)
 	return false;
 }
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 /* Wait until the far party's stats say @key="@want". */
 static bool far_is(int ch, const char *key, const char *want, char *v,
 		   size_t len)
@@ -297,11 +305,16 @@ TEST(features_announced)
 TEST_F(consult, complete_a_held_call)
 {
 	long joins = far(CARD, CH_A, "joins");
+	uint64_t t0;
 
 	setup_transfer(_metadata, self);
 	ASSERT_EQ(160, write_ramp(self->fd, self->b, 160));
 	ASSERT_LE(160, far_rx_reaches(CH_B, 160));	/* B heard us */
+	t0 = now_us();
 	ASSERT_EQ(0, complete(self->fd, self->a, self->b));
+	/* a figure, not a bound: the JOIN's round trip through the card */
+	ksft_print_msg("COMPLETE_TRANSFER took %llu us\n",
+		       (unsigned long long)(now_us() - t0));
 	EXPECT_EQ(joins + 1, far(CARD, CH_A, "joins"));
 	expect_left(_metadata, self->fd, self->a, CH_A);
 	expect_left(_metadata, self->fd, self->b, CH_B);
