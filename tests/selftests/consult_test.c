@@ -368,7 +368,7 @@ TEST_F(consult, complete_on_ringback)
 	char v[80];
 
 	ASSERT_EQ(0, hold(self->fd, self->a, TEL_IOC_CALL_HOLD));
-	ASSERT_EQ(0, emu_cmd(NULL, 0, "far %d %d answer 1500", CARD, CH_B));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "far %d %d answer 3000", CARD, CH_B));
 	ASSERT_EQ(0, tel_alloc(self->fd, CH_B, NUM_B, &self->b));
 	ASSERT_EQ(0, tel_wait_state(self->fd, self->b, TEL_CALL_RINGBACK,
 				    TEL_WAIT_MS));
