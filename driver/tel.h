@@ -502,8 +502,8 @@ struct tel_watermark {
  * @flash_ms: how long it runs (under card->lock)
  * @hold_op: TEL_OP_HOLD or TEL_OP_UNHOLD while that command runs, else 0:
  *	the card's STATE event for it is expected (under card->lock)
- * @transferring: a TRANSFER of the call runs: the card's DISCONNECTED
- *	(TRANSFERRED) is expected (under card->lock)
+ * @transferring: a TRANSFER or JOIN (tel_consult.c) of the call runs: the
+ *	card's DISCONNECTED (TRANSFERRED) is expected (under card->lock)
  * @digits_queued: digits given to the card (under card->lock)
  * @digits_sent: of those, reported sent (under card->lock)
  * @bind_ticks: TEL_STATUS_TICKS when the rings were bound (under card->lock)
@@ -681,6 +681,7 @@ int tel_call_hold(struct tel_call *call, bool hold);
 int tel_call_redirect(struct tel_card *card, u32 ch, struct tel_call *call,
 		      const char *number, unsigned int *nr_dropped);
 int tel_call_transfer(struct tel_call *call, const char *number);
+int tel_call_complete_transfer(struct tel_call *call, struct tel_call *consult);
 bool tel_digit_valid(int c);
 u64 tel_card_features(const struct tel_card *card);
 int tel_call_dial(struct tel_call *call, const char *number);
@@ -774,6 +775,9 @@ void tel_tap_free(struct tel_call *call);
 void tel_tap_restart(struct tel_call *call);
 void tel_tap_release(struct tel_file *tf);
 int tel_ioctl_call_tap(struct tel_file *tf, void __user *uarg);
+
+/* tel_consult.c: consultation transfer, the far parties joined */
+int tel_ioctl_complete_transfer(struct tel_file *tf, void __user *uarg);
 
 /* tel_ioctl.c */
 long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);

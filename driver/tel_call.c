@@ -71,6 +71,8 @@ u64 tel_card_features(const struct tel_card *card)
 	/* the ring page must be whole pages to be mapped (tel_mmap.c) */
 	if (IS_ALIGNED(TEL_CALL_DMA_BYTES, PAGE_SIZE))
 		features |= TEL_FEAT_MMAP;
+	if (card->caps & TEL_CAP_JOIN)
+		features |= TEL_FEAT_CONSULT;
 	return features;
 }
 

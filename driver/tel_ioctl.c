@@ -788,6 +788,7 @@ static bool tel_ioctl_acts(unsigned int cmd)
 	case TEL_IOC_CALL_TRANSFER:
 	case TEL_IOC_CALL_MAP:
 	case TEL_IOC_CALLS_SYNC:
+	case TEL_IOC_CALL_COMPLETE_TRANSFER:
 		return true;
 	default:
 		return false;
@@ -851,6 +852,8 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return tel_ioctl_call_map(filp, uarg);
 	case TEL_IOC_CALLS_SYNC:
 		return tel_ioctl_calls_sync(tf, uarg);
+	case TEL_IOC_CALL_COMPLETE_TRANSFER:
+		return tel_ioctl_complete_transfer(tf, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -56,6 +56,7 @@
 #define TEL_CAP_HOLD		0x10	/* TEL_OP_HOLD, TEL_OP_UNHOLD */
 #define TEL_CAP_REDIRECT	0x20	/* TEL_OP_REDIRECT */
 #define TEL_CAP_TRANSFER	0x40	/* TEL_OP_TRANSFER */
+#define TEL_CAP_JOIN		0x100	/* TEL_OP_JOIN */
 
 /* Status block: written by the card. */
 #define TEL_STATUS		0x0100	/* u32, TEL_STATUS_* */
@@ -166,6 +167,18 @@
  * other state, or a flash running: BUSY.
  */
 #define TEL_OP_TRANSFER		11
+/*
+ * The channel CONNECTED or HELD, ARG (another channel) CONNECTED or
+ * RINGBACK, no flash running on either: a consultation transfer's end
+ * (TAPI's lineCompleteTransfer).  The network joins the two far parties
+ * to each other (one still ringing is joined when it answers) and both
+ * channels leave: each goes DISCONNECTED, on hook, with CAUSE
+ * TEL_DISC_TRANSFERRED, no audio moves from then on.  The card writes the
+ * TEL_HWEV_STATE (DISCONNECTED, TRANSFERRED) of the channel, then of
+ * ARG, before it completes the command.  ARG >= TEL_ID_CHANNELS or the
+ * channel itself: INVAL.  Any other state, or a flash running: BUSY.
+ */
+#define TEL_OP_JOIN		15
 
 #define TEL_DETECT_ON		0x1	/* detect DTMF in the rx audio */
 #define TEL_DETECT_MUTE		0x2	/* and replace the tones by silence */

@@ -72,6 +72,7 @@ static ssize_t features_show(struct device *dev,
 		{ TEL_FEAT_REDIRECT, "redirect" },
 		{ TEL_FEAT_TRANSFER, "transfer" },
 		{ TEL_FEAT_WATERMARK, "watermark" },
+		{ TEL_FEAT_CONSULT, "consult" },
 		{ TEL_FEAT_MMAP, "mmap" },
 	};
 	u64 features = tel_card_features(to_tel_card(dev));

@@ -552,6 +552,7 @@ static uint32_t op_dial(struct emu_card *c, struct emu_chan *ch)
 	if (st != TEL_CMDST_OK)
 		return st;
 	memcpy(ch->digits, digits, sizeof(digits));
+	memcpy(ch->party, digits, sizeof(digits));
 	ch->dials++;
 	chan_set_state(c, ch, TEL_CHST_DIALING);
 	far_dialled(c, ch);
@@ -697,6 +698,19 @@ static uint32_t op_redirect(struct emu_card *c, struct emu_chan *ch)
 }
 
 /*
+ * Our side of a transfer: on hook, DISCONNECTED with cause TRANSFERRED,
+ * its STATE event; the rings stay bound until HANGUP, unused.
+ */
+static void chan_transferred(struct emu_card *c, struct emu_chan *ch)
+{
+	ch->step = STEP_NONE;
+	ch_store(c, ch, TEL_CH_HOOK, 0);
+	ch_store(c, ch, TEL_CH_CAUSE, TEL_DISC_TRANSFERRED);
+	chan_set_state(c, ch, TEL_CHST_DISCONNECTED);
+	card_emit(c, TEL_HWEV_STATE, ch, TEL_DISC_TRANSFERRED, NULL);
+}
+
+/*
  * CONNECTED or HELD, no flash: flash, dial, hang up, played by the network
  * at once; the far party goes to the target (far_transferred()), the
  * channel to DISCONNECTED, on hook, cause TRANSFERRED, its STATE event
@@ -715,11 +729,40 @@ static uint32_t op_transfer(struct emu_card *c, struct emu_chan *ch)
 	emu_dbg("card%u ch%u: call transferred to %s", c->index, ch->index,
 		digits);
 	far_transferred(ch, digits);
-	ch->step = STEP_NONE;
-	ch_store(c, ch, TEL_CH_HOOK, 0);
-	ch_store(c, ch, TEL_CH_CAUSE, TEL_DISC_TRANSFERRED);
-	chan_set_state(c, ch, TEL_CHST_DISCONNECTED);
-	card_emit(c, TEL_HWEV_STATE, ch, TEL_DISC_TRANSFERRED, NULL);
+	chan_transferred(c, ch);
+	return TEL_CMDST_OK;
+}
+
+/*
+ * The channel CONNECTED or HELD, ARG CONNECTED or RINGBACK, no flash on
+ * either: the network joins the two far parties (far_joined()) and both
+ * channels leave as a TRANSFER's does, the channel's STATE event first.
+ * Lie join-stray ends a third channel too, as if it had been joined.
+ */
+static uint32_t op_join(struct emu_card *c, struct emu_chan *ch)
+{
+	uint32_t arg = win_load(c, TEL_CMD_ARG);
+	struct emu_chan *b;
+
+	if (arg >= c->nch || arg == ch->index)
+		return TEL_CMDST_INVAL;
+	b = &c->ch[arg];
+	if ((ch->state != TEL_CHST_CONNECTED && ch->state != TEL_CHST_HELD) ||
+	    (b->state != TEL_CHST_CONNECTED && b->state != TEL_CHST_RINGBACK) ||
+	    ch->flash_left || b->flash_left)
+		return TEL_CMDST_BUSY;
+	emu_dbg("card%u: far parties of ch%u and ch%u joined", c->index,
+		ch->index, b->index);
+	far_joined(ch, b);
+	chan_transferred(c, ch);
+	chan_transferred(c, b);
+	if (c->lie_join_stray) {
+		struct emu_chan *x = &c->ch[c->lie_join_stray - 1];
+
+		c->lie_join_stray = 0;
+		if (x != ch && x != b && x->state != TEL_CHST_IDLE)
+			chan_transferred(c, x);
+	}
 	return TEL_CMDST_OK;
 }
 
@@ -781,6 +824,8 @@ static bool card_has_op(struct emu_card *c, uint32_t op)
 		return c->caps & TEL_CAP_REDIRECT;
 	if (op == TEL_OP_TRANSFER)
 		return c->caps & TEL_CAP_TRANSFER;
+	if (op == TEL_OP_JOIN)
+		return c->caps & TEL_CAP_JOIN;
 	return true;
 }
 
@@ -808,6 +853,7 @@ static uint32_t card_exec(struct emu_card *c)
 	case TEL_OP_UNHOLD:
 	case TEL_OP_REDIRECT:
 	case TEL_OP_TRANSFER:
+	case TEL_OP_JOIN:
 		if (!card_has_op(c, op))
 			return TEL_CMDST_INVAL;
 		break;
@@ -835,6 +881,8 @@ static uint32_t card_exec(struct emu_card *c)
 		return op_redirect(c, ch);
 	if (op == TEL_OP_TRANSFER)
 		return op_transfer(c, ch);
+	if (op == TEL_OP_JOIN)
+		return op_join(c, ch);
 	return op_hangup(c, ch);
 }
 
@@ -898,6 +946,7 @@ void card_tick(struct emu_card *c)
 		far_step(c, ch);
 		if (ch->xfer_live)	/* the far party, with the target */
 			far_xfer_tick(ch);
+		far_join_tick(ch);	/* the far party, joined to another */
 		if (ch->state == TEL_CHST_HELD) {
 			far_held(ch);	/* no DMA: nothing moves */
 			continue;

@@ -328,6 +328,7 @@ static void cmd_offer(struct req *r)
 	}
 	ch_store(r->card, r->ch, TEL_CH_CAUSE, 0);
 	r->ch->redirected_to[0] = 0;	/* a new offer, not yet sent on */
+	snprintf(r->ch->party, sizeof(r->ch->party), "%s", r->argv[3]);
 	chan_set_state(r->card, r->ch, TEL_CHST_OFFERING);
 	card_emit_offer(r->card, r->ch, pres, r->argv[3], name);
 	ctl_reply(r->cc, "ok");
@@ -374,11 +375,16 @@ static void cmd_digits(struct req *r)
 		goto usage;
 	if (r->argc > 7 && parse_int(r->argv[7], -20, 20, &twist))
 		goto usage;
+	if (r->ch->joined && r->ch->join_live) {	/* to the other party */
+		err = far_join_play(r->ch, s, tone, gap, level, twist);
+		goto out;
+	}
 	if (r->ch->state != TEL_CHST_CONNECTED) {
 		ctl_reply(r->cc, "err state");
 		return;
 	}
 	err = far_play(r->ch, s, tone, gap, level, twist);
+out:
 	ctl_reply(r->cc, !err ? "ok" : err == -EBUSY ? "err busy" :
 		  "err queue");
 	return;
@@ -438,7 +444,7 @@ static void cmd_stats(struct req *r)
 		  "holds=%llu held_ms=%llu far_tone_ms=%llu "
 		  "redirects=%llu redirected_to=\"%s\" "
 		  "transfers=%llu transfer_to=\"%s\" transfer_result=%s "
-		  "connected_to=\"%s\"",
+		  "connected_to=\"%s\" joins=%llu",
 		  ch->state, ch_load(c, ch, TEL_CH_HOOK),
 		  (unsigned long long)ch->dials, digits,
 		  (unsigned long long)ch->answers,
@@ -457,7 +463,8 @@ static void cmd_stats(struct req *r)
 		  (unsigned long long)ch->far_tone_ms,
 		  (unsigned long long)ch->redirects, redirected,
 		  (unsigned long long)ch->transfers, transfer_to,
-		  ch->transfer_result, connected_to);
+		  ch->transfer_result, connected_to,
+		  (unsigned long long)ch->joins);
 }
 
 static void cmd_info(struct req *r)
@@ -712,6 +719,8 @@ static void cmd_lie(struct req *r)
 		chan_set_state(c, ch, TEL_CHST_DISCONNECTED);
 		ok = card_emit(c, TEL_HWEV_STATE, ch, TEL_DISC_TRANSFERRED,
 			       NULL);
+	} else if (!strcmp(what, "join-stray")) {	/* the next JOIN: CH too */
+		c->lie_join_stray = ch->index + 1;
 	} else if (!strcmp(what, "flash")) {	/* FLASH of N ms, none ran */
 		ev_init(e, TEL_HWEV_FLASH, ch->index, ch->state);
 		ev_put32(e, TEL_EV_DURATION, n);

@@ -42,8 +42,8 @@ static void case_identity(void)
 	check(rd(c, TEL_ID_CAPS) == (TEL_CAP_G711 | TEL_CAP_DTMF |
 				     TEL_CAP_CALLER_ID | TEL_CAP_FLASH |
 				     TEL_CAP_HOLD | TEL_CAP_REDIRECT |
-				     TEL_CAP_TRANSFER),
-	      "caps: G711, DTMF, caller id, flash, hold, redirect, transfer");
+				     TEL_CAP_TRANSFER | TEL_CAP_JOIN),
+	      "caps: G711, DTMF, caller id, flash, hold, redirect, transfer, join");
 	check(rd(c, TEL_ID_DOORBELL_PEER) == 0, "doorbell peer 0");
 	check(!strcmp((char *)c->win + TEL_ID_MODEL, "tel-emu E4"), "model");
 	check(!strcmp((char *)c->win + TEL_ID_FIRMWARE, "emu-1.0"),
@@ -66,7 +66,7 @@ static void case_ctl_basics(void)
 	check(ctl_is("ok", "ping"), "ctl: ping");
 	snprintf(want, sizeof(want), "ok model=\"tel-emu E4\" "
 		 "firmware=\"emu-1.0\" serial=\"EMU-%04d\" channels=4 "
-		 "caps=0x7f",
+		 "caps=0x17f",
 		 SERIAL_BASE + 1);
 	check(ctl_is(want, "info 1"), "ctl: info");
 	check(ctl_is("err range", "info 2"), "ctl: info bad card");
@@ -1219,7 +1219,7 @@ static void case_hold(void)
 	      card_cmd(c, TEL_OP_HOLD, 2, 0) == TEL_CMDST_INVAL &&
 	      card_cmd(c, TEL_OP_UNHOLD, 2, 0) == TEL_CMDST_INVAL,
 	      "a card without hold: HOLD, UNHOLD INVAL");
-	ctl("caps 0 0x7f");
+	ctl("caps 0 0x17f");
 	card_cmd(c, TEL_OP_HANGUP, 2, 0);
 	drain_events(c);
 }
@@ -1297,7 +1297,7 @@ static void case_redirect(void)
 	      redirect_cmd(3, "700") == TEL_CMDST_INVAL &&
 	      chr(c, 3, TEL_CH_STATE) == TEL_CHST_OFFERING,
 	      "a card without redirect: REDIRECT INVAL");
-	ctl("caps 0 0x7f");
+	ctl("caps 0 0x17f");
 	ctl("cancel 0 3");
 	drain_events(c);
 }
@@ -1409,9 +1409,150 @@ static void case_transfer(void)
 	      transfer_cmd(2, "7001") == TEL_CMDST_INVAL &&
 	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_CONNECTED,
 	      "a card without transfer: TRANSFER INVAL");
-	ctl("caps 0 0x7f");
+	ctl("caps 0 0x17f");
 	card_cmd(c, TEL_OP_HANGUP, 2, 0);
 	drain_events(c);
+}
+
+static int join_cmd(unsigned int ch, unsigned int other)
+{
+	struct cmd k = { .op = TEL_OP_JOIN, .ch = ch, .arg = other };
+
+	return card_cmd_wait(c0, &k, 1000);
+}
+
+/* A CONNECTED (or, with far noanswer, RINGBACK) call to @number. */
+static bool join_call(unsigned int ch, const char *number, bool answer)
+{
+	ctl("far 0 %u %s 0", ch, answer ? "answer" : "noanswer");
+	ctl("audio 0 %u pattern", ch);
+	return card_dial(c0, 0, ch, DSP_RING, number) == TEL_CMDST_OK &&
+	       expect_state(c0, ch, TEL_CHST_RINGBACK, 0, 1000) &&
+	       (!answer || expect_state(c0, ch, TEL_CHST_CONNECTED, 0, 1000));
+}
+
+static bool joined_to(unsigned int ch, const char *number)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), " connected_to=\"%s\"", number);
+	return strstr(ctl("stats 0 %u", ch), want);
+}
+
+static void join_hangup(void)
+{
+	card_cmd(c0, TEL_OP_HANGUP, 2, 0);
+	card_cmd(c0, TEL_OP_HANGUP, 3, 0);
+	drain_events(c0);
+}
+
+/*
+ * TEL_OP_JOIN: far party A (ch2, 2001, held) and far party B (ch3,
+ * 3002) are joined; each hears the other's number from the other's
+ * samples, and nothing of the host.
+ */
+static void case_join(void)
+{
+	struct card *c = c0;
+	unsigned long long rx2, rx3, before;
+	char heard[80];
+	struct event e;
+	struct pump p;
+
+	check(rd(c, TEL_ID_CAPS) & TEL_CAP_JOIN, "JOIN cap");
+	check(join_cmd(2, 3) == TEL_CMDST_BUSY, "JOIN of idle channels: BUSY");
+	before = stat_of(0, 2, "joins");
+	check(join_call(2, "2001", true) && join_call(3, "3002", true),
+	      "calls on ch2 and ch3");
+	pump_init(&p, 2, true);
+	pump_for(&p, 200);
+	check(card_cmd(c, TEL_OP_HOLD, 2, 0) == TEL_CMDST_OK, "ch2 held");
+	check(join_cmd(2, 2) == TEL_CMDST_INVAL &&
+	      join_cmd(2, NCH) == TEL_CMDST_INVAL &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_HELD &&
+	      chr(c, 3, TEL_CH_STATE) == TEL_CHST_CONNECTED,
+	      "JOIN with itself or past the channels: INVAL, nothing moved");
+	check(card_cmd(c, TEL_OP_HOLD, 3, 0) == TEL_CMDST_OK &&
+	      join_cmd(2, 3) == TEL_CMDST_BUSY &&
+	      card_cmd(c, TEL_OP_UNHOLD, 3, 0) == TEL_CMDST_OK,
+	      "JOIN of a held consultation call: BUSY");
+	check(card_cmd(c, TEL_OP_FLASH, 3, 300) == TEL_CMDST_OK &&
+	      join_cmd(2, 3) == TEL_CMDST_BUSY, "JOIN during a flash: BUSY");
+	pump_for(&p, 500);
+	drain_events(c);
+	rx2 = stat_of(0, 2, "far_rx_bytes");
+	rx3 = stat_of(0, 3, "far_rx_bytes");
+	check(join_cmd(2, 3) == TEL_CMDST_OK &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_DISCONNECTED &&
+	      chr(c, 3, TEL_CH_STATE) == TEL_CHST_DISCONNECTED &&
+	      chr(c, 2, TEL_CH_HOOK) == 0 && chr(c, 3, TEL_CH_HOOK) == 0 &&
+	      chr(c, 2, TEL_CH_CAUSE) == TEL_DISC_TRANSFERRED &&
+	      chr(c, 3, TEL_CH_CAUSE) == TEL_DISC_TRANSFERRED,
+	      "JOIN: both DISCONNECTED, on hook, cause TRANSFERRED");
+	check(next_event(c, &e, 1000) && e.type == TEL_HWEV_STATE &&
+	      e.ch == 2 && e.cause == TEL_DISC_TRANSFERRED &&
+	      next_event(c, &e, 1000) && e.type == TEL_HWEV_STATE &&
+	      e.ch == 3 && e.cause == TEL_DISC_TRANSFERRED,
+	      "STATE events: ch2, then ch3, TRANSFERRED");
+	check(joined_to(2, "3002") && joined_to(3, "2001") &&
+	      stat_of(0, 2, "joins") == before + 1,
+	      "the network's view: A with B, B with A");
+	/* the host keeps writing: none of it may reach either */
+	pump_for(&p, 1500);
+	check(!strcmp(far_heard_digits(2, heard, sizeof(heard)), "3002"),
+	      "A hears B's number (its detector: \"%s\")", heard);
+	check(!strcmp(far_heard_digits(3, heard, sizeof(heard)), "2001"),
+	      "B hears A's number (its detector: \"%s\")", heard);
+	check(stat_of(0, 2, "far_rx_bytes") == rx2 &&
+	      stat_of(0, 3, "far_rx_bytes") == rx3,
+	      "nothing of the host reaches A or B");
+	check(ctl_is("ok", "digits 0 3 47") && (pump_for(&p, 600), true) &&
+	      !strcmp(far_heard_digits(2, heard, sizeof(heard)), "300247") &&
+	      !strcmp(far_heard_digits(3, heard, sizeof(heard)), "2001"),
+	      "what B says after, A hears; B does not");
+	check(join_cmd(2, 3) == TEL_CMDST_BUSY, "JOIN again: BUSY");
+	join_hangup();
+	check(joined_to(2, "3002") && joined_to(3, "2001"),
+	      "HANGUP: A and B stay together, no longer ours");
+
+	/* B rings: joined when it answers; A hears nothing until then */
+	check(join_call(2, "2001", true), "A on ch2");
+	ctl("far 0 3 answer 400");
+	check(card_dial(c, 0, 3, DSP_RING, "3002") == TEL_CMDST_OK &&
+	      expect_state(c, 3, TEL_CHST_RINGBACK, 0, 1000) &&
+	      join_cmd(2, 3) == TEL_CMDST_OK &&
+	      joined_to(2, "") && joined_to(3, ""),
+	      "JOIN on ringback: OK, nobody connected yet");
+	pump_for(&p, 1600);
+	check(joined_to(2, "3002") && joined_to(3, "2001") &&
+	      !strcmp(far_heard_digits(2, heard, sizeof(heard)), "3002"),
+	      "B answers: A hears B (\"%s\")", heard);
+	join_hangup();
+	check(join_call(2, "2001", true) && join_call(3, "3002", false) &&
+	      join_cmd(2, 3) == TEL_CMDST_OK, "JOIN to a B that never answers");
+	pump_for(&p, 800);
+	check(joined_to(2, "") && joined_to(3, "") &&
+	      !strcmp(far_heard_digits(2, heard, sizeof(heard)), ""),
+	      "B never answers: A is connected to nobody, hears nothing");
+	join_hangup();
+
+	/* lie join-stray: the next JOIN ends a third channel as well */
+	check(join_call(1, "1003", true) && join_call(2, "2001", true) &&
+	      join_call(3, "3002", true), "calls on ch1, ch2, ch3");
+	drain_events(c);
+	check(ctl_is("ok", "lie 0 1 join-stray") && join_cmd(2, 3) ==
+	      TEL_CMDST_OK && chr(c, 1, TEL_CH_STATE) == TEL_CHST_DISCONNECTED &&
+	      chr(c, 1, TEL_CH_CAUSE) == TEL_DISC_TRANSFERRED &&
+	      joined_to(1, ""),
+	      "lie join-stray: ch1 TRANSFERRED too, joined to nobody");
+	card_cmd(c, TEL_OP_HANGUP, 1, 0);
+	join_hangup();
+	check(join_call(2, "2001", true) && join_call(3, "3002", true) &&
+	      ctl_is("ok", "caps 0 0x7f") && join_cmd(2, 3) == TEL_CMDST_INVAL &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_CONNECTED,
+	      "a card without join: JOIN INVAL");
+	ctl("caps 0 0x17f");
+	join_hangup();
 }
 
 static bool offer_event(struct event *e, uint32_t pres, const char *number,
@@ -1576,13 +1717,13 @@ static void case_caps(void)
 	};
 	const uint32_t all = TEL_CAP_G711 | TEL_CAP_DTMF | TEL_CAP_CALLER_ID |
 			     TEL_CAP_FLASH | TEL_CAP_HOLD | TEL_CAP_REDIRECT |
-			     TEL_CAP_TRANSFER;
+			     TEL_CAP_TRANSFER | TEL_CAP_JOIN;
 	struct card *c = c0, *c1 = &cards[1];
 	struct event e;
 	struct pump p;
 	unsigned int i, n = 0;
 
-	check(strstr(ctl("info 0"), " caps=0x7f"), "info: caps=0x7f");
+	check(strstr(ctl("info 0"), " caps=0x17f"), "info: caps=0x17f");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		n += ctl_is("err usage", "caps 0 %s", bad[i]);
 	check(n == sizeof(bad) / sizeof(bad[0]) &&
@@ -1659,8 +1800,8 @@ static void case_caps(void)
 	      TEL_STATUS_READY, "caps set while gone: the window has them");
 	card_detach(c1);
 	msleep(20);
-	check(ctl_is("ok", "caps 1 127") && ctl_is("ok", "caps 0 0x7F") &&
-	      rd(c, TEL_ID_CAPS) == all, "caps back to 0x7f");
+	check(ctl_is("ok", "caps 1 383") && ctl_is("ok", "caps 0 0x17F") &&
+	      rd(c, TEL_ID_CAPS) == all, "caps back to 0x17f");
 }
 
 /*
@@ -1741,6 +1882,7 @@ void run_cases(const char *qmp_path)
 	case_hold();
 	case_redirect();
 	case_transfer();
+	case_join();
 	case_caller_id();
 	case_dtmf_lies();
 	case_clock_and_hook_lies();

@@ -264,7 +264,8 @@ int far_dsp_init(struct emu_chan *ch)
 	ch->far_gen = dtmf_tx_init(NULL);
 	ch->far_det = dtmf_rx_init(NULL, far_heard, ch);
 	ch->xfer_gen = dtmf_tx_init(NULL);
-	if (!ch->far_gen || !ch->far_det || !ch->xfer_gen)
+	ch->join_gen = dtmf_tx_init(NULL);
+	if (!ch->far_gen || !ch->far_det || !ch->xfer_gen || !ch->join_gen)
 		return -ENOMEM;
 	far_dsp_reset(ch);
 	return 0;
@@ -288,6 +289,12 @@ void far_dsp_reset(struct emu_chan *ch)
 	ch->transfer_result = "none";
 	ch->connected_to[0] = 0;
 	ch->xfer_live = false;
+	if (ch->joined)		/* that far party is no longer on our channel */
+		ch->joined->joined = NULL;
+	ch->joined = NULL;
+	ch->join_live = false;
+	ch->join_ticks = 0;
+	ch->join_playing = false;
 }
 
 /* control: digits.  -EBUSY while still playing, -ENOSPC if too many. */
@@ -447,6 +454,111 @@ void far_xfer_tick(struct emu_chan *ch)
 	for (i = 0; i < n; i++)
 		frame[i] = linear_to_ulaw(amp[i]);
 	far_listen(ch, frame);
+}
+
+/*
+ * Digits a joined far party plays to the other one (its own number when
+ * the join goes live, then control digits): as far_play(), with a
+ * generator of its own, so that our HANGUP of the channel, which stops
+ * far_gen, does not silence a call that is no longer ours.
+ */
+int far_join_play(struct emu_chan *ch, const char *digits, int tone_ms,
+		  int gap_ms, int level, int twist)
+{
+	if (ch->join_playing)
+		return -EBUSY;
+	dtmf_tx_init(ch->join_gen);
+	dtmf_tx_set_level(ch->join_gen, level, twist);
+	dtmf_tx_set_timing(ch->join_gen, tone_ms, gap_ms);
+	if (dtmf_tx_put(ch->join_gen, digits, -1) != 0)
+		return -ENOSPC;
+	ch->join_playing = true;
+	return 0;
+}
+
+/* Both far parties talk: each knows the other and says its own number. */
+static void far_join_live(struct emu_chan *a, struct emu_chan *b)
+{
+	struct emu_chan *p[2] = { a, b };
+	char dtmf[TEL_DIGITS_LEN];
+	size_t i, k, n;
+
+	for (k = 0; k < 2; k++) {
+		struct emu_chan *me = p[k], *other = p[1 - k];
+
+		me->join_live = true;
+		snprintf(me->connected_to, sizeof(me->connected_to), "%s",
+			 other->party);
+		for (i = 0, n = 0; me->party[i] && n < sizeof(dtmf) - 1; i++)
+			if (dtmf_digit_ok(me->party[i]))
+				dtmf[n++] = me->party[i];
+		dtmf[n] = 0;
+		if (n)
+			far_join_play(me, dtmf, 80, 80, -10, 0);
+	}
+}
+
+/*
+ * TEL_OP_JOIN: the network joins far party @a (of the channel that held
+ * or talked to it) to far party @b (of the consultation call), and both
+ * our channels leave.  From now on each hears the other only: nothing of
+ * the host (neither channel moves audio), no hold tone.  Their detectors
+ * begin anew here, so far_digits holds what each heard of the other.  A
+ * @b still ringing is joined when it would have answered (@a hears
+ * silence until then: the network plays no ringback), never if it was
+ * not going to answer.
+ */
+void far_joined(struct emu_chan *a, struct emu_chan *b)
+{
+	struct emu_chan *p[2] = { a, b };
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		struct emu_chan *me = p[k];
+
+		me->joins++;
+		me->joined = p[1 - k];
+		me->join_live = false;
+		me->join_playing = false;
+		me->far_playing = false;
+		dtmf_rx_init(me->far_det, far_heard, me);
+		me->far_digits[0] = 0;
+		me->hold_tick = 0;
+		me->connected_to[0] = 0;
+	}
+	if (b->state != TEL_CHST_RINGBACK) {
+		far_join_live(a, b);
+		return;
+	}
+	/* it answers when STEP_CONNECT would have run; not at all if none */
+	b->join_ticks = b->step == STEP_CONNECT ? b->step_ticks + 1 : 0;
+}
+
+/* One tick of a joined far party: what it says reaches the other. */
+void far_join_tick(struct emu_chan *ch)
+{
+	uint8_t frame[EMU_FRAME];
+	int16_t amp[EMU_FRAME];
+	int n, i;
+
+	if (!ch->joined)
+		return;
+	if (!ch->join_live) {
+		if (ch->join_ticks && !--ch->join_ticks)
+			far_join_live(ch->joined, ch);
+		return;
+	}
+	memset(frame, 0xff, sizeof(frame));
+	if (ch->join_playing) {
+		n = dtmf_tx(ch->join_gen, amp, EMU_FRAME);
+		if (n < 0)
+			n = 0;
+		for (i = 0; i < n; i++)
+			frame[i] = linear_to_ulaw(amp[i]);
+		if (n < EMU_FRAME)
+			ch->join_playing = false;
+	}
+	far_listen(ch->joined, frame);
 }
 
 /* While it plays digits, they replace the far end's normal audio. */

@@ -41,7 +41,7 @@
 #define EMU_CAPS		(TEL_CAP_G711 | TEL_CAP_DTMF | \
 				 TEL_CAP_CALLER_ID | TEL_CAP_FLASH | \
 				 TEL_CAP_HOLD | TEL_CAP_REDIRECT | \
-				 TEL_CAP_TRANSFER)
+				 TEL_CAP_TRANSFER | TEL_CAP_JOIN)
 /* The hold tone the far end hears: 400 Hz, -20 dBm0, 500 ms on, 500 off */
 #define EMU_HOLD_HZ		400
 #define EMU_HOLD_DBM0		(-20)
@@ -182,6 +182,19 @@ struct emu_chan {
 	char connected_to[TEL_DIGITS_LEN];	/* the target that answered */
 	bool xfer_live;		/* the target's audio reaches the far party */
 	dtmf_tx_state_t *xfer_gen;	/* the target's voice: its number */
+	/*
+	 * the far party after a consultation transfer (TEL_OP_JOIN): the
+	 * network joined it to the far party of another channel; once both
+	 * talk, what one plays (its own number in DTMF, then control
+	 * digits) is what the other hears, and nothing of the host
+	 */
+	char party[TEL_DIGITS_LEN];	/* its own number: dialled or offered */
+	uint64_t joins;		/* JOIN commands done, since telemu started */
+	struct emu_chan *joined;	/* the far party it is joined to */
+	bool join_live;		/* both answered: audio flows between them */
+	uint32_t join_ticks;	/* ticks until this ringing one answers */
+	dtmf_tx_state_t *join_gen;	/* its voice to the other: DTMF */
+	bool join_playing;
 	uint64_t digits_sent;	/* card: total TEL_OP_DIGITS digits sent */
 	uint64_t digits_detected;	/* card: DIGIT events raised */
 };
@@ -217,6 +230,7 @@ struct emu_card {
 	bool f_cmd_timeout;
 	bool f_stall;
 	uint32_t lie_cmd_status;	/* next command's status, 0: none */
+	uint32_t lie_join_stray;	/* next JOIN also ends channel N - 1 */
 
 	uint64_t commands;
 	uint64_t doorbells;
@@ -300,6 +314,10 @@ void far_saw_flash(struct emu_chan *ch, uint32_t ms);
 void far_held(struct emu_chan *ch);
 void far_transferred(struct emu_chan *ch, const char *number);
 void far_xfer_tick(struct emu_chan *ch);
+void far_joined(struct emu_chan *a, struct emu_chan *b);
+int far_join_play(struct emu_chan *ch, const char *digits, int tone_ms,
+		  int gap_ms, int level, int twist);
+void far_join_tick(struct emu_chan *ch);
 bool dtmf_digit_ok(int d);
 void crc_reset(struct emu_crc *s);
 void crc_add(struct emu_crc *s, const uint8_t *buf, size_t len);

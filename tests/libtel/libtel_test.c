@@ -1041,6 +1041,77 @@ TEST_F(lib, blind_transfer)
 	EXPECT_EQ(0, tel_call_dealloc(call));
 }
 
+/*
+ * 1.5: consultation transfer: setup (hold + dial), swap hold both ways,
+ * complete; the far parties' view is the emulator's; a failed setup
+ * leaves the first call as it was.
+ */
+TEST_F(lib, consultation_transfer)
+{
+	struct tel_call *call, *consult;
+	struct tel_call_record rec;
+	char reply[1024], to[40];
+
+	if (!has(self->card, TEL_FEAT_CONSULT))
+		SKIP(return, "no TEL_FEAT_CONSULT");
+	call = connected_call(_metadata, self->card, 5);
+	ASSERT_NE(NULL, call);
+	EXPECT_EQ(NULL, tel_call_setup_transfer(NULL, 6, "3002"));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(NULL, tel_call_setup_transfer(call, 6, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	/* the dial fails (a bad number): the hold is undone */
+	EXPECT_EQ(NULL, tel_call_setup_transfer(call, 6, "3x"));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(TEL_CALL_CONNECTED, tel_call_state(call));
+	/* the channel is the first call's own: EBUSY, not held */
+	EXPECT_EQ(NULL, tel_call_setup_transfer(call, 5, "3002"));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(TEL_CALL_CONNECTED, tel_call_state(call));
+
+	consult = tel_call_setup_transfer(call, 6, "3002");
+	ASSERT_NE(NULL, consult);
+	EXPECT_EQ(TEL_CALL_ONHOLD, tel_call_state(call));
+	ASSERT_EQ(0, tel_call_wait_state(consult, TEL_CALL_CONNECTED,
+					 TEL_WAIT_MS));
+	/* lineSwapHold: talk to the first again, then back */
+	EXPECT_EQ(-1, tel_call_swap_hold(consult, consult));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_swap_hold(call, consult));	/* wrong way */
+	EXPECT_EQ(EALREADY, errno);
+	EXPECT_EQ(TEL_CALL_ONHOLD, tel_call_state(call));
+	EXPECT_EQ(TEL_CALL_CONNECTED, tel_call_state(consult));
+	ASSERT_EQ(0, tel_call_swap_hold(consult, call));
+	EXPECT_EQ(TEL_CALL_CONNECTED, tel_call_state(call));
+	EXPECT_EQ(TEL_CALL_ONHOLD, tel_call_state(consult));
+	ASSERT_EQ(0, tel_call_swap_hold(call, consult));
+	EXPECT_EQ(TEL_CALL_ONHOLD, tel_call_state(call));
+	EXPECT_EQ(TEL_CALL_CONNECTED, tel_call_state(consult));
+
+	EXPECT_EQ(-1, tel_call_complete_transfer(NULL, consult));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_call_complete_transfer(call, call));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, tel_call_complete_transfer(call, consult));
+	EXPECT_EQ(TEL_CALL_DISCONNECTED, tel_call_state(call));
+	EXPECT_EQ(TEL_CALL_DISCONNECTED, tel_call_state(consult));
+	ASSERT_EQ(0, tel_call_get_record(consult, &rec));
+	EXPECT_EQ(TEL_ORIGIN_TRANSFER, rec.origin);
+	EXPECT_EQ(TEL_DISC_TRANSFERRED, rec.disconnect_mode);
+	ASSERT_EQ(0, emu_cmd(reply, sizeof(reply), "stats %d 5", CARD));
+	emu_val(reply, "connected_to", to, sizeof(to));
+	EXPECT_STREQ("3002", to);
+	ASSERT_EQ(0, emu_cmd(reply, sizeof(reply), "stats %d 6", CARD));
+	emu_val(reply, "connected_to", to, sizeof(to));
+	EXPECT_STREQ("5551200", to);
+	EXPECT_EQ(-1, tel_call_complete_transfer(call, consult));
+	EXPECT_EQ(ENOTCONN, errno);
+	EXPECT_EQ(0, tel_call_drop(call, 0));
+	EXPECT_EQ(0, tel_call_drop(consult, 0));
+	EXPECT_EQ(0, tel_call_dealloc(call));
+	EXPECT_EQ(0, tel_call_dealloc(consult));
+}
+
 /* 1.3: hold and unhold, the state both ways, the errnos */
 TEST_F(lib, hold_unhold)
 {

@@ -378,6 +378,35 @@ assert r["disconnect_mode"] == "transferred", r
 	# the far party went on to the target, by its own view
 	emu_reply "stats 0 4" | grep -qF ' connected_to="7001"'
 }
+dial_consult() {
+	status 2 "$T" dial 0 123 --consult 7x || return 1
+	status 2 "$T" dial 0 123 --consult 7001 --transfer 7002 || return 1
+	status 2 "$T" dial 0 123 --back || return 1
+	# ch4 talks to 5551234, then it is joined to 3002 (the first free
+	# channel, 0), which answers: each far party's view names the other
+	status 0 "$T" dial 0:4 5551234 --consult 3002 --after 300 --json ||
+		return 1
+	grep -q "transferred: joined to 3002 (answered)" "$tmp/err" ||
+		{ cat "$tmp/err"; return 1; }
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["origin"] == "transfer", r
+assert r["disconnect_mode"] == "transferred", r
+' "$tmp/out" || return 1
+	emu_reply "stats 0 4" | grep -qF ' connected_to="3002"' || return 1
+	emu_reply "stats 0 0" | grep -qF ' connected_to="5551234"' || return 1
+	# --back: the consultation call hung up, ours off hold, then dropped
+	status 0 "$T" dial 0:4 5551234 --consult 3002 --after 300 --back \
+		--json || return 1
+	grep -q "back from 3002 (connected)" "$tmp/err" ||
+		{ cat "$tmp/err"; return 1; }
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["origin"] == "local", r
+' "$tmp/out"
+}
 answer_gather() {
 	"$T" answer 0 --gather 5 --terminator '#' --first-timeout 10 \
 		--duration 0.2 --timeout 20 --json >"$tmp/g.out" 2>"$tmp/g.err" &
@@ -545,6 +574,7 @@ t dial_hook_flash dial_flash
 t dial_hold_far_end_hears_tone dial_hold
 t answer_redirect_sends_offer_on answer_redirect
 t dial_transfer_far_party_moves dial_transfer
+t dial_consult_far_parties_joined dial_consult
 t answer_gather_terminator_caller_id answer_gather
 t answer_gather_inter_timeout answer_gather_text
 t answer_gather_first_timeout answer_gather_timeout

@@ -185,6 +185,44 @@ TEST_F(abi, reserved_words_are_einval_and_change_nothing)
 	EXPECT_EQ(0, tel_dealloc(self->fd, h));
 }
 
+/*
+ * COMPLETE_TRANSFER is 0x1c, written only, 32 bytes; each reserved word
+ * and each flag set is EINVAL, and neither call nor far party moves.
+ */
+TEST_F(abi, complete_transfer_reserved_words_are_einval)
+{
+	struct tel_call_complete_transfer req = { 0 };
+	struct tel_call_info info;
+	uint32_t a = connect_call(_metadata, self->fd), b = 0;
+	long joins = emu_num_stat(CARD, 0, "joins");
+	unsigned int i;
+
+	EXPECT_EQ(0x1c, _IOC_NR(TEL_IOC_CALL_COMPLETE_TRANSFER));
+	EXPECT_EQ(_IOC_WRITE, _IOC_DIR(TEL_IOC_CALL_COMPLETE_TRANSFER));
+	EXPECT_EQ(32, _IOC_SIZE(TEL_IOC_CALL_COMPLETE_TRANSFER));
+	emu_cmd(NULL, 0, "far %d 1 answer 20", CARD);
+	ASSERT_EQ(0, tel_alloc(self->fd, 1, "5551235", &b));
+	ASSERT_EQ(0, tel_wait_state(self->fd, b, TEL_CALL_CONNECTED,
+				    TEL_WAIT_MS));
+	req.handle = a;
+	req.consult_handle = b;
+	for (i = 0; i < NR_RESERVED(req); i++) {
+		SET_RESERVED(req, i);
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_COMPLETE_TRANSFER,
+				    &req));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("reserved[%u]", i);
+		req.reserved[i] = 0;
+	}
+	req.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_COMPLETE_TRANSFER, &req));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, tel_info(self->fd, a, &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	ASSERT_EQ(0, tel_info(self->fd, b, &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	EXPECT_EQ(joins, emu_num_stat(CARD, 0, "joins"));
+}
+
 /* Only the handle of tel_call_party is input, as for tel_call_info. */
 TEST_F(abi, call_party_any_input_byte_but_handle_is_einval)
 {

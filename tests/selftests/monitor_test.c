@@ -273,6 +273,7 @@ TEST(acting_is_eperm)
 	struct tel_call_hold ho = { 0 };
 	struct tel_call_redirect rd = { .channel = 4, .number = "2" };
 	struct tel_call_transfer tr = { .number = "2" };
+	struct tel_call_complete_transfer ct = { .consult_handle = 9999 };
 	struct tel_call_watermark wm = { .rx_bytes = 160 };
 	struct tel_call_map mp = { 0 };
 	struct tel_calls_sync sy = { 0 };
@@ -292,6 +293,7 @@ TEST(acting_is_eperm)
 		dr.handle = de.handle = au.handle = x;
 		dg.handle = dm.handle = fl.handle = x;
 		ho.handle = tr.handle = wm.handle = mp.handle = x;
+		ct.handle = x;
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_ALLOC, &al));
 		EXPECT_EQ(EPERM, errno);
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_ANSWER, &an));
@@ -323,6 +325,7 @@ TEST(acting_is_eperm)
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_MAP, &mp));
 		EXPECT_EQ(EPERM, errno);
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALLS_SYNC, &sy));
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_COMPLETE_TRANSFER, &ct));
 		EXPECT_EQ(EPERM, errno);
 	}
 	EXPECT_EQ(-1, card_monitor(mon, 0));
@@ -334,6 +337,7 @@ TEST(acting_is_eperm)
 	EXPECT_EQ(0, emu_num_stat(CARD, 4, "flashes"));
 	EXPECT_EQ(0, emu_num_stat(CARD, 4, "holds"));
 	EXPECT_EQ(0, emu_num_stat(CARD, 4, "transfers"));
+	EXPECT_EQ(0, emu_num_stat(CARD, 4, "joins"));
 	close(mon);
 	close(fd);
 }

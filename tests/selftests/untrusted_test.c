@@ -488,6 +488,52 @@ TEST_F(liar, transferred_nobody_asked_for_is_counted)
 	ASSERT_EQ(0, tel_dealloc(self->fd, self->h));
 }
 
+/*
+ * A JOIN's answer is believed for the two calls it names only: a third
+ * the card says it transferred along is counted, and ends as a far-end
+ * clear of unknown cause; the two joined end TRANSFER as asked.
+ */
+TEST_F(liar, join_that_ends_a_third_call_is_counted)
+{
+	struct tel_call_complete_transfer req = { 0 };
+	struct tel_call_info info;
+	struct tel_event ev;
+	uint32_t a, b;
+
+	emu_cmd(NULL, 0, "far %d 1 answer 20", LIAR);
+	emu_cmd(NULL, 0, "far %d 2 answer 20", LIAR);
+	ASSERT_EQ(0, tel_alloc(self->fd, 1, "2001", &a));
+	ASSERT_EQ(0, tel_alloc(self->fd, 2, "3002", &b));
+	ASSERT_EQ(0, tel_wait_state(self->fd, a, TEL_CALL_CONNECTED,
+				    TEL_WAIT_MS));
+	ASSERT_EQ(0, tel_wait_state(self->fd, b, TEL_CALL_CONNECTED,
+				    TEL_WAIT_MS));
+	while (!tel_wait_event(self->fd, TEL_EVENT_STATE, &ev, 10))
+		;
+	ASSERT_EQ(0, lie(0, "join-stray", -1));
+	req.handle = a;
+	req.consult_handle = b;
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_COMPLETE_TRANSFER, &req));
+	ASSERT_EQ(0, tel_wait_state_event(self->fd, self->h,
+					  TEL_CALL_DISCONNECTED, &ev,
+					  TEL_WAIT_MS));
+	EXPECT_EQ(TEL_ORIGIN_REMOTE, ev.origin);
+	EXPECT_EQ(TEL_DISC_UNKNOWN, ev.disconnect_mode);
+	ASSERT_EQ(0, tel_info(self->fd, a, &info));
+	EXPECT_EQ(TEL_ORIGIN_TRANSFER, info.origin);
+	EXPECT_EQ(TEL_DISC_TRANSFERRED, info.disconnect_mode);
+	ASSERT_EQ(0, tel_info(self->fd, b, &info));
+	EXPECT_EQ(TEL_ORIGIN_TRANSFER, info.origin);
+	EXPECT_EQ(TEL_DISC_TRANSFERRED, info.disconnect_mode);
+	expect_counted(_metadata, self, 1);
+	ASSERT_EQ(0, tel_drop(self->fd, a, 0));
+	ASSERT_EQ(0, tel_drop(self->fd, b, 0));
+	ASSERT_EQ(0, tel_drop(self->fd, self->h, 0));
+	ASSERT_EQ(0, tel_dealloc(self->fd, a));
+	ASSERT_EQ(0, tel_dealloc(self->fd, b));
+	ASSERT_EQ(0, tel_dealloc(self->fd, self->h));
+}
+
 /* Caller ID that breaks card.rst's rules: counted, and never shown. */
 TEST_F(liar, caller_id_that_cannot_be_is_counted_and_dropped)
 {

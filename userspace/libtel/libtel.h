@@ -63,6 +63,7 @@ extern "C" {
 #define TEL_FEAT_TRANSFER	0x400ULL	/* tel_call_transfer() (1.4) */
 #define TEL_FEAT_WATERMARK	0x800ULL	/* tel_call_set_watermark() (1.4) */
 #define TEL_FEAT_MMAP		0x4000ULL	/* tel_call_map() (1.5) */
+#define TEL_FEAT_CONSULT	0x2000ULL	/* tel_call_complete_transfer() (1.5) */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -318,6 +319,15 @@ int tel_call_redirect(struct tel_call *call, const char *number);	/* 1.4 */
 /* ---- blind transfer (1.4): the far party sent on to another number -- */
 
 int tel_call_transfer(struct tel_call *call, const char *number);	/* 1.4 */
+
+/* ---- consultation transfer (1.5): hold, consult, join or go back ---- */
+
+struct tel_call *tel_call_setup_transfer(struct tel_call *call,
+					 unsigned int channel,
+					 const char *number);		/* 1.5 */
+int tel_call_complete_transfer(struct tel_call *call,
+			       struct tel_call *consult);		/* 1.5 */
+int tel_call_swap_hold(struct tel_call *active, struct tel_call *held);	/* 1.5 */
 
 /*
  * Why tel_call_gather_digits() stopped: TAPI's LINEGATHERTERM_* values.

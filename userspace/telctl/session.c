@@ -39,6 +39,8 @@ struct session {
 	unsigned long hold_ms;	/* --hold: on hold this long, 0: none */
 	const char *redirect;	/* answer --redirect: send offers there */
 	const char *transfer;	/* --transfer: blind transfer there */
+	const char *consult;	/* --consult: consultation transfer there */
+	bool back;		/* --back: then go back instead of joining */
 	unsigned long after_ms;	/* --after: that long after the connect */
 	unsigned long gather;	/* digits to gather, 0: none */
 	const char *terminators;
@@ -297,6 +299,85 @@ static int transfer_to(struct session *s)
 	return 0;
 }
 
+/* --consult without --after: how long the consultation party may ring */
+#define CONSULT_WAIT_MS	30000
+
+/* What became of the consultation call: drop and release it. */
+static void consult_release(struct session *s, struct tel_call *consult)
+{
+	if (tel_call_state(consult) != TEL_CALL_IDLE &&
+	    tel_call_drop(consult, 0) < 0)
+		errmsg("tel%u: drop the consultation call: %s", s->index,
+		       strerror(errno));
+	if (tel_call_dealloc(consult) < 0)
+		errmsg("tel%u: release the consultation call: %s", s->index,
+		       strerror(errno));
+}
+
+/*
+ * --consult: after --after ms of the call, a consultation transfer: the
+ * call on hold, the number dialled on a free channel, --after ms with it
+ * (the consultation party may answer meanwhile), then its far party
+ * joined to ours (or, with --back, or if it did not connect, the
+ * consultation call dropped and ours taken off hold).  The far end
+ * hanging up first ends the call, not an error.
+ */
+static int consult_transfer(struct session *s)
+{
+	struct tel_call *consult;
+	unsigned int state;
+	double end;
+
+	if (s->after_ms && tel_call_wait_state(s->call, TEL_CALL_DISCONNECTED,
+					       (int)s->after_ms) == 0) {
+		note(s, "the call ended before the transfer");
+		return 0;
+	}
+	consult = tel_call_setup_transfer(s->call, TEL_CHANNEL_ANY,
+					  s->consult);
+	if (!consult) {
+		if (errno == ENOTCONN) {
+			note(s, "the call ended before the transfer");
+			return 0;
+		}
+		feature_error(s, "set up the transfer", errno);
+		return -1;
+	}
+	note(s, "on hold; consulting %s on channel %u", s->consult,
+	     tel_call_channel(consult));
+	/* talking to it for --after ms, or until it answers or gives up */
+	end = mono_now() + (s->after_ms ? s->after_ms : CONSULT_WAIT_MS) / 1e3;
+	do {
+		state = (unsigned int)tel_call_state(consult);
+		if (state != TEL_CALL_DIALING && state != TEL_CALL_RINGBACK &&
+		    (state != TEL_CALL_CONNECTED || !s->after_ms))
+			break;
+		sleep_ms(TICK_MS);
+	} while (!stop_signal && mono_now() < end);
+	if (!s->back && (state == TEL_CALL_CONNECTED ||
+			 state == TEL_CALL_RINGBACK)) {
+		if (tel_call_complete_transfer(s->call, consult) == 0) {
+			note(s, "transferred: joined to %s (%s)", s->consult,
+			     state == TEL_CALL_CONNECTED ? "answered" :
+			     "ringing");
+			consult_release(s, consult);
+			return 0;
+		}
+		if (errno != ENOTCONN) {
+			feature_error(s, "complete the transfer", errno);
+			consult_release(s, consult);
+			return -1;
+		}
+	}
+	note(s, "back from %s (%s)", s->consult, tel_state_name(state));
+	consult_release(s, consult);
+	if (tel_call_unhold(s->call) < 0 && errno != ENOTCONN) {
+		feature_error(s, "unhold", errno);
+		return -1;
+	}
+	return 0;
+}
+
 static const char *gather_reason(unsigned int why)
 {
 	switch (why) {
@@ -341,7 +422,7 @@ static int gather(struct session *s)
 
 /*
  * Once connected: --digits, then --flash, then --hold, then --gather,
- * then --transfer.  An exit code.
+ * then --transfer or --consult.  An exit code.
  */
 static int after_connect(struct session *s)
 {
@@ -355,6 +436,8 @@ static int after_connect(struct session *s)
 	if (s->gather && !stop_signal && gather(s) < 0)
 		return EXIT_ERROR;
 	if (s->transfer && !stop_signal && transfer_to(s) < 0)
+		return EXIT_ERROR;
+	if (s->consult && !stop_signal && consult_transfer(s) < 0)
 		return EXIT_ERROR;
 	return EXIT_OK;
 }
@@ -548,6 +631,8 @@ static const struct option call_opts[] = {
 	{ "redirect", required_argument, NULL, 'W' },
 	{ "transfer", required_argument, NULL, 'X' },
 	{ "after", required_argument, NULL, 'A' },
+	{ "consult", required_argument, NULL, 'C' },
+	{ "back", no_argument, NULL, 'B' },
 	{ "gather", required_argument, NULL, 'g' },
 	{ "terminator", required_argument, NULL, 'e' },
 	{ "first-timeout", required_argument, NULL, 'f' },
@@ -584,6 +669,10 @@ static const char dial_help[] =
 	"  --transfer N   then a blind transfer: the far end goes on to\n"
 	"                 number N, the call is ours no more\n"
 	"  --after MS     transfer MS ms after those steps (0-3600000, 0)\n"
+	"  --consult N    or a consultation transfer: the call on hold, N\n"
+	"                 dialled on a free channel, after --after ms more\n"
+	"                 the two far ends joined (the call is ours no more)\n"
+	"  --back         or then back: N hung up, the call off hold\n"
 	"  --gather N     print the digits the far end types: up to N, see\n"
 	"                 --terminator, --first-timeout, --inter-timeout\n"
 	"  --terminator T stop gathering at any digit of T (it is kept)\n"
@@ -609,7 +698,8 @@ static const char answer_help[] =
 	"  --timeout S    give up if no call is offered within S seconds\n"
 	"  --json         print each record as one JSON object per line\n"
 	"  --digits D, --tone MS, --gap MS, --flash[=MS], --hold MS,\n"
-	"  --transfer N, --after MS: as for dial, once each call is answered\n"
+	"  --transfer N, --after MS, --consult N, --back: as for dial, once\n"
+	"                 each call is answered\n"
 	"  --redirect N   do not answer: send each offered call on to\n"
 	"                 number N (the network's redirect), print its record\n"
 	"  --gather N     print what the caller types: up to N digits\n"
@@ -707,6 +797,18 @@ static int parse_call_args(const char *cmd, int argc, char **argv,
 						   TEL_NUMBER_LEN - 1);
 			s->transfer = optarg;
 			break;
+		case 'C':
+			if (!*optarg || strlen(optarg) >= TEL_NUMBER_LEN ||
+			    strspn(optarg, "0123456789*#+") != strlen(optarg))
+				return usage_error(cmd, "bad --consult '%s': "
+						   "digits 0-9 * # +, at most "
+						   "%d", optarg,
+						   TEL_NUMBER_LEN - 1);
+			s->consult = optarg;
+			break;
+		case 'B':
+			s->back = true;
+			break;
 		case 'A':
 			if (parse_uint(optarg, 3600000, &v))
 				return usage_error(cmd, "bad --after '%s': 0 to "
@@ -768,6 +870,10 @@ static int parse_call_args(const char *cmd, int argc, char **argv,
 	}
 	if (s->terminators && !s->gather)
 		return usage_error(cmd, "--terminator is for --gather");
+	if (s->consult && s->transfer)
+		return usage_error(cmd, "--transfer or --consult, not both");
+	if (s->back && !s->consult)
+		return usage_error(cmd, "--back is for --consult");
 	a->nargs = argc - optind;
 	a->args = argv + optind;
 	s->out = s->json ? stderr : stdout;
@@ -782,6 +888,7 @@ static void options_first(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (argv[i][0] == '-' && argv[i][1]) {
 			bool takes = strcmp(argv[i], "--keep") &&
+				     strcmp(argv[i], "--back") &&
 				     strcmp(argv[i], "--json") &&
 				     strcmp(argv[i], "--flash") &&
 				     strcmp(argv[i], "--help") &&

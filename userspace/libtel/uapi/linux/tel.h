@@ -93,6 +93,8 @@ struct tel_card_info {
 #define TEL_FEAT_WATERMARK	0x800ULL
 /* TEL_IOC_CALL_MAP, TEL_IOC_CALLS_SYNC, mmap() of a call's rings */
 #define TEL_FEAT_MMAP		0x4000ULL
+/* TEL_IOC_CALL_COMPLETE_TRANSFER: a consultation transfer's end */
+#define TEL_FEAT_CONSULT	0x2000ULL
 
 /**
  * enum tel_call_state - call states; see the diagram in
@@ -125,8 +127,9 @@ enum tel_call_state {
  * @TEL_ORIGIN_APPLICATION: the owner dropped it with an application reason
  * @TEL_ORIGIN_REMOTE: the far end cleared it
  * @TEL_ORIGIN_HARDWARE: the card was removed or stopped answering
- * @TEL_ORIGIN_TRANSFER: the owner transferred it (TEL_IOC_CALL_TRANSFER):
- *	the far party went on to another number
+ * @TEL_ORIGIN_TRANSFER: the owner transferred it (TEL_IOC_CALL_TRANSFER,
+ *	TEL_IOC_CALL_COMPLETE_TRANSFER): the far party went on to another
+ *	number or party
  */
 enum tel_call_origin {
 	TEL_ORIGIN_NONE		= 0,
@@ -560,6 +563,32 @@ struct tel_call_transfer {
 };
 
 /**
+ * struct tel_call_complete_transfer - TEL_IOC_CALL_COMPLETE_TRANSFER: the
+ *	end of a consultation transfer
+ * @handle: the first call: ONHOLD (or CONNECTED)
+ * @consult_handle: the consultation call, another call of this file:
+ *	CONNECTED, or RINGBACK (not answered yet)
+ * @flags: none defined, must be zero
+ * @reserved: must be zero
+ *
+ * TAPI's lineCompleteTransfer (LINETRANSFERMODE_TRANSFER): the card joins
+ * the two far parties to each other and leaves.  Set up with
+ * TEL_IOC_CALL_HOLD of the first call and TEL_IOC_CALL_ALLOC of the
+ * consultation call; gone back from with TEL_IOC_CALL_DROP of the
+ * consultation call and TEL_IOC_CALL_UNHOLD.  Returns once done: both
+ * calls are DISCONNECTED, origin TEL_ORIGIN_TRANSFER, mode
+ * TEL_DISC_TRANSFERRED, no audio moves on either any more; DROP and
+ * DEALLOC each as any ended call.  A consultation call still ringing is
+ * the network's from then on: the far parties talk once it answers.
+ */
+struct tel_call_complete_transfer {
+	__u32 handle;
+	__u32 consult_handle;
+	__u32 flags;
+	__u32 reserved[5];
+};
+
+/**
  * struct tel_call_party - TEL_IOC_CALL_PARTY: caller ID and digits
  * @handle: in: the call; every other field is output and must be zero on
  *	entry
@@ -859,5 +888,7 @@ struct tel_call_tap {
 #define TEL_IOC_CALL_UNHOLD	_IOW(TEL_IOC_MAGIC, 0x15, struct tel_call_hold)
 #define TEL_IOC_CALL_REDIRECT	_IOW(TEL_IOC_MAGIC, 0x16, struct tel_call_redirect)
 #define TEL_IOC_CALL_TRANSFER	_IOW(TEL_IOC_MAGIC, 0x17, struct tel_call_transfer)
+#define TEL_IOC_CALL_COMPLETE_TRANSFER \
+	_IOW(TEL_IOC_MAGIC, 0x1c, struct tel_call_complete_transfer)
 
 #endif /* _UAPI_LINUX_TEL_H */
