@@ -72,6 +72,7 @@ static ssize_t features_show(struct device *dev,
 		{ TEL_FEAT_REDIRECT, "redirect" },
 		{ TEL_FEAT_TRANSFER, "transfer" },
 		{ TEL_FEAT_WATERMARK, "watermark" },
+		{ TEL_FEAT_CONFERENCE, "conference" },
 	};
 	u64 features = tel_card_features(to_tel_card(dev));
 	ssize_t len = 0;
@@ -268,6 +269,8 @@ static const char *tel_chst_name(u32 chst)
 		return "disconnected";
 	case TEL_CHST_HELD:
 		return "held";
+	case TEL_CHST_CONF:
+		return "conference";
 	default:
 		return "unknown";	/* not a state: the card is wrong */
 	}

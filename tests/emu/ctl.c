@@ -388,7 +388,9 @@ static void cmd_digits(struct req *r)
 		goto usage;
 	if (r->argc > 7 && parse_int(r->argv[7], -20, 20, &twist))
 		goto usage;
-	if (r->ch->state != TEL_CHST_CONNECTED) {
+	/* in a conference the other members' far parties hear them */
+	if (r->ch->state != TEL_CHST_CONNECTED &&
+	    r->ch->state != TEL_CHST_CONF) {
 		ctl_reply(r->cc, "err state");
 		return;
 	}

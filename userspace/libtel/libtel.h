@@ -62,6 +62,7 @@ extern "C" {
 #define TEL_FEAT_REDIRECT	0x200ULL	/* tel_call_redirect() (1.4) */
 #define TEL_FEAT_TRANSFER	0x400ULL	/* tel_call_transfer() (1.4) */
 #define TEL_FEAT_WATERMARK	0x800ULL	/* tel_call_set_watermark() (1.4) */
+#define TEL_FEAT_CONFERENCE	0x1000ULL	/* tel_conf_setup() (1.5) */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -71,6 +72,7 @@ enum tel_call_state {
 	TEL_CALL_OFFERING	= 4,
 	TEL_CALL_DISCONNECTED	= 5,
 	TEL_CALL_ONHOLD		= 6,	/* 1.3 */
+	TEL_CALL_CONFERENCED	= 7,	/* 1.5 */
 };
 
 enum tel_call_origin {
