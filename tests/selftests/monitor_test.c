@@ -274,6 +274,8 @@ TEST(acting_is_eperm)
 	struct tel_call_redirect rd = { .channel = 4, .number = "2" };
 	struct tel_call_transfer tr = { .number = "2" };
 	struct tel_call_watermark wm = { .rx_bytes = 160 };
+	struct tel_conf_setup cs = { 0 };
+	struct tel_conf_member cm = { .conf = 1 };
 	struct tel_call_info info;
 	int mon, fd;
 	uint32_t h, id;
@@ -289,7 +291,7 @@ TEST(acting_is_eperm)
 
 		dr.handle = de.handle = au.handle = x;
 		dg.handle = dm.handle = fl.handle = x;
-		ho.handle = tr.handle = wm.handle = x;
+		ho.handle = tr.handle = wm.handle = cm.handle = x;
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_ALLOC, &al));
 		EXPECT_EQ(EPERM, errno);
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_ANSWER, &an));
@@ -318,6 +320,12 @@ TEST(acting_is_eperm)
 		EXPECT_EQ(EPERM, errno);
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_WATERMARK, &wm));
 		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CONF_SETUP, &cs));
+		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CONF_ADD, &cm));
+		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CONF_REMOVE, &cm));
+		EXPECT_EQ(EPERM, errno);
 	}
 	EXPECT_EQ(-1, card_monitor(mon, 0));
 	EXPECT_EQ(EALREADY, errno);
@@ -328,6 +336,7 @@ TEST(acting_is_eperm)
 	EXPECT_EQ(0, emu_num_stat(CARD, 4, "flashes"));
 	EXPECT_EQ(0, emu_num_stat(CARD, 4, "holds"));
 	EXPECT_EQ(0, emu_num_stat(CARD, 4, "transfers"));
+	EXPECT_EQ(0, emu_num_stat(CARD, 4, "state") == 7);
 	close(mon);
 	close(fd);
 }
