@@ -260,27 +260,25 @@ out_unlock:
 }
 
 /*
- * The members of @conf this file owns, referenced, into @calls (room for
- * card->conf_members).  Caller holds tf->conf_lock.
+ * A member of @conf this file owns, referenced, or NULL when none is
+ * left.  Caller holds tf->conf_lock.
  */
-static unsigned int tel_conf_members(struct tel_file *tf,
-				     const struct tel_conf *conf,
-				     struct tel_call **calls)
+static struct tel_call *tel_conf_member(struct tel_file *tf,
+					const struct tel_conf *conf)
 {
 	struct tel_card *card = tf->card;
-	struct tel_call *call;
-	unsigned int n = 0;
+	struct tel_call *call, *found = NULL;
 
 	mutex_lock(&card->lock);
 	list_for_each_entry(call, &card->calls, node) {
-		if (call->conf != conf || call->owner != &tf->owner ||
-		    n == card->conf_members)
-			continue;
-		kref_get(&call->ref);
-		calls[n++] = call;
+		if (call->conf == conf && call->owner == &tf->owner) {
+			kref_get(&call->ref);
+			found = call;
+			break;
+		}
 	}
 	mutex_unlock(&card->lock);
-	return n;
+	return found;
 }
 
 /**
@@ -290,19 +288,19 @@ static unsigned int tel_conf_members(struct tel_file *tf,
  * @reason: DROP's application reason, given to every member
  *
  * Each member is dropped as TEL_IOC_CALL_DROP would drop it (IDLE, its
- * record kept until its own DEALLOC); the conference stays, empty, until
- * TEL_IOC_CALL_DEALLOC.  A conference with no member answers EALREADY,
- * as an IDLE call does.
+ * record kept until its own DEALLOC), one at a time: a dropped call is no
+ * member any more (tel_call_set_state()), so the loop ends.  The
+ * conference stays, empty, until TEL_IOC_CALL_DEALLOC.  A conference with
+ * no member answers EALREADY, as an IDLE call does.
  *
- * Return: 0, -ENOENT (no such conference either), -EALREADY, -ENOMEM.
+ * Return: 0, -ENOENT (no such conference either), -EALREADY.
  */
 int tel_conf_drop(struct tel_file *tf, u32 handle, u32 reason)
 {
 	struct tel_card *card = tf->card;
-	struct tel_call **calls;
 	struct tel_conf *conf;
-	unsigned int i, n;
-	int ret = 0;
+	struct tel_call *call;
+	int ret = -EALREADY;
 
 	mutex_lock(&tf->conf_lock);
 	conf = handle ? xa_load(&tf->confs, handle) : NULL;
@@ -310,26 +308,18 @@ int tel_conf_drop(struct tel_file *tf, u32 handle, u32 reason)
 		mutex_unlock(&tf->conf_lock);
 		return -ENOENT;
 	}
-	calls = kcalloc(max(card->conf_members, 1U), sizeof(*calls),
-			GFP_KERNEL);
-	if (!calls) {
-		mutex_unlock(&tf->conf_lock);
-		return -ENOMEM;
+	while ((call = tel_conf_member(tf, conf))) {
+		down_read(&card->hw_rwsem);
+		mutex_lock(&call->op_lock);
+		if (tel_file_owns(tf, call)) {
+			tel_file_drop(tf, call, reason);
+			ret = 0;
+		}
+		mutex_unlock(&call->op_lock);
+		up_read(&card->hw_rwsem);
+		tel_call_put(call);	/* not under hw_rwsem: it may be the last */
 	}
-	n = tel_conf_members(tf, conf, calls);
-	if (!n)
-		ret = -EALREADY;
-	down_read(&card->hw_rwsem);
-	for (i = 0; i < n; i++) {
-		mutex_lock(&calls[i]->op_lock);
-		if (tel_file_owns(tf, calls[i]))
-			tel_file_drop(tf, calls[i], reason);
-		mutex_unlock(&calls[i]->op_lock);
-		tel_call_put(calls[i]);
-	}
-	up_read(&card->hw_rwsem);
 	mutex_unlock(&tf->conf_lock);
-	kfree(calls);
 	return ret;
 }
 
