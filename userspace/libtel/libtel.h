@@ -292,6 +292,16 @@ int tel_call_redirect(struct tel_call *call, const char *number);	/* 1.4 */
 
 int tel_call_transfer(struct tel_call *call, const char *number);	/* 1.4 */
 
+/* ---- conferences mixed by the card (1.5): a conference is a handle -- */
+
+int tel_conf_setup(struct tel_card *card, uint32_t *conf,
+		   unsigned int *max_members);			/* 1.5 */
+int tel_conf_add(uint32_t conf, struct tel_call *call);		/* 1.5 */
+int tel_conf_remove(uint32_t conf, struct tel_call *call);	/* 1.5 */
+int tel_conf_drop(struct tel_card *card, uint32_t conf,
+		  uint32_t reason);				/* 1.5 */
+int tel_conf_dealloc(struct tel_card *card, uint32_t conf);	/* 1.5 */
+
 /*
  * Why tel_call_gather_digits() stopped: TAPI's LINEGATHERTERM_* values.
  */
