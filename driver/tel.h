@@ -247,6 +247,20 @@ struct tel_perf {
 };
 
 /**
+ * struct tel_conf - a conference of an open file (tel_conf.c)
+ * @handle: its handle, reserved in the file's call table (so that no call
+ *	gets it) and stored in tel_file.confs
+ * @number: its number on the card (TEL_OP_CONF_JOIN's ARG), card-wide
+ *	unique, never 0
+ *
+ * Its members are the calls whose @conf points here (under card->lock).
+ */
+struct tel_conf {
+	u32 handle;
+	u32 number;
+};
+
+/**
  * struct tel_card - a bound card, alive until its last file closes
  * @dev: class device /sys/class/tel/telN; its refcount is the card's
  * @cdev: /dev/telN
@@ -258,6 +272,8 @@ struct tel_perf {
  * @index: N of telN
  * @nr_channels: from the identity block
  * @caps: TEL_CAP_*, from the identity block
+ * @conf_members: with TEL_CAP_CONFERENCE, the calls one conference takes
+ *	(TEL_ID_CONF_MEMBERS, checked at probe)
  * @model: identity strings, NUL terminated, immutable after probe
  * @firmware: see @model
  * @serial: see @model
@@ -327,6 +343,7 @@ struct tel_card {
 	int index;
 	u32 nr_channels;
 	u32 caps;
+	u32 conf_members;
 	char model[TEL_STR_LEN];
 	char firmware[TEL_STR_LEN];
 	char serial[TEL_STR_LEN];
@@ -504,6 +521,10 @@ struct tel_watermark {
  *	the card's STATE event for it is expected (under card->lock)
  * @transferring: a TRANSFER or JOIN (tel_consult.c) of the call runs: the
  *	card's DISCONNECTED (TRANSFERRED) is expected (under card->lock)
+ * @conf_op: TEL_OP_CONF_JOIN or TEL_OP_CONF_LEAVE while that command runs,
+ *	else 0: the card's STATE event for it is expected (under card->lock)
+ * @conf: the conference it is a member of while CONFERENCED, else NULL
+ *	(under card->lock)
  * @digits_queued: digits given to the card (under card->lock)
  * @digits_sent: of those, reported sent (under card->lock)
  * @bind_ticks: TEL_STATUS_TICKS when the rings were bound (under card->lock)
@@ -545,6 +566,8 @@ struct tel_call {
 	u32 flash_ms;
 	u32 hold_op;
 	bool transferring;
+	u32 conf_op;
+	struct tel_conf *conf;
 	u32 digits_queued;
 	u32 digits_sent;
 	u32 bind_ticks;
@@ -584,6 +607,10 @@ struct tel_call {
  *	positions (struct tel_tap_reader.pos) and @tap_buf; taken before
  *	hw_rwsem
  * @tap_buf: bounce buffer of TEL_IOC_CALL_TAP, 2 * TEL_TAP_BYTES
+ * @conf_lock: one conference command at a time: guards @confs and keeps
+ *	a conference alive while a command works on it; taken before
+ *	hw_rwsem
+ * @confs: handle -> struct tel_conf
  */
 struct tel_file {
 	struct tel_card *card;
@@ -606,6 +633,8 @@ struct tel_file {
 	const struct cred *monitor_cred;
 	struct mutex tap_lock;		/* tap positions, tap_buf */
 	u8 *tap_buf;
+	struct mutex conf_lock;		/* confs */
+	struct xarray confs;
 };
 
 extern unsigned int tel_max_dropped;
@@ -682,6 +711,8 @@ int tel_call_redirect(struct tel_card *card, u32 ch, struct tel_call *call,
 		      const char *number, unsigned int *nr_dropped);
 int tel_call_transfer(struct tel_call *call, const char *number);
 int tel_call_complete_transfer(struct tel_call *call, struct tel_call *consult);
+int tel_call_command(struct tel_call *call, u32 states, u32 op, u32 arg,
+		     const char *digits);
 bool tel_digit_valid(int c);
 u64 tel_card_features(const struct tel_card *card);
 int tel_call_dial(struct tel_call *call, const char *number);
@@ -778,6 +809,12 @@ int tel_ioctl_call_tap(struct tel_file *tf, void __user *uarg);
 
 /* tel_consult.c: consultation transfer, the far parties joined */
 int tel_ioctl_complete_transfer(struct tel_file *tf, void __user *uarg);
+/* tel_conf.c: conferences mixed by the card */
+int tel_ioctl_conf_setup(struct tel_file *tf, void __user *uarg);
+int tel_ioctl_conf_member(struct tel_file *tf, void __user *uarg, bool add);
+int tel_conf_drop(struct tel_file *tf, u32 handle, u32 reason);
+int tel_conf_dealloc(struct tel_file *tf, u32 handle);
+void tel_conf_release(struct tel_file *tf);
 
 /* tel_ioctl.c */
 long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);

@@ -73,6 +73,8 @@ u64 tel_card_features(const struct tel_card *card)
 		features |= TEL_FEAT_MMAP;
 	if (card->caps & TEL_CAP_JOIN)
 		features |= TEL_FEAT_CONSULT;
+	if (card->caps & TEL_CAP_CONFERENCE)
+		features |= TEL_FEAT_CONFERENCE;
 	return features;
 }
 
@@ -296,10 +298,12 @@ void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 		return;
 
 	info->state = state;
+	if (state != TEL_CALL_CONFERENCED)
+		call->conf = NULL;	/* out of its conference, however */
 	switch (state) {
 	case TEL_CALL_CONNECTED:
-		/* back from hold: the call connected earlier, and still is */
-		if (old != TEL_CALL_ONHOLD)
+		/* back from hold or a conference: connected earlier, still is */
+		if (old != TEL_CALL_ONHOLD && old != TEL_CALL_CONFERENCED)
 			info->connect_ns = now;
 		break;
 	case TEL_CALL_DISCONNECTED:
@@ -403,8 +407,8 @@ void tel_call_digit_heard(struct tel_call *call, char digit)
  * means the same (the far end cleared the call meanwhile).  Caller holds
  * call->op_lock and hw_rwsem (read).
  */
-static int tel_call_command(struct tel_call *call, u32 states, u32 op,
-			    u32 arg, const char *digits)
+int tel_call_command(struct tel_call *call, u32 states, u32 op, u32 arg,
+		     const char *digits)
 {
 	struct tel_card *card = call->card;
 	bool ok;

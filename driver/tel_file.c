@@ -284,6 +284,8 @@ static int tel_open(struct inode *inode, struct file *filp)
 	init_waitqueue_head(&tf->ev_wq);
 	mutex_init(&tf->read_lock);
 	mutex_init(&tf->tap_lock);
+	mutex_init(&tf->conf_lock);
+	xa_init(&tf->confs);
 
 	tf->owner.ops = &tel_file_owner_ops;
 	tf->owner.name = "call";
@@ -314,6 +316,7 @@ static int tel_release(struct inode *inode, struct file *filp)
 		tel_call_let_go(call);
 	}
 	up_read(&card->hw_rwsem);
+	tel_conf_release(tf);	/* its members were dropped just now */
 
 	mutex_lock(&card->lock);
 	list_del(&tf->owner.node);
@@ -322,6 +325,7 @@ static int tel_release(struct inode *inode, struct file *filp)
 	tel_monitor_release(tf);
 
 	xa_destroy(&tf->calls);
+	mutex_destroy(&tf->conf_lock);
 	mutex_destroy(&tf->read_lock);
 	mutex_destroy(&tf->lock);
 	kfree(tf);

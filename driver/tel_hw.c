@@ -61,8 +61,11 @@ static int tel_cmd_errno(struct tel_card *card, u32 op, u32 status)
 	case TEL_CMDST_OK:
 		return 0;
 	case TEL_CMDST_FULL:
-		/* only DIGITS queues anything: FULL from another is a lie */
-		if (op == TEL_OP_DIGITS)
+		/*
+		 * only DIGITS queues anything, and a conference is full:
+		 * FULL from another is a lie
+		 */
+		if (op == TEL_OP_DIGITS || op == TEL_OP_CONF_JOIN)
 			return -EAGAIN;
 		tel_card_error(card, true, "command status FULL for op %u", op);
 		return -EIO;
@@ -182,6 +185,8 @@ static u32 tel_call_state_of(u32 chst)
 		return TEL_CALL_OFFERING;
 	case TEL_CHST_HELD:
 		return TEL_CALL_ONHOLD;
+	case TEL_CHST_CONF:
+		return TEL_CALL_CONFERENCED;
 	default:
 		return TEL_CALL_DISCONNECTED;
 	}
@@ -205,12 +210,41 @@ static bool tel_hw_hold_ok(struct tel_card *card, struct tel_call *call,
 	     now != TEL_CALL_CONNECTED))
 		goto bad;
 	if (now == TEL_CALL_ONHOLD && state != TEL_CALL_ONHOLD &&
-	    state != TEL_CALL_DISCONNECTED &&
+	    state != TEL_CALL_DISCONNECTED && state != TEL_CALL_CONFERENCED &&
 	    (state != TEL_CALL_CONNECTED || call->hold_op != TEL_OP_UNHOLD))
 		goto bad;
 	return true;
 bad:
 	tel_card_error(card, false, "hold state %u of channel %u in call state %u",
+		       state, call->channel, now);
+	return false;
+}
+
+/*
+ * A conference is the owner's too: a channel goes CONF (from CONNECTED or
+ * HELD) only while the CONF_JOIN that asks for it runs, and from CONF
+ * back to CONNECTED only while its CONF_LEAVE runs (tel_conf.c drains
+ * the events before it clears @call->conf_op).  The far end may clear a
+ * member (DISCONNECTED).  Anything else, and CONF from a card without
+ * TEL_CAP_CONFERENCE, is a card error and is not applied.
+ */
+static bool tel_hw_conf_ok(struct tel_card *card, struct tel_call *call,
+			   u32 state)
+{
+	u32 now = call->info.state;
+
+	if (state == TEL_CALL_CONFERENCED && now != TEL_CALL_CONFERENCED &&
+	    (!(card->caps & TEL_CAP_CONFERENCE) ||
+	     call->conf_op != TEL_OP_CONF_JOIN ||
+	     (now != TEL_CALL_CONNECTED && now != TEL_CALL_ONHOLD)))
+		goto bad;
+	if (now == TEL_CALL_CONFERENCED && state != TEL_CALL_CONFERENCED &&
+	    state != TEL_CALL_DISCONNECTED &&
+	    (state != TEL_CALL_CONNECTED || call->conf_op != TEL_OP_CONF_LEAVE))
+		goto bad;
+	return true;
+bad:
+	tel_card_error(card, false, "conference state %u of channel %u in call state %u",
 		       state, call->channel, now);
 	return false;
 }
@@ -264,7 +298,8 @@ static void tel_hw_channel_state(struct tel_card *card, u32 ch, u32 chst,
 	 * handled before the DIAL or ANSWER that took it has returned.
 	 */
 	state = tel_call_state_of(chst);
-	if (!tel_hw_hold_ok(card, call, state))
+	if (!tel_hw_conf_ok(card, call, state) ||
+	    !tel_hw_hold_ok(card, call, state))
 		return;
 	/*
 	 * The card's answer to the TRANSFER that runs: tel_call_transfer()

@@ -34,6 +34,8 @@ static_assert(sizeof(struct tel_call_hold) == 16);
 static_assert(sizeof(struct tel_call_watermark) == 32);
 static_assert(sizeof(struct tel_call_redirect) == 56);
 static_assert(sizeof(struct tel_call_transfer) == 56);
+static_assert(sizeof(struct tel_conf_setup) == 32);
+static_assert(sizeof(struct tel_conf_member) == 16);
 /* the card's limits are the ABI's */
 static_assert(TEL_DIGITS_MAX + 1 == TEL_DIGITS_LEN);
 static_assert(TEL_EV_NAME_LEN == TEL_NAME_LEN);
@@ -357,8 +359,8 @@ static int tel_ioctl_drop(struct tel_file *tf, void __user *uarg)
 	if (!tel_is_zero(req.reserved, sizeof(req.reserved)))
 		return -EINVAL;
 	call = tel_ioctl_op_begin(tf, req.handle);
-	if (!call)
-		return -ENOENT;
+	if (!call)	/* lineDrop of a conference drops its members */
+		return tel_conf_drop(tf, req.handle, req.reason);
 	ret = tel_file_drop(tf, call, req.reason);
 	tel_ioctl_op_end(call);
 	return ret;
@@ -376,7 +378,7 @@ static int tel_ioctl_dealloc(struct tel_file *tf, void __user *uarg)
 		return -EINVAL;
 	call = tel_file_lookup(tf, req.handle);
 	if (!call)
-		return -ENOENT;
+		return tel_conf_dealloc(tf, req.handle);
 	ret = tel_file_forget(tf, call);
 	tel_call_put(call);		/* ours: the last one frees the rings */
 	return ret;
@@ -789,6 +791,9 @@ static bool tel_ioctl_acts(unsigned int cmd)
 	case TEL_IOC_CALL_MAP:
 	case TEL_IOC_CALLS_SYNC:
 	case TEL_IOC_CALL_COMPLETE_TRANSFER:
+	case TEL_IOC_CONF_SETUP:
+	case TEL_IOC_CONF_ADD:
+	case TEL_IOC_CONF_REMOVE:
 		return true;
 	default:
 		return false;
@@ -854,6 +859,12 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return tel_ioctl_calls_sync(tf, uarg);
 	case TEL_IOC_CALL_COMPLETE_TRANSFER:
 		return tel_ioctl_complete_transfer(tf, uarg);
+	case TEL_IOC_CONF_SETUP:
+		return tel_ioctl_conf_setup(tf, uarg);
+	case TEL_IOC_CONF_ADD:
+		return tel_ioctl_conf_member(tf, uarg, true);
+	case TEL_IOC_CONF_REMOVE:
+		return tel_ioctl_conf_member(tf, uarg, false);
 	default:
 		return -ENOTTY;
 	}

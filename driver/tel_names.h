@@ -73,6 +73,7 @@ static inline const struct tel_name *tel_name_table(enum tel_name_kind kind,
 		{ TEL_CALL_OFFERING, "offering" },
 		{ TEL_CALL_DISCONNECTED, "disconnected" },
 		{ TEL_CALL_ONHOLD, "onhold" },
+		{ TEL_CALL_CONFERENCED, "conferenced" },
 	};
 	static const struct tel_name origins[] = {
 		{ TEL_ORIGIN_NONE, "none" },

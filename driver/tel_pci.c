@@ -74,6 +74,17 @@ static int tel_identify(struct pci_dev *pdev, struct tel_card *card)
 		return -ENODEV;
 	}
 	card->caps = tel_win_read(card, TEL_ID_CAPS);
+	if (card->caps & TEL_CAP_CONFERENCE) {
+		/* a limit that makes no conference is no capability */
+		card->conf_members = tel_win_read(card, TEL_ID_CONF_MEMBERS);
+		if (card->conf_members < 3 ||
+		    card->conf_members > TEL_MAX_CHANNELS) {
+			dev_warn(&pdev->dev, "tel card conference of %u members: no conference\n",
+				 card->conf_members);
+			card->caps &= ~TEL_CAP_CONFERENCE;
+			card->conf_members = 0;
+		}
+	}
 	card->doorbell_peer = tel_win_read(card, TEL_ID_DOORBELL_PEER);
 	tel_read_id_string(card, TEL_ID_MODEL, card->model);
 	tel_read_id_string(card, TEL_ID_FIRMWARE, card->firmware);

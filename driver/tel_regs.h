@@ -44,6 +44,8 @@
 #define TEL_ID_FIRMWARE		0x0040	/* char[32], NUL padded */
 #define TEL_ID_SERIAL		0x0060	/* char[32], NUL padded */
 #define TEL_ID_STR_LEN		32
+/* u32, members one conference takes (TEL_CAP_CONFERENCE): 3..TEL_MAX_CHANNELS */
+#define TEL_ID_CONF_MEMBERS	0x0080
 
 #define TEL_MAGIC		"TELCARD\0"
 #define TEL_MAGIC_LEN		8
@@ -57,6 +59,7 @@
 #define TEL_CAP_REDIRECT	0x20	/* TEL_OP_REDIRECT */
 #define TEL_CAP_TRANSFER	0x40	/* TEL_OP_TRANSFER */
 #define TEL_CAP_JOIN		0x100	/* TEL_OP_JOIN */
+#define TEL_CAP_CONFERENCE	0x80	/* TEL_OP_CONF_JOIN, TEL_OP_CONF_LEAVE */
 
 /* Status block: written by the card. */
 #define TEL_STATUS		0x0100	/* u32, TEL_STATUS_* */
@@ -179,6 +182,27 @@
  * channel itself: INVAL.  Any other state, or a flash running: BUSY.
  */
 #define TEL_OP_JOIN		15
+/*
+ * CONNECTED or HELD, no flash running: the channel joins conference ARG
+ * (any non-zero number the driver picks; 0: INVAL).  The channel goes
+ * CONF: its rings stop moving, as HELD (the card takes nothing from the
+ * tx ring, writes nothing to the rx ring, counts nothing); each tick the
+ * card sends the far party of every channel in the conference the sum of
+ * what the far parties of all the others sent, never its own: G.711
+ * decoded to linear, summed, saturated to the largest mu-law magnitude
+ * (never wrapped), encoded.  FULL if the conference already has
+ * TEL_ID_CONF_MEMBERS channels.  The card writes the TEL_HWEV_STATE
+ * (CONF) before it completes the command.  Any other state: BUSY.
+ */
+#define TEL_OP_CONF_JOIN	12
+/*
+ * CONF: the channel leaves its conference, back to CONNECTED, its own
+ * rings moving again; the STATE event (CONNECTED) is written before the
+ * command completes.  Any other state: BUSY.  A far-end clear, HANGUP or
+ * RESET takes a channel out of its conference too (DISCONNECTED, IDLE).
+ * DIGITS, FLASH, HOLD and TRANSFER are refused (BUSY) while CONF.
+ */
+#define TEL_OP_CONF_LEAVE	13
 
 #define TEL_DETECT_ON		0x1	/* detect DTMF in the rx audio */
 #define TEL_DETECT_MUTE		0x2	/* and replace the tones by silence */
@@ -279,7 +303,8 @@
 #define TEL_CHST_OFFERING	4	/* inbound call ringing us */
 #define TEL_CHST_DISCONNECTED	5	/* far end cleared; still off hook */
 #define TEL_CHST_HELD		6	/* TEL_OP_HOLD: connected, no audio */
-#define TEL_CHST_MAX		TEL_CHST_HELD
+#define TEL_CHST_CONF		7	/* TEL_OP_CONF_JOIN: in a conference */
+#define TEL_CHST_MAX		TEL_CHST_CONF
 
 /* Disconnect causes: the values of enum tel_disconnect_mode in tel.h */
 

@@ -72,6 +72,7 @@ static ssize_t features_show(struct device *dev,
 		{ TEL_FEAT_REDIRECT, "redirect" },
 		{ TEL_FEAT_TRANSFER, "transfer" },
 		{ TEL_FEAT_WATERMARK, "watermark" },
+		{ TEL_FEAT_CONFERENCE, "conference" },
 		{ TEL_FEAT_CONSULT, "consult" },
 		{ TEL_FEAT_MMAP, "mmap" },
 	};
@@ -270,6 +271,8 @@ static const char *tel_chst_name(u32 chst)
 		return "disconnected";
 	case TEL_CHST_HELD:
 		return "held";
+	case TEL_CHST_CONF:
+		return "conference";
 	default:
 		return "unknown";	/* not a state: the card is wrong */
 	}

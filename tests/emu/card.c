@@ -81,6 +81,7 @@ void card_init_window(struct emu_card *c)
 	win_store(c, TEL_ID_SAMPLE_RATE, 8000);
 	win_store(c, TEL_ID_CAPS, c->caps);
 	win_store(c, TEL_ID_DOORBELL_PEER, EMU_PEER_ID);
+	win_store(c, TEL_ID_CONF_MEMBERS, EMU_CONF_MEMBERS);
 	snprintf(buf, sizeof(buf), EMU_MODEL "%u", c->nch);
 	win_str(c, TEL_ID_MODEL, buf);
 	win_str(c, TEL_ID_FIRMWARE, EMU_FIRMWARE);
@@ -464,6 +465,8 @@ static void chan_dsp_reset(struct emu_chan *ch)
 void chan_set_state(struct emu_card *c, struct emu_chan *ch, uint32_t state)
 {
 	ch->state = state;
+	if (state != TEL_CHST_CONF)
+		ch->conf = 0;	/* out of its conference, however it left */
 	ch_store(c, ch, TEL_CH_STATE, state);
 }
 
@@ -673,6 +676,88 @@ static uint32_t op_unhold(struct emu_card *c, struct emu_chan *ch)
 	return TEL_CMDST_OK;
 }
 
+/* Channels in conference @conf now. */
+static unsigned int conf_members(struct emu_card *c, uint32_t conf)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < c->nch; i++)
+		n += c->ch[i].state == TEL_CHST_CONF && c->ch[i].conf == conf;
+	return n;
+}
+
+/*
+ * CONNECTED or HELD, no flash: into conference ARG, unless it is full;
+ * CONF, the STATE event before the completion.
+ */
+static uint32_t op_conf_join(struct emu_card *c, struct emu_chan *ch)
+{
+	uint32_t conf = win_load(c, TEL_CMD_ARG);
+
+	if (!conf)
+		return TEL_CMDST_INVAL;
+	if ((ch->state != TEL_CHST_CONNECTED && ch->state != TEL_CHST_HELD) ||
+	    ch->flash_left)
+		return TEL_CMDST_BUSY;
+	if (conf_members(c, conf) >= EMU_CONF_MEMBERS)
+		return TEL_CMDST_FULL;
+	ch->conf_joins++;
+	ch->hold_tick = 0;	/* from HELD: no more hold tone */
+	chan_set_state(c, ch, TEL_CHST_CONF);
+	ch->conf = conf;
+	card_emit(c, TEL_HWEV_STATE, ch, 0, NULL);
+	return TEL_CMDST_OK;
+}
+
+static uint32_t op_conf_leave(struct emu_card *c, struct emu_chan *ch)
+{
+	if (ch->state != TEL_CHST_CONF)
+		return TEL_CMDST_BUSY;
+	chan_set_state(c, ch, TEL_CHST_CONNECTED);
+	card_emit(c, TEL_HWEV_STATE, ch, 0, NULL);
+	return TEL_CMDST_OK;
+}
+
+/*
+ * The conference mixer, one tick: every member's far party speaks, then
+ * each hears the sum of all the others in its conference, never itself:
+ * mu-law decoded to linear, summed in int, clipped to the largest mu-law
+ * magnitude (saturation, never a wrap), encoded again.  No DMA: a
+ * member's rings do not move.
+ */
+static void card_conf_tick(struct emu_card *c)
+{
+	const int top = ulaw_to_linear(0x80);	/* 32124 */
+	unsigned int i, j, k;
+
+	for (i = 0; i < c->nch; i++)
+		if (c->ch[i].state == TEL_CHST_CONF)
+			far_conf_voice(&c->ch[i]);
+	for (i = 0; i < c->nch; i++) {
+		struct emu_chan *ch = &c->ch[i];
+		uint8_t frame[EMU_FRAME];
+		int sum[EMU_FRAME] = { 0 };
+
+		if (ch->state != TEL_CHST_CONF)
+			continue;
+		for (j = 0; j < c->nch; j++) {
+			struct emu_chan *o = &c->ch[j];
+
+			if (j == i || o->state != TEL_CHST_CONF ||
+			    o->conf != ch->conf)
+				continue;
+			for (k = 0; k < EMU_FRAME; k++)
+				sum[k] += ulaw_to_linear(o->conf_voice[k]);
+		}
+		for (k = 0; k < EMU_FRAME; k++) {
+			int v = sum[k] > top ? top : sum[k] < -top ? -top : sum[k];
+
+			frame[k] = linear_to_ulaw(v);
+		}
+		far_conf_hear(ch, frame);
+	}
+}
+
 /*
  * OFFERING: the caller's network sends the call to the number given, and
  * keeps where (stats redirected_to); the channel goes IDLE, on hook, cause
@@ -826,6 +911,8 @@ static bool card_has_op(struct emu_card *c, uint32_t op)
 		return c->caps & TEL_CAP_TRANSFER;
 	if (op == TEL_OP_JOIN)
 		return c->caps & TEL_CAP_JOIN;
+	if (op == TEL_OP_CONF_JOIN || op == TEL_OP_CONF_LEAVE)
+		return c->caps & TEL_CAP_CONFERENCE;
 	return true;
 }
 
@@ -854,6 +941,8 @@ static uint32_t card_exec(struct emu_card *c)
 	case TEL_OP_REDIRECT:
 	case TEL_OP_TRANSFER:
 	case TEL_OP_JOIN:
+	case TEL_OP_CONF_JOIN:
+	case TEL_OP_CONF_LEAVE:
 		if (!card_has_op(c, op))
 			return TEL_CMDST_INVAL;
 		break;
@@ -883,6 +972,10 @@ static uint32_t card_exec(struct emu_card *c)
 		return op_transfer(c, ch);
 	if (op == TEL_OP_JOIN)
 		return op_join(c, ch);
+	if (op == TEL_OP_CONF_JOIN)
+		return op_conf_join(c, ch);
+	if (op == TEL_OP_CONF_LEAVE)
+		return op_conf_leave(c, ch);
 	return op_hangup(c, ch);
 }
 
@@ -966,6 +1059,7 @@ void card_tick(struct emu_card *c)
 		if (enabled)
 			far_audio(c, ch);
 	}
+	card_conf_tick(c);
 	if (every && (live || (win_load(c, TEL_CTRL) & TEL_CTRL_TICK_ALWAYS)) &&
 	    ++c->tick_irq_count >= every) {
 		c->tick_irq_count = 0;

@@ -190,7 +190,7 @@ static const char *const far_names[] = {
 
 static const char *const audio_names[] = {
 	[AUDIO_PATTERN] = "pattern", [AUDIO_ECHO] = "echo",
-	[AUDIO_SILENCE] = "silence",
+	[AUDIO_SILENCE] = "silence", [AUDIO_LEVEL] = "level",
 };
 
 static int name_index(const char *s, const char *const *names, int n)
@@ -235,15 +235,28 @@ static void cmd_target(struct req *r)
 	ctl_reply(r->cc, "ok");
 }
 
+/* audio CARD CH MODE, or audio CARD CH level N: N from -32768 to 32767 */
 static void cmd_audio(struct req *r)
 {
-	int mode = name_index(r->argv[3], audio_names, 3);
+	int mode = name_index(r->argv[3], audio_names, 4);
+	long level = 0;
+	char *end;
 
-	if (mode < 0 || r->argc != 4) {
+	if (mode < 0 || r->argc != 4 + (mode == AUDIO_LEVEL)) {
 		ctl_reply(r->cc, "err usage");
 		return;
 	}
+	if (mode == AUDIO_LEVEL) {
+		errno = 0;
+		level = strtol(r->argv[4], &end, 10);
+		if (errno || *end || end == r->argv[4] || level < -32768 ||
+		    level > 32767) {
+			ctl_reply(r->cc, "err usage");
+			return;
+		}
+	}
 	r->ch->audio_mode = mode;
+	r->ch->level = (int)level;
 	ctl_reply(r->cc, "ok");
 }
 
@@ -256,7 +269,8 @@ static void cmd_hangup(struct req *r)
 		return;
 	}
 	if (st != TEL_CHST_DIALING && st != TEL_CHST_RINGBACK &&
-	    st != TEL_CHST_CONNECTED && st != TEL_CHST_HELD) {
+	    st != TEL_CHST_CONNECTED && st != TEL_CHST_HELD &&
+	    st != TEL_CHST_CONF) {
 		ctl_reply(r->cc, "err state");
 		return;
 	}
@@ -379,7 +393,9 @@ static void cmd_digits(struct req *r)
 		err = far_join_play(r->ch, s, tone, gap, level, twist);
 		goto out;
 	}
-	if (r->ch->state != TEL_CHST_CONNECTED) {
+	/* in a conference the other members' far parties hear them */
+	if (r->ch->state != TEL_CHST_CONNECTED &&
+	    r->ch->state != TEL_CHST_CONF) {
 		ctl_reply(r->cc, "err state");
 		return;
 	}
@@ -417,6 +433,48 @@ static void stats_number(char *out, const char *in)
 		out[i] = isgraph((unsigned char)in[i]) && in[i] != '"' &&
 			 in[i] != '\\' ? in[i] : '?';
 	out[i] = 0;
+}
+
+/*
+ * A conference member's far party's view: the other channels of its
+ * conference ("2,5", "" if none) and, in hex, the last
+ * EMU_CONF_HEARD / 4 bytes it heard there (the card's mix).
+ */
+static void stats_conf(struct emu_card *c, struct emu_chan *ch, char *with,
+		       size_t wlen, char *heard)
+{
+	unsigned int i, n = 0;
+
+	with[0] = 0;
+	for (i = 0; ch->state == TEL_CHST_CONF && i < c->nch; i++) {
+		if (i == ch->index || c->ch[i].state != TEL_CHST_CONF ||
+		    c->ch[i].conf != ch->conf)
+			continue;
+		n += snprintf(with + n, wlen - n, "%s%u", n ? "," : "", i);
+		if (n >= wlen)
+			break;
+	}
+	for (i = 0; i < EMU_CONF_HEARD / 4; i++)
+		sprintf(heard + 2 * i, "%02x",
+			ch->conf_heard[EMU_CONF_HEARD - EMU_CONF_HEARD / 4 + i]);
+}
+
+/* conf CARD CH: the far party's view of its conference */
+static void cmd_conf(struct req *r)
+{
+	char with[4 * TEL_MAX_CHANNELS], heard[EMU_CONF_HEARD / 2 + 1];
+	struct emu_chan *ch = r->ch;
+
+	if (r->argc != 3) {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	stats_conf(r->card, ch, with, sizeof(with), heard);
+	ctl_reply(r->cc, "ok conf=%u joins=%llu ms=%llu heard_bytes=%llu "
+		  "with=\"%s\" heard=%s", ch->conf,
+		  (unsigned long long)ch->conf_joins,
+		  (unsigned long long)ch->conf_ms,
+		  (unsigned long long)ch->conf_heard_bytes, with, heard);
 }
 
 static void cmd_stats(struct req *r)
@@ -701,6 +759,21 @@ static void cmd_lie(struct req *r)
 		}
 		chan_set_state(c, ch, TEL_CHST_CONNECTED);
 		ok = card_emit(c, TEL_HWEV_STATE, ch, 0, NULL);
+	} else if (!strcmp(what, "conf")) {	/* CONF (N), no JOIN asked */
+		if (ch->state != TEL_CHST_CONNECTED) {
+			ctl_reply(r->cc, "err state");
+			return;
+		}
+		chan_set_state(c, ch, TEL_CHST_CONF);
+		ch->conf = n ? n : 0xffff;
+		ok = card_emit(c, TEL_HWEV_STATE, ch, 0, NULL);
+	} else if (!strcmp(what, "unconf")) {	/* CONNECTED, no LEAVE */
+		if (ch->state != TEL_CHST_CONF) {
+			ctl_reply(r->cc, "err state");
+			return;
+		}
+		chan_set_state(c, ch, TEL_CHST_CONNECTED);
+		ok = card_emit(c, TEL_HWEV_STATE, ch, 0, NULL);
 	} else if (!strcmp(what, "forwarded")) {	/* no REDIRECT asked */
 		if (ch->state != TEL_CHST_OFFERING) {
 			ctl_reply(r->cc, "err state");
@@ -778,6 +851,7 @@ static const struct ctl_cmd {
 	{ "audio", 4, true, false, cmd_audio },
 	{ "target", 4, true, false, cmd_target },
 	{ "stats", 3, true, false, cmd_stats },
+	{ "conf", 3, true, false, cmd_conf },
 	{ "hangup", 4, true, true, cmd_hangup },
 	{ "offer", 4, true, true, cmd_offer },
 	{ "digits", 4, true, true, cmd_digits },

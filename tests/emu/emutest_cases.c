@@ -42,8 +42,9 @@ static void case_identity(void)
 	check(rd(c, TEL_ID_CAPS) == (TEL_CAP_G711 | TEL_CAP_DTMF |
 				     TEL_CAP_CALLER_ID | TEL_CAP_FLASH |
 				     TEL_CAP_HOLD | TEL_CAP_REDIRECT |
-				     TEL_CAP_TRANSFER | TEL_CAP_JOIN),
-	      "caps: G711, DTMF, caller id, flash, hold, redirect, transfer, join");
+				     TEL_CAP_TRANSFER | TEL_CAP_CONFERENCE |
+				     TEL_CAP_JOIN),
+	      "caps: G711, DTMF, caller id, flash, hold, redirect, transfer, conference, join");
 	check(rd(c, TEL_ID_DOORBELL_PEER) == 0, "doorbell peer 0");
 	check(!strcmp((char *)c->win + TEL_ID_MODEL, "tel-emu E4"), "model");
 	check(!strcmp((char *)c->win + TEL_ID_FIRMWARE, "emu-1.0"),
@@ -66,7 +67,7 @@ static void case_ctl_basics(void)
 	check(ctl_is("ok", "ping"), "ctl: ping");
 	snprintf(want, sizeof(want), "ok model=\"tel-emu E4\" "
 		 "firmware=\"emu-1.0\" serial=\"EMU-%04d\" channels=4 "
-		 "caps=0x17f",
+		 "caps=0x1ff",
 		 SERIAL_BASE + 1);
 	check(ctl_is(want, "info 1"), "ctl: info");
 	check(ctl_is("err range", "info 2"), "ctl: info bad card");
@@ -1219,9 +1220,95 @@ static void case_hold(void)
 	      card_cmd(c, TEL_OP_HOLD, 2, 0) == TEL_CMDST_INVAL &&
 	      card_cmd(c, TEL_OP_UNHOLD, 2, 0) == TEL_CMDST_INVAL,
 	      "a card without hold: HOLD, UNHOLD INVAL");
-	ctl("caps 0 0x17f");
+	ctl("caps 0 0x1ff");
 	card_cmd(c, TEL_OP_HANGUP, 2, 0);
 	drain_events(c);
+}
+
+/* What a member hears: the others' levels, summed and saturated. */
+static uint8_t conf_mix(const int *level, unsigned int n, unsigned int self)
+{
+	unsigned int i;
+	int sum = 0;
+
+	for (i = 0; i < n; i++)
+		if (i != self)
+			sum += ulaw_to_linear(linear_to_ulaw(level[i]));
+	return linear_to_ulaw(sum > 32124 ? 32124 : sum < -32124 ? -32124 :
+			      sum);
+}
+
+static void case_conference(void)
+{
+	/* 3 joins: 1 hears 20000 + -3000, 2 hears 15000 + -3000, 3 clips */
+	static const int level[3] = { 15000, 20000, -3000 };
+	static const char *const with[3] = { "2,3", "1,3", "1,2" };
+	struct card *c = c0;
+	unsigned int i, ok = 0;
+	char want[40], arg[32];
+	struct event e;
+
+	check(rd(c, TEL_ID_CAPS) & TEL_CAP_CONFERENCE &&
+	      rd(c, TEL_ID_CONF_MEMBERS) == 4,
+	      "CONFERENCE cap, members limit");
+	check(card_cmd(c, TEL_OP_CONF_JOIN, 1, 5) == TEL_CMDST_BUSY &&
+	      card_cmd(c, TEL_OP_CONF_LEAVE, 1, 0) == TEL_CMDST_BUSY,
+	      "JOIN, LEAVE idle: BUSY");
+	for (i = 0; i < 3; i++) {
+		snprintf(arg, sizeof(arg), "level %d", level[i]);
+		check(dsp_call(i + 1, arg), "call on ch%u", i + 1);
+	}
+	check(card_cmd(c, TEL_OP_CONF_JOIN, 1, 0) == TEL_CMDST_INVAL,
+	      "JOIN conference 0: INVAL");
+	drain_events(c);
+	for (i = 0; i < 3; i++)
+		ok += card_cmd(c, TEL_OP_CONF_JOIN, i + 1, 5) == TEL_CMDST_OK &&
+		      chr(c, i + 1, TEL_CH_STATE) == TEL_CHST_CONF &&
+		      next_event(c, &e, 1000) && e.type == TEL_HWEV_STATE &&
+		      e.state == TEL_CHST_CONF && e.ch == i + 1;
+	check(ok == 3, "JOIN: CONF, the STATE event first");
+	check(card_cmd(c, TEL_OP_CONF_JOIN, 1, 5) == TEL_CMDST_BUSY &&
+	      digits_cmd(1, "1", 0) == TEL_CMDST_BUSY &&
+	      card_cmd(c, TEL_OP_HOLD, 1, 0) == TEL_CMDST_BUSY &&
+	      card_cmd(c, TEL_OP_FLASH, 1, 0) == TEL_CMDST_BUSY,
+	      "in conference: JOIN, DIGITS, HOLD, FLASH BUSY");
+	msleep(100);
+	for (i = 0, ok = 0; i < 3; i++) {
+		uint8_t b = conf_mix(level, 3, i);
+
+		snprintf(want, sizeof(want), "%02x%02x", b, b);
+		ctl("conf 0 %u", i + 1);
+		ok += kv("conf") == 5 && strstr(reply, with[i]) &&
+		      strstr(reply, want) && kv("heard_bytes") >= 400;
+	}
+	check(ok == 3, "each far party hears the saturated sum of the others");
+	check(conf_mix(level, 3, 2) == 0x80, "ch3's mix clips to 0x80");
+	check(card_cmd(c, TEL_OP_CONF_LEAVE, 2, 0) == TEL_CMDST_OK &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_CONNECTED &&
+	      next_event(c, &e, 1000) && e.state == TEL_CHST_CONNECTED,
+	      "LEAVE: CONNECTED, its event");
+	ctl("conf 0 1");
+	check(strstr(reply, "with=\"3\""), "ch1 is with ch3 only");
+	check(ctl_is("ok", "hangup 0 3 normal") &&
+	      expect_state(c, 3, TEL_CHST_DISCONNECTED, TEL_DISC_NORMAL, 1000),
+	      "the far end clears a member");
+	ctl("conf 0 1");
+	check(kv("conf") == 5 && strstr(reply, "with=\"\""),
+	      "ch1 alone in its conference");
+	check(ctl_is("ok", "lie 0 2 conf") &&
+	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_CONF &&
+	      next_event(c, &e, 1000) && e.state == TEL_CHST_CONF &&
+	      ctl_is("ok", "lie 0 2 unconf") &&
+	      next_event(c, &e, 1000) && e.state == TEL_CHST_CONNECTED,
+	      "lie conf, unconf: CONF and back, nothing asked");
+	for (i = 1; i <= 3; i++)
+		card_cmd(c, TEL_OP_HANGUP, i, 0);
+	check(chr(c, 1, TEL_CH_STATE) == TEL_CHST_IDLE, "HANGUP of a member");
+	drain_events(c);
+	check(ctl_is("ok", "caps 0 0x7f") &&
+	      card_cmd(c, TEL_OP_CONF_JOIN, 1, 5) == TEL_CMDST_INVAL,
+	      "a card without conference: JOIN INVAL");
+	ctl("caps 0 0x1ff");
 }
 
 static int redirect_cmd(unsigned int ch, const char *number)
@@ -1297,7 +1384,7 @@ static void case_redirect(void)
 	      redirect_cmd(3, "700") == TEL_CMDST_INVAL &&
 	      chr(c, 3, TEL_CH_STATE) == TEL_CHST_OFFERING,
 	      "a card without redirect: REDIRECT INVAL");
-	ctl("caps 0 0x17f");
+	ctl("caps 0 0x1ff");
 	ctl("cancel 0 3");
 	drain_events(c);
 }
@@ -1409,7 +1496,7 @@ static void case_transfer(void)
 	      transfer_cmd(2, "7001") == TEL_CMDST_INVAL &&
 	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_CONNECTED,
 	      "a card without transfer: TRANSFER INVAL");
-	ctl("caps 0 0x17f");
+	ctl("caps 0 0x1ff");
 	card_cmd(c, TEL_OP_HANGUP, 2, 0);
 	drain_events(c);
 }
@@ -1551,7 +1638,7 @@ static void case_join(void)
 	      ctl_is("ok", "caps 0 0x7f") && join_cmd(2, 3) == TEL_CMDST_INVAL &&
 	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_CONNECTED,
 	      "a card without join: JOIN INVAL");
-	ctl("caps 0 0x17f");
+	ctl("caps 0 0x1ff");
 	join_hangup();
 }
 
@@ -1712,18 +1799,18 @@ static void case_clock_and_hook_lies(void)
 static void case_caps(void)
 {
 	static const char *const bad[] = {
-		"0", "0xe", "14", "0x80", "0xff", "x", "-1", "+1", "0x", "1x",
+		"0", "0xe", "14", "0x80", "0x3ff", "x", "-1", "+1", "0x", "1x",
 		"99999999999999999999",
 	};
 	const uint32_t all = TEL_CAP_G711 | TEL_CAP_DTMF | TEL_CAP_CALLER_ID |
 			     TEL_CAP_FLASH | TEL_CAP_HOLD | TEL_CAP_REDIRECT |
-			     TEL_CAP_TRANSFER | TEL_CAP_JOIN;
+			     TEL_CAP_TRANSFER | TEL_CAP_CONFERENCE | TEL_CAP_JOIN;
 	struct card *c = c0, *c1 = &cards[1];
 	struct event e;
 	struct pump p;
 	unsigned int i, n = 0;
 
-	check(strstr(ctl("info 0"), " caps=0x17f"), "info: caps=0x17f");
+	check(strstr(ctl("info 0"), " caps=0x1ff"), "info: caps=0x1ff");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		n += ctl_is("err usage", "caps 0 %s", bad[i]);
 	check(n == sizeof(bad) / sizeof(bad[0]) &&
@@ -1800,8 +1887,8 @@ static void case_caps(void)
 	      TEL_STATUS_READY, "caps set while gone: the window has them");
 	card_detach(c1);
 	msleep(20);
-	check(ctl_is("ok", "caps 1 383") && ctl_is("ok", "caps 0 0x17F") &&
-	      rd(c, TEL_ID_CAPS) == all, "caps back to 0x17f");
+	check(ctl_is("ok", "caps 1 511") && ctl_is("ok", "caps 0 0x1FF") &&
+	      rd(c, TEL_ID_CAPS) == all, "caps back to 0x1ff");
 }
 
 /*
@@ -1883,6 +1970,7 @@ void run_cases(const char *qmp_path)
 	case_redirect();
 	case_transfer();
 	case_join();
+	case_conference();
 	case_caller_id();
 	case_dtmf_lies();
 	case_clock_and_hook_lies();

@@ -285,6 +285,10 @@ void far_dsp_reset(struct emu_chan *ch)
 	ch->far_tone_ms = 0;
 	ch->holds = 0;
 	ch->held_ms = 0;
+	ch->conf_joins = 0;
+	ch->conf_ms = 0;
+	ch->conf_heard_bytes = 0;
+	memset(ch->conf_heard, 0xff, sizeof(ch->conf_heard));
 	ch->transfer_to[0] = 0;
 	ch->transfer_result = "none";
 	ch->connected_to[0] = 0;
@@ -578,16 +582,11 @@ static void far_speak(struct emu_chan *ch, uint8_t *frame)
 		ch->far_playing = false;
 }
 
-/* One frame each way on a CONNECTED channel. */
-void far_audio(struct emu_card *c, struct emu_chan *ch)
+/* What the far party says this tick, by its audio mode, DTMF over it. */
+static void far_voice(struct emu_chan *ch, const uint8_t *tx, uint8_t *rx)
 {
-	uint8_t tx[EMU_FRAME], rx[EMU_FRAME];
 	unsigned int i;
 
-	if (!ch->ring_bytes)
-		return;
-	far_take_tx(c, ch, tx);
-	far_listen(ch, tx);
 	switch (ch->audio_mode) {
 	case AUDIO_PATTERN:
 		for (i = 0; i < EMU_FRAME; i++)
@@ -599,10 +598,49 @@ void far_audio(struct emu_card *c, struct emu_chan *ch)
 	case AUDIO_SILENCE:
 		memset(rx, 0xff, EMU_FRAME);
 		break;
+	case AUDIO_LEVEL:
+		memset(rx, linear_to_ulaw(ch->level), EMU_FRAME);
+		break;
 	}
 	far_speak(ch, rx);
 	/* the stream position advances even if the frame is lost */
 	ch->pattern_k += EMU_FRAME;
+}
+
+/*
+ * A conference member's far party speaks (into ch->conf_voice, for the
+ * card's mixer): as on a connected call, except that an echo has nothing
+ * of the host's to echo and is silence.
+ */
+void far_conf_voice(struct emu_chan *ch)
+{
+	uint8_t silence[EMU_FRAME];
+
+	memset(silence, 0xff, sizeof(silence));
+	far_voice(ch, silence, ch->conf_voice);
+}
+
+/* ... and hears the others, mixed by the card: kept for stats conf_heard */
+void far_conf_hear(struct emu_chan *ch, const uint8_t *frame)
+{
+	memmove(ch->conf_heard, ch->conf_heard + EMU_FRAME,
+		EMU_CONF_HEARD - EMU_FRAME);
+	memcpy(ch->conf_heard + EMU_CONF_HEARD - EMU_FRAME, frame, EMU_FRAME);
+	ch->conf_heard_bytes += EMU_FRAME;
+	ch->conf_ms++;
+	far_listen(ch, frame);
+}
+
+/* One frame each way on a CONNECTED channel. */
+void far_audio(struct emu_card *c, struct emu_chan *ch)
+{
+	uint8_t tx[EMU_FRAME], rx[EMU_FRAME];
+
+	if (!ch->ring_bytes)
+		return;
+	far_take_tx(c, ch, tx);
+	far_listen(ch, tx);
+	far_voice(ch, tx, rx);
 	card_dsp_rx(c, ch, rx);
 	far_put_rx(c, ch, rx);
 }

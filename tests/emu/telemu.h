@@ -41,7 +41,10 @@
 #define EMU_CAPS		(TEL_CAP_G711 | TEL_CAP_DTMF | \
 				 TEL_CAP_CALLER_ID | TEL_CAP_FLASH | \
 				 TEL_CAP_HOLD | TEL_CAP_REDIRECT | \
-				 TEL_CAP_TRANSFER | TEL_CAP_JOIN)
+				 TEL_CAP_TRANSFER | TEL_CAP_CONFERENCE | \
+				 TEL_CAP_JOIN)
+#define EMU_CONF_MEMBERS	4	/* TEL_ID_CONF_MEMBERS */
+#define EMU_CONF_HEARD		64	/* a member's far end: last bytes kept */
 /* The hold tone the far end hears: 400 Hz, -20 dBm0, 500 ms on, 500 off */
 #define EMU_HOLD_HZ		400
 #define EMU_HOLD_DBM0		(-20)
@@ -74,6 +77,7 @@ enum audio_mode {
 	AUDIO_PATTERN,
 	AUDIO_ECHO,
 	AUDIO_SILENCE,
+	AUDIO_LEVEL,	/* every sample the linear value level, in mu-law */
 };
 
 /* A pending far-end reaction to a DIAL, run from the tick. */
@@ -107,6 +111,7 @@ struct emu_chan {
 	enum far_mode far_mode;
 	uint32_t far_delay;	/* ticks (ms) */
 	enum audio_mode audio_mode;
+	int level;		/* AUDIO_LEVEL's linear value */
 
 	/* far end progress of the current outbound call */
 	enum far_step step;
@@ -195,6 +200,17 @@ struct emu_chan {
 	uint32_t join_ticks;	/* ticks until this ringing one answers */
 	dtmf_tx_state_t *join_gen;	/* its voice to the other: DTMF */
 	bool join_playing;
+	/*
+	 * card: the conference the channel is in (TEL_OP_CONF_JOIN), 0 for
+	 * none; its far party's voice this tick, and the last of what it
+	 * heard from the others (the card's mix), for stats
+	 */
+	uint32_t conf;
+	uint64_t conf_joins;	/* CONF_JOIN commands done */
+	uint64_t conf_ms;	/* ticks spent in a conference */
+	uint8_t conf_voice[EMU_FRAME];
+	uint8_t conf_heard[EMU_CONF_HEARD];
+	uint64_t conf_heard_bytes;	/* in all its conferences */
 	uint64_t digits_sent;	/* card: total TEL_OP_DIGITS digits sent */
 	uint64_t digits_detected;	/* card: DIGIT events raised */
 };
@@ -312,6 +328,8 @@ int far_play(struct emu_chan *ch, const char *digits, int tone_ms,
 	     int gap_ms, int level, int twist);
 void far_saw_flash(struct emu_chan *ch, uint32_t ms);
 void far_held(struct emu_chan *ch);
+void far_conf_voice(struct emu_chan *ch);
+void far_conf_hear(struct emu_chan *ch, const uint8_t *frame);
 void far_transferred(struct emu_chan *ch, const char *number);
 void far_xfer_tick(struct emu_chan *ch);
 void far_joined(struct emu_chan *a, struct emu_chan *b);

@@ -1112,6 +1112,58 @@ TEST_F(lib, consultation_transfer)
 	EXPECT_EQ(0, tel_call_dealloc(consult));
 }
 
+/*
+ * 1.5: a conference: two calls join, each far party is with the other
+ * (the card's view at the far end), REMOVE, DROP of the conference drops
+ * the rest, DEALLOC frees it; the errnos libtel adds
+ */
+TEST_F(lib, conference)
+{
+	struct tel_call *a, *b;
+	unsigned int max = 0;
+	char reply[256], with[16];
+	uint32_t conf;
+
+	if (!has(self->card, TEL_FEAT_CONFERENCE))
+		SKIP(return, "no TEL_FEAT_CONFERENCE");
+	EXPECT_EQ(-1, tel_conf_setup(NULL, &conf, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_conf_setup(self->card, NULL, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, tel_conf_setup(self->card, &conf, &max));
+	EXPECT_LE(3, max);
+	a = connected_call(_metadata, self->card, 5);
+	b = connected_call(_metadata, self->card, 6);
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	EXPECT_EQ(-1, tel_conf_add(conf, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, tel_conf_add(0, a));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, tel_conf_add(conf, a));
+	ASSERT_EQ(0, tel_conf_add(conf, b));
+	EXPECT_EQ(TEL_CALL_CONFERENCED, tel_call_state(a));
+	EXPECT_STREQ("conferenced", tel_state_name(TEL_CALL_CONFERENCED));
+	ASSERT_EQ(0, emu_cmd(reply, sizeof(reply), "conf %d 5", CARD));
+	emu_val(reply, "with", with, sizeof(with));
+	EXPECT_STREQ("6", with);
+	EXPECT_EQ(-1, tel_conf_dealloc(self->card, conf));
+	EXPECT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, tel_conf_remove(conf, a));
+	EXPECT_EQ(TEL_CALL_CONNECTED, tel_call_state(a));
+	ASSERT_EQ(0, tel_conf_drop(self->card, conf, 0));
+	EXPECT_EQ(TEL_CALL_IDLE, tel_call_state(b));
+	EXPECT_EQ(TEL_CALL_CONNECTED, tel_call_state(a));
+	EXPECT_EQ(-1, tel_conf_drop(self->card, conf, 0));
+	EXPECT_EQ(EALREADY, errno);
+	ASSERT_EQ(0, tel_conf_dealloc(self->card, conf));
+	EXPECT_EQ(-1, tel_conf_add(conf, a));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(0, tel_call_dealloc(b));
+	EXPECT_EQ(0, tel_call_drop(a, 0));
+	EXPECT_EQ(0, tel_call_dealloc(a));
+}
+
 /* 1.3: hold and unhold, the state both ways, the errnos */
 TEST_F(lib, hold_unhold)
 {

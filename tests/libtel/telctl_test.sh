@@ -407,6 +407,28 @@ r = json.load(open(sys.argv[1]))
 assert r["origin"] == "local", r
 ' "$tmp/out"
 }
+conference_far_parties_hear_each_other() {
+	status 2 "$T" conference 0 2011 || return 1
+	local ch pid i
+	for ch in 0 1 2; do
+		emu "far 0 $ch answer 20" || return 1
+	done
+	"$T" conference 0 2011 2022 2033 --seconds 2 >"$tmp/c.out" 2>&1 &
+	pid=$!
+	for i in $(seq 200); do
+		emu_reply "conf 0 0" | grep -qF ' with="1,2"' && break
+		sleep 0.05
+	done
+	# each far party is with the other two, by its own view
+	emu_reply "conf 0 0" | grep -qF ' with="1,2"' &&
+		emu_reply "conf 0 1" | grep -qF ' with="0,2"' &&
+		emu_reply "conf 0 2" | grep -qF ' with="0,1"' ||
+		{ kill $pid; cat "$tmp/c.out"; return 1; }
+	wait $pid || { cat "$tmp/c.out"; return 1; }
+	[ "$(grep -c '^joined: .* conferenced' "$tmp/c.out")" = 3 ] ||
+		{ cat "$tmp/c.out"; return 1; }
+	emu_reply "conf 0 0" | grep -qF ' conf=0 '
+}
 answer_gather() {
 	"$T" answer 0 --gather 5 --terminator '#' --first-timeout 10 \
 		--duration 0.2 --timeout 20 --json >"$tmp/g.out" 2>"$tmp/g.err" &
@@ -575,6 +597,7 @@ t dial_hold_far_end_hears_tone dial_hold
 t answer_redirect_sends_offer_on answer_redirect
 t dial_transfer_far_party_moves dial_transfer
 t dial_consult_far_parties_joined dial_consult
+t conference_far_parties_hear_each_other conference_far_parties_hear_each_other
 t answer_gather_terminator_caller_id answer_gather
 t answer_gather_inter_timeout answer_gather_text
 t answer_gather_first_timeout answer_gather_timeout

@@ -263,6 +263,50 @@ TEST_F(abi, alloc_readonly_struct_is_efault_and_card_never_told)
 	munmap(ro, 4096);
 }
 
+/*
+ * The conference commands: their numbers and sizes, every reserved word
+ * of ADD and REMOVE, and a SETUP that cannot write its handle back sets
+ * up nothing (the handle it took is free again: no DEALLOC finds it).
+ */
+TEST_F(abi, conf_numbers_reserved_words_and_readonly_setup)
+{
+	struct tel_conf_setup req = { }, *ro;
+	uint32_t h = connect_call(_metadata, self->fd);
+	struct tel_call_info info;
+	unsigned int i;
+
+	EXPECT_EQ(0x18, _IOC_NR(TEL_IOC_CONF_SETUP));
+	EXPECT_EQ(32, _IOC_SIZE(TEL_IOC_CONF_SETUP));
+	EXPECT_EQ(0x19, _IOC_NR(TEL_IOC_CONF_ADD));
+	EXPECT_EQ(16, _IOC_SIZE(TEL_IOC_CONF_ADD));
+	EXPECT_EQ(0x1a, _IOC_NR(TEL_IOC_CONF_REMOVE));
+	EXPECT_EQ(16, _IOC_SIZE(TEL_IOC_CONF_REMOVE));
+
+	ro = readonly_copy(&req, sizeof(req));
+	ASSERT_NE(NULL, ro);
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CONF_SETUP, ro));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(ro, 4096);
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CONF_SETUP, &req));
+	EXPECT_EQ(-1, tel_dealloc(self->fd, req.handle - 1));
+	EXPECT_EQ(ENOENT, errno);
+
+	for (i = 0; i < NR_RESERVED((struct tel_conf_member){ 0 }); i++) {
+		struct tel_conf_member m = { .conf = req.handle, .handle = h };
+
+		SET_RESERVED(m, i);
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CONF_ADD, &m));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("add reserved[%u]", i);
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CONF_REMOVE, &m));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("remove reserved[%u]", i);
+	}
+	ASSERT_EQ(0, tel_info(self->fd, h, &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	EXPECT_EQ(0, tel_dealloc(self->fd, req.handle));
+	ASSERT_EQ(0, tel_drop(self->fd, h, 0));
+	EXPECT_EQ(0, tel_dealloc(self->fd, h));
+}
+
 /* ANSWER with a struct it cannot write back: the offer stays offered. */
 TEST_F(abi, answer_readonly_struct_is_efault_and_offer_kept)
 {

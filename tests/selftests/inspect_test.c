@@ -142,6 +142,7 @@ TEST_F(inspect, features_named)
 		{ TEL_FEAT_REDIRECT, "redirect" },
 		{ TEL_FEAT_TRANSFER, "transfer" },
 		{ TEL_FEAT_WATERMARK, "watermark" },
+		{ TEL_FEAT_CONFERENCE, "conference" },
 		{ TEL_FEAT_CONSULT, "consult" },
 		{ TEL_FEAT_MMAP, "mmap" },
 	};
@@ -156,7 +157,7 @@ TEST_F(inspect, features_named)
 				 "%s%s", want[0] ? " " : "", names[i].name);
 	EXPECT_STREQ(want, sysfs_str(0, "features", buf, sizeof(buf)));
 	/* the emulated card has every function */
-	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark consult mmap", buf);
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark conference consult mmap", buf);
 }
 
 TEST_F(inspect, while_call_runs)

@@ -277,6 +277,8 @@ TEST(acting_is_eperm)
 	struct tel_call_watermark wm = { .rx_bytes = 160 };
 	struct tel_call_map mp = { 0 };
 	struct tel_calls_sync sy = { 0 };
+	struct tel_conf_setup cs = { 0 };
+	struct tel_conf_member cm = { .conf = 1 };
 	struct tel_call_info info;
 	int mon, fd;
 	uint32_t h, id;
@@ -293,7 +295,7 @@ TEST(acting_is_eperm)
 		dr.handle = de.handle = au.handle = x;
 		dg.handle = dm.handle = fl.handle = x;
 		ho.handle = tr.handle = wm.handle = mp.handle = x;
-		ct.handle = x;
+		ct.handle = cm.handle = x;
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_ALLOC, &al));
 		EXPECT_EQ(EPERM, errno);
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_ANSWER, &an));
@@ -325,7 +327,14 @@ TEST(acting_is_eperm)
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_MAP, &mp));
 		EXPECT_EQ(EPERM, errno);
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALLS_SYNC, &sy));
+		EXPECT_EQ(EPERM, errno);
 		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CALL_COMPLETE_TRANSFER, &ct));
+		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CONF_SETUP, &cs));
+		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CONF_ADD, &cm));
+		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CONF_REMOVE, &cm));
 		EXPECT_EQ(EPERM, errno);
 	}
 	EXPECT_EQ(-1, card_monitor(mon, 0));
@@ -338,6 +347,7 @@ TEST(acting_is_eperm)
 	EXPECT_EQ(0, emu_num_stat(CARD, 4, "holds"));
 	EXPECT_EQ(0, emu_num_stat(CARD, 4, "transfers"));
 	EXPECT_EQ(0, emu_num_stat(CARD, 4, "joins"));
+	EXPECT_EQ(0, emu_num_stat(CARD, 4, "state") == 7);
 	close(mon);
 	close(fd);
 }

@@ -320,8 +320,10 @@ static int state_reachable(unsigned int now, unsigned int want)
 		return want == TEL_CALL_IDLE;
 	case TEL_CALL_CONNECTED:
 	case TEL_CALL_ONHOLD:
+	case TEL_CALL_CONFERENCED:
 		return want == TEL_CALL_DISCONNECTED || want == TEL_CALL_IDLE ||
-		       want == TEL_CALL_ONHOLD || want == TEL_CALL_CONNECTED;
+		       want == TEL_CALL_ONHOLD || want == TEL_CALL_CONNECTED ||
+		       want == TEL_CALL_CONFERENCED;
 	default:
 		return 1;
 	}
@@ -340,7 +342,7 @@ TEL_EXPORT int tel_call_wait_state(struct tel_call *call, unsigned int state,
 {
 	int64_t end = libtel_priv_now_ms() + (timeout_ms < 0 ? 0 : timeout_ms);
 
-	if (!call || state > TEL_CALL_ONHOLD) {
+	if (!call || state > TEL_CALL_CONFERENCED) {
 		errno = EINVAL;
 		return -1;
 	}

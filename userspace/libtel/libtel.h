@@ -64,6 +64,7 @@ extern "C" {
 #define TEL_FEAT_WATERMARK	0x800ULL	/* tel_call_set_watermark() (1.4) */
 #define TEL_FEAT_MMAP		0x4000ULL	/* tel_call_map() (1.5) */
 #define TEL_FEAT_CONSULT	0x2000ULL	/* tel_call_complete_transfer() (1.5) */
+#define TEL_FEAT_CONFERENCE	0x1000ULL	/* tel_conf_setup() (1.5) */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -73,6 +74,7 @@ enum tel_call_state {
 	TEL_CALL_OFFERING	= 4,
 	TEL_CALL_DISCONNECTED	= 5,
 	TEL_CALL_ONHOLD		= 6,	/* 1.3 */
+	TEL_CALL_CONFERENCED	= 7,	/* 1.5 */
 };
 
 enum tel_call_origin {
@@ -328,6 +330,15 @@ struct tel_call *tel_call_setup_transfer(struct tel_call *call,
 int tel_call_complete_transfer(struct tel_call *call,
 			       struct tel_call *consult);		/* 1.5 */
 int tel_call_swap_hold(struct tel_call *active, struct tel_call *held);	/* 1.5 */
+/* ---- conferences mixed by the card (1.5): a conference is a handle -- */
+
+int tel_conf_setup(struct tel_card *card, uint32_t *conf,
+		   unsigned int *max_members);			/* 1.5 */
+int tel_conf_add(uint32_t conf, struct tel_call *call);		/* 1.5 */
+int tel_conf_remove(uint32_t conf, struct tel_call *call);	/* 1.5 */
+int tel_conf_drop(struct tel_card *card, uint32_t conf,
+		  uint32_t reason);				/* 1.5 */
+int tel_conf_dealloc(struct tel_card *card, uint32_t conf);	/* 1.5 */
 
 /*
  * Why tel_call_gather_digits() stopped: TAPI's LINEGATHERTERM_* values.

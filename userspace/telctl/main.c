@@ -21,6 +21,7 @@ static const struct {
 	{ "answer", cmd_answer, "answer offered calls" },
 	{ "monitor", cmd_monitor, "print a card's events as they happen" },
 	{ "record", cmd_record, "record a call's audio as a monitor (--tap)" },
+	{ "conference", cmd_conference, "dial parties, mix them in a conference" },
 };
 
 static void usage(FILE *f)

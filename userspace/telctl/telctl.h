@@ -28,6 +28,7 @@ int cmd_dial(int argc, char **argv);
 int cmd_answer(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_conference(int argc, char **argv);
 
 /* util.c */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -95,6 +95,11 @@ struct tel_card_info {
 #define TEL_FEAT_MMAP		0x4000ULL
 /* TEL_IOC_CALL_COMPLETE_TRANSFER: a consultation transfer's end */
 #define TEL_FEAT_CONSULT	0x2000ULL
+/*
+ * TEL_IOC_CONF_SETUP, TEL_IOC_CONF_ADD, TEL_IOC_CONF_REMOVE, state
+ * TEL_CALL_CONFERENCED
+ */
+#define TEL_FEAT_CONFERENCE	0x1000ULL
 
 /**
  * enum tel_call_state - call states; see the diagram in
@@ -109,6 +114,8 @@ struct tel_card_info {
  *	the owner still has to drop it
  * @TEL_CALL_ONHOLD: a CONNECTED call held (TEL_IOC_CALL_HOLD): no audio
  *	moves either way, the far end hears the hold tone
+ * @TEL_CALL_CONFERENCED: a member of a conference (TEL_IOC_CONF_ADD):
+ *	its own rings move no audio, its far party hears the others
  */
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -118,6 +125,7 @@ enum tel_call_state {
 	TEL_CALL_OFFERING	= 4,
 	TEL_CALL_DISCONNECTED	= 5,
 	TEL_CALL_ONHOLD		= 6,
+	TEL_CALL_CONFERENCED	= 7,
 };
 
 /**
@@ -589,6 +597,48 @@ struct tel_call_complete_transfer {
 };
 
 /**
+ * struct tel_conf_setup - TEL_IOC_CONF_SETUP: a new, empty conference
+ * @flags: none defined, must be zero
+ * @handle: out: the conference's handle (never 0, never a call's);
+ *	must be zero on entry
+ * @max_members: out: the calls one conference takes on this card (the
+ *	card's limit, at least 3); must be zero on entry
+ * @reserved: must be zero
+ *
+ * TAPI's lineSetupConference: the conference is mixed by the card.  Its
+ * handle names it to TEL_IOC_CONF_ADD and _REMOVE, to TEL_IOC_CALL_DROP
+ * (which drops every member: each goes IDLE, its record kept until its
+ * own DEALLOC) and to TEL_IOC_CALL_DEALLOC (which releases an empty
+ * conference's handle); every other command answers ENOENT for it.
+ */
+struct tel_conf_setup {
+	__u32 flags;
+	__u32 handle;
+	__u32 max_members;
+	__u32 reserved[5];
+};
+
+/**
+ * struct tel_conf_member - TEL_IOC_CONF_ADD and TEL_IOC_CONF_REMOVE
+ * @conf: the conference's handle (TEL_IOC_CONF_SETUP)
+ * @handle: the call
+ * @reserved: must be zero
+ *
+ * ADD (lineAddToConference) takes a CONNECTED or ONHOLD call into the
+ * conference: it goes CONFERENCED, its far party hears the far parties of
+ * all the other members, summed by the card (and they hear it); its own
+ * rings move nothing.  REMOVE (lineRemoveFromConference) takes a member
+ * out, back to CONNECTED with its own audio.  Each returns once the call
+ * is in its new state, with a TEL_EVENT_STATE queued for it.  A member
+ * the far end clears goes DISCONNECTED and out; the conference goes on.
+ */
+struct tel_conf_member {
+	__u32 conf;
+	__u32 handle;
+	__u32 reserved[2];
+};
+
+/**
  * struct tel_call_party - TEL_IOC_CALL_PARTY: caller ID and digits
  * @handle: in: the call; every other field is output and must be zero on
  *	entry
@@ -890,5 +940,8 @@ struct tel_call_tap {
 #define TEL_IOC_CALL_TRANSFER	_IOW(TEL_IOC_MAGIC, 0x17, struct tel_call_transfer)
 #define TEL_IOC_CALL_COMPLETE_TRANSFER \
 	_IOW(TEL_IOC_MAGIC, 0x1c, struct tel_call_complete_transfer)
+#define TEL_IOC_CONF_SETUP	_IOWR(TEL_IOC_MAGIC, 0x18, struct tel_conf_setup)
+#define TEL_IOC_CONF_ADD	_IOW(TEL_IOC_MAGIC, 0x19, struct tel_conf_member)
+#define TEL_IOC_CONF_REMOVE	_IOW(TEL_IOC_MAGIC, 0x1a, struct tel_conf_member)
 
 #endif /* _UAPI_LINUX_TEL_H */

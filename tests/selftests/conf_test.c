@@ -1,0 +1,765 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * conf_test.c - a conference mixed by the card (issue 14:
+ * lineSetupConference, lineAddToConference, lineRemoveFromConference).
+ * Who hears whom is measured at every far party from its samples, not
+ * from any state:
+ *   - each far party plays its own number in DTMF; the far ends' own
+ *     detectors (stats far_digits) must hear exactly the others' numbers,
+ *     never their own and never a party outside the conference;
+ *   - the mix, sample by sample: each far party sends a known linear
+ *     level (audio level N) and the bytes every far party heard (control
+ *     conf: heard) must equal the mu-law of the saturated sum of the
+ *     others' levels, computed here with this file's own G.711, with
+ *     sums past the largest mu-law magnitude both ways;
+ *   - the far party's view (conf: with) names exactly the other members.
+ * Plus REMOVE, a far end clearing a member, DROP of the conference, ADD
+ * of a held call, every errno of the three ioctls, a lying card, and a
+ * card without conferences.
+ */
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "tel_test.h"
+#include "kselftest_harness.h"
+
+#define CARD	0
+#define BARE	1	/* stripped of conference, then failed */
+#define NPARTY	5	/* channels 1..5: one more than a conference takes */
+#define MAXMEM	4	/* the emulator's TEL_ID_CONF_MEMBERS */
+/* the emulator's channel states (stats state=, card.rst) */
+#define CHST_CONNECTED	3
+#define CHST_CONF	7
+
+static int conf_setup(int fd, uint32_t *conf, uint32_t *max)
+{
+	struct tel_conf_setup req = { };
+	int ret = ioctl(fd, TEL_IOC_CONF_SETUP, &req);
+
+	if (!ret) {
+		*conf = req.handle;
+		if (max)
+			*max = req.max_members;
+	}
+	return ret;
+}
+
+static int conf_add(int fd, uint32_t conf, uint32_t h)
+{
+	struct tel_conf_member req = { .conf = conf, .handle = h };
+
+	return ioctl(fd, TEL_IOC_CONF_ADD, &req);
+}
+
+static int conf_remove(int fd, uint32_t conf, uint32_t h)
+{
+	struct tel_conf_member req = { .conf = conf, .handle = h };
+
+	return ioctl(fd, TEL_IOC_CONF_REMOVE, &req);
+}
+
+/* The number party @i dials: its far party's own, which it plays. */
+static const char *number(int i)
+{
+	static const char *const n[NPARTY] = {
+		"2011", "2022", "2033", "2044", "2055",
+	};
+
+	return n[i];
+}
+
+static int chan(int i)
+{
+	return i + 1;
+}
+
+/* One key of the far party's conference view (control conf). */
+static int far_conf(int i, const char *key, char *out, size_t len)
+{
+	char reply[256];
+
+	if (emu_cmd(reply, sizeof(reply), "conf %d %d", CARD, chan(i)))
+		return -1;
+	return emu_val(reply, key, out, len) ? 0 : -1;
+}
+
+static long far_conf_num(int i, const char *key)
+{
+	char v[64];
+
+	return far_conf(i, key, v, sizeof(v)) ? -1 : strtol(v, NULL, 10);
+}
+
+static void far_digits(int i, char *out, size_t len)
+{
+	char reply[2048];
+
+	out[0] = 0;
+	if (!emu_cmd(reply, sizeof(reply), "stats %d %d", CARD, chan(i)))
+		emu_val(reply, "far_digits", out, len);
+}
+
+/*
+ * G.711 mu-law, this file's own (ITU-T G.711, bias 0x84): the test
+ * computes what the card should mix without the emulator's code.
+ */
+static uint8_t ulaw_enc(int x)
+{
+	int mask = 0xff, seg, v;
+
+	if (x < 0) {
+		x = 0x84 - x - 1;
+		mask = 0x7f;
+	} else {
+		x = 0x84 + x;
+	}
+	if (x > 0x7fff)
+		return 0x7f ^ mask;
+	for (seg = 0, v = x >> 8; v; v >>= 1)
+		seg++;
+	return ((seg << 4) | ((x >> (seg + 3)) & 0xf)) ^ mask;
+}
+
+static int ulaw_dec(uint8_t u)
+{
+	int t;
+
+	u = ~u;
+	t = (((u & 0x0f) << 3) + 0x84) << ((u & 0x70) >> 4);
+	return (u & 0x80) ? 0x84 - t : t - 0x84;
+}
+
+/* What member @self hears: the others' levels, summed, saturated. */
+static uint8_t mix_of(const int *level, int n, int self)
+{
+	int i, sum = 0, top = ulaw_dec(0x80);
+
+	for (i = 0; i < n; i++)
+		if (i != self)
+			sum += ulaw_dec(ulaw_enc(level[i]));
+	if (sum > top)
+		sum = top;
+	if (sum < -top)
+		sum = -top;
+	return ulaw_enc(sum);
+}
+
+FIXTURE(party) {
+	int fd;
+	uint32_t h[NPARTY];	/* CONNECTED on channels 1..NPARTY */
+	uint32_t conf;
+};
+
+FIXTURE_SETUP(party)
+{
+	struct tel_event ev;
+	int i;
+
+	self->fd = tel_open_card(CARD);
+	ASSERT_LE(0, self->fd);
+	for (i = 0; i < NPARTY; i++) {
+		emu_cmd(NULL, 0, "far %d %d answer 20", CARD, chan(i));
+		emu_cmd(NULL, 0, "audio %d %d silence", CARD, chan(i));
+		ASSERT_EQ(0, tel_alloc(self->fd, chan(i), number(i),
+				       &self->h[i]));
+	}
+	for (i = 0; i < NPARTY; i++)
+		ASSERT_EQ(0, tel_wait_state(self->fd, self->h[i],
+					    TEL_CALL_CONNECTED, TEL_WAIT_MS));
+	while (!tel_wait_event(self->fd, TEL_EVENT_STATE, &ev, 10))
+		;
+	ASSERT_EQ(0, conf_setup(self->fd, &self->conf, NULL));
+}
+
+FIXTURE_TEARDOWN(party)
+{
+	int i;
+
+	close(self->fd);
+	for (i = 0; i < NPARTY; i++)
+		emu_cmd(NULL, 0, "audio %d %d pattern", CARD, chan(i));
+}
+
+/* ADD parties [0, n) and wait for each one's STATE event. */
+static void add_parties(struct __test_metadata *_metadata,
+			FIXTURE_DATA(party) *self, int n)
+{
+	struct tel_event ev;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, conf_add(self->fd, self->conf, self->h[i]));
+		ASSERT_EQ(0, tel_wait_state_event(self->fd, self->h[i],
+						  TEL_CALL_CONFERENCED, &ev,
+						  TEL_WAIT_MS));
+		EXPECT_EQ(chan(i), ev.channel);
+	}
+}
+
+/*
+ * Each party in @who plays its number in turn; then every party in
+ * @listen must have heard exactly the numbers of the others in @who
+ * that share its conference (@room[i]: the conference it is in, -1 for
+ * none), in order, and nothing else.
+ */
+static void who_hears_whom(struct __test_metadata *_metadata,
+			   const int *who, int nwho, const int *room)
+{
+	char want[NPARTY][64] = { }, got[64];
+	int i, j;
+
+	for (j = 0; j < nwho; j++) {
+		ASSERT_EQ(0, emu_cmd(NULL, 0, "digits %d %d %s", CARD,
+				     chan(who[j]), number(who[j])));
+		emu_wait_far_idle(CARD, chan(who[j]));
+		usleep(100 * 1000);	/* its last tone's end is heard */
+		for (i = 0; i < NPARTY; i++)
+			if (i != who[j] && room[i] >= 0 &&
+			    room[i] == room[who[j]])
+				strcat(want[i], number(who[j]));
+	}
+	for (i = 0; i < NPARTY; i++) {
+		far_digits(i, got, sizeof(got));
+		ksft_print_msg("far party %d (%s) heard \"%s\"\n", i,
+			       number(i), got);
+		EXPECT_STREQ(want[i], got);
+	}
+}
+
+TEST(features_announced)
+{
+	struct tel_card_info info = { };
+	uint32_t conf, max = 0;
+	char buf[160];
+	int fd = tel_open_card(CARD);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, TEL_IOC_CARD_INFO, &info));
+	EXPECT_EQ(TEL_FEAT_CONFERENCE, info.features & TEL_FEAT_CONFERENCE);
+	snprintf(buf, sizeof(buf), "/sys/class/tel/tel%d/features", CARD);
+	ASSERT_EQ(0, tel_read_sysfs(buf, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, " conference"));
+	ASSERT_EQ(0, conf_setup(fd, &conf, &max));
+	EXPECT_NE(0, conf);
+	EXPECT_EQ(MAXMEM, max);
+	close(fd);
+}
+
+/*
+ * The rule, end to end: three far parties in a conference each hear the
+ * other two, never themselves, and a party outside hears none of them;
+ * the members' own rings move nothing; every far party's view names
+ * exactly the other members.
+ */
+TEST_F(party, each_far_party_hears_the_others_only)
+{
+	static const int who[] = { 0, 1, 2, 3 };
+	static const int room[NPARTY] = { 0, 0, 0, -1, -1 };
+	struct tel_call_info before, after;
+	char path[64], with[32];
+	uint8_t buf[2048];
+	int i;
+
+	add_parties(_metadata, self, 3);
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(CHST_CONF, emu_num_stat(CARD, chan(i), "state"));
+		ASSERT_EQ(0, tel_info(self->fd, self->h[i], &before));
+		EXPECT_EQ(TEL_CALL_CONFERENCED, before.state);
+	}
+	snprintf(path, sizeof(path), "/sys/class/tel/tel%d/ch%d/state", CARD,
+		 chan(0));
+	ASSERT_EQ(0, tel_read_sysfs(path, path, sizeof(path)));
+	EXPECT_STREQ("conference", path);
+	ASSERT_EQ(0, far_conf(0, "with", with, sizeof(with)));
+	EXPECT_STREQ("2,3", with);
+	ASSERT_EQ(0, far_conf(1, "with", with, sizeof(with)));
+	EXPECT_STREQ("1,3", with);
+	ASSERT_EQ(0, far_conf(2, "with", with, sizeof(with)));
+	EXPECT_STREQ("1,2", with);
+	ASSERT_EQ(0, far_conf(3, "with", with, sizeof(with)));
+	EXPECT_STREQ("", with);
+	EXPECT_EQ(0, far_conf_num(3, "conf"));
+
+	/* party 3 is outside: the members hear it not, it hears them not */
+	who_hears_whom(_metadata, who, 4, room);
+
+	/* a member's own rings: nothing new to read, no writing, no frames */
+	while (tel_audio(self->fd, TEL_IOC_CALL_READ, self->h[0], buf,
+			 sizeof(buf), 0) > 0)
+		;
+	ASSERT_EQ(0, tel_info(self->fd, self->h[0], &before));
+	usleep(300 * 1000);
+	EXPECT_EQ(-1, tel_audio(self->fd, TEL_IOC_CALL_READ, self->h[0], buf,
+				sizeof(buf), 0));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(-1, tel_audio(self->fd, TEL_IOC_CALL_WRITE, self->h[0], buf,
+				8, 0));
+	EXPECT_EQ(EPIPE, errno);
+	ASSERT_EQ(0, tel_info(self->fd, self->h[0], &after));
+	EXPECT_EQ(before.rx_frames, after.rx_frames);
+	EXPECT_EQ(before.tx_frames, after.tx_frames);
+	EXPECT_EQ(before.connect_ns, after.connect_ns);
+	EXPECT_LT(before.duration_ns, after.duration_ns);
+}
+
+/*
+ * The mix, sample by sample: known levels in, and every byte each far
+ * party heard is the saturated sum of the others', never its own, both
+ * ways past the largest mu-law magnitude.
+ */
+TEST_F(party, mix_is_the_saturated_sum_of_the_others)
+{
+	static const int levels[][MAXMEM] = {
+		{ 20000, 16000, -2000, 0 },	/* 3 hears 36000: clips */
+		{ -20000, -16000, 2000, 0 },	/* and -36000 */
+		{ 1000, -7000, 12000, 300 },	/* nothing clips */
+		{ 32767, 32767, 32767, 32767 },	/* 3 x 32124 each */
+	};
+	char heard[64], want[64];
+	unsigned int s;
+	int i, k;
+
+	add_parties(_metadata, self, MAXMEM);
+	/* the test tells saturation from a wrap: 36000 wraps to -29536 */
+	EXPECT_EQ(0x80, mix_of(levels[0], 3, 2));
+	EXPECT_NE(ulaw_enc((int16_t)36000), mix_of(levels[0], 3, 2));
+	EXPECT_EQ(0x00, mix_of(levels[1], 3, 2));
+	for (s = 0; s < sizeof(levels) / sizeof(levels[0]); s++) {
+		for (i = 0; i < MAXMEM; i++)
+			ASSERT_EQ(0, emu_cmd(NULL, 0, "audio %d %d level %d",
+					     CARD, chan(i), levels[s][i]));
+		usleep(100 * 1000);	/* the last 16 bytes are all new */
+		for (i = 0; i < MAXMEM; i++) {
+			uint8_t b = mix_of(levels[s], MAXMEM, i);
+
+			for (k = 0; k < 16; k++)
+				sprintf(want + 2 * k, "%02x", b);
+			ASSERT_EQ(0, far_conf(i, "heard", heard,
+					      sizeof(heard)));
+			EXPECT_STREQ(want, heard) {
+				ksft_print_msg("set %u, party %d\n", s, i);
+			}
+		}
+	}
+	for (i = 0; i < MAXMEM; i++)
+		EXPECT_LE(3200, far_conf_num(i, "heard_bytes"));
+}
+
+/* REMOVE: back to CONNECTED, its own audio again; the rest go on. */
+TEST_F(party, remove_gives_the_call_its_own_audio_back)
+{
+	static const int who[] = { 0, 1, 2 };
+	static const int room[NPARTY] = { 0, -1, 0, -1, -1 };
+	struct tel_call_info info, later;
+	struct tel_event ev;
+	char with[32];
+	uint8_t buf[256];
+	long rx0;
+
+	add_parties(_metadata, self, 3);
+	ASSERT_EQ(0, conf_remove(self->fd, self->conf, self->h[1]));
+	ASSERT_EQ(0, tel_wait_state_event(self->fd, self->h[1],
+					  TEL_CALL_CONNECTED, &ev,
+					  TEL_WAIT_MS));
+	EXPECT_EQ(CHST_CONNECTED, emu_num_stat(CARD, chan(1), "state"));
+	ASSERT_EQ(0, far_conf(0, "with", with, sizeof(with)));
+	EXPECT_STREQ("3", with);
+	ASSERT_EQ(0, far_conf(1, "with", with, sizeof(with)));
+	EXPECT_STREQ("", with);
+	ASSERT_EQ(0, tel_info(self->fd, self->h[1], &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+
+	/* its own rings move again: the host's bytes reach its far party */
+	rx0 = emu_num_stat(CARD, chan(1), "far_rx_bytes");
+	memset(buf, 0xff, sizeof(buf));
+	ASSERT_EQ(sizeof(buf), tel_audio(self->fd, TEL_IOC_CALL_WRITE,
+					 self->h[1], buf, sizeof(buf), 0));
+	usleep(500 * 1000);
+	EXPECT_LE(rx0 + (long)sizeof(buf),
+		  emu_num_stat(CARD, chan(1), "far_rx_bytes"));
+	ASSERT_EQ(0, tel_info(self->fd, self->h[1], &later));
+	EXPECT_LT(info.rx_frames, later.rx_frames);
+	EXPECT_EQ(info.connect_ns, later.connect_ns);
+
+	/* 0 and 2 hear each other, 1 (out) neither */
+	who_hears_whom(_metadata, who, 3, room);
+}
+
+/* A far end that clears: that member DISCONNECTED, the others go on. */
+TEST_F(party, far_end_clears_a_member)
+{
+	static const int who[] = { 0, 1 };
+	static const int room[NPARTY] = { 0, 0, -1, -1, -1 };
+	struct tel_call_info info;
+	struct tel_event ev;
+	char with[32];
+
+	add_parties(_metadata, self, 3);
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "hangup %d %d busy", CARD, chan(2)));
+	ASSERT_EQ(0, tel_wait_state_event(self->fd, self->h[2],
+					  TEL_CALL_DISCONNECTED, &ev,
+					  TEL_WAIT_MS));
+	EXPECT_EQ(TEL_ORIGIN_REMOTE, ev.origin);
+	EXPECT_EQ(TEL_DISC_BUSY, ev.disconnect_mode);
+	ASSERT_EQ(0, far_conf(0, "with", with, sizeof(with)));
+	EXPECT_STREQ("2", with);
+	ASSERT_EQ(0, tel_info(self->fd, self->h[0], &info));
+	EXPECT_EQ(TEL_CALL_CONFERENCED, info.state);
+	/* not a member any more: REMOVE, ADD have nothing to work on */
+	EXPECT_EQ(-1, conf_remove(self->fd, self->conf, self->h[2]));
+	EXPECT_EQ(ENOTCONN, errno);
+	EXPECT_EQ(-1, conf_add(self->fd, self->conf, self->h[2]));
+	EXPECT_EQ(ENOTCONN, errno);
+	who_hears_whom(_metadata, who, 2, room);
+	ASSERT_EQ(0, tel_drop(self->fd, self->h[2], 0));
+	ASSERT_EQ(0, tel_info(self->fd, self->h[2], &info));
+	EXPECT_EQ(TEL_ORIGIN_REMOTE, info.origin);
+	ASSERT_EQ(0, tel_dealloc(self->fd, self->h[2]));
+}
+
+/*
+ * DROP of the conference (lineDrop on hConfCall) drops every member;
+ * each keeps its record until its own DEALLOC; the conference's DEALLOC
+ * waits until it is empty.
+ */
+TEST_F(party, drop_of_the_conference_drops_its_members)
+{
+	struct tel_call_info info;
+	struct tel_event ev;
+	int i;
+
+	add_parties(_metadata, self, 3);
+	EXPECT_EQ(-1, tel_dealloc(self->fd, self->conf));
+	EXPECT_EQ(EBUSY, errno);
+	/* a call ioctl does not take the conference's handle */
+	EXPECT_EQ(-1, tel_info(self->fd, self->conf, &info));
+	EXPECT_EQ(ENOENT, errno);
+	ASSERT_EQ(0, tel_drop(self->fd, self->conf, 77));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, tel_wait_state_event(self->fd, self->h[i],
+						  TEL_CALL_IDLE, &ev,
+						  TEL_WAIT_MS));
+		ASSERT_EQ(0, tel_info(self->fd, self->h[i], &info));
+		EXPECT_EQ(TEL_CALL_IDLE, info.state);
+		EXPECT_EQ(TEL_ORIGIN_APPLICATION, info.origin);
+		EXPECT_EQ(77, info.app_reason);
+		EXPECT_NE(0, info.connect_ns);
+		EXPECT_EQ(0, emu_num_stat(CARD, chan(i), "state"));
+	}
+	ASSERT_EQ(0, tel_info(self->fd, self->h[3], &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);	/* not a member */
+	EXPECT_EQ(-1, tel_drop(self->fd, self->conf, 0));
+	EXPECT_EQ(EALREADY, errno);
+	ASSERT_EQ(0, tel_dealloc(self->fd, self->conf));
+	EXPECT_EQ(-1, conf_add(self->fd, self->conf, self->h[3]));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, tel_dealloc(self->fd, self->conf));
+	EXPECT_EQ(ENOENT, errno);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, tel_dealloc(self->fd, self->h[i]));
+}
+
+/* A held call joins: no more hold tone, it hears the others. */
+TEST_F(party, a_held_call_joins)
+{
+	static const int who[] = { 0, 1 };
+	static const int room[NPARTY] = { 0, 0, -1, -1, -1 };
+	struct tel_call_hold hold = { .handle = self->h[1] };
+	struct tel_event ev;
+	long tone;
+
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_HOLD, &hold));
+	ASSERT_EQ(0, tel_wait_state_event(self->fd, self->h[1],
+					  TEL_CALL_ONHOLD, &ev, TEL_WAIT_MS));
+	ASSERT_EQ(0, conf_add(self->fd, self->conf, self->h[0]));
+	ASSERT_EQ(0, conf_add(self->fd, self->conf, self->h[1]));
+	ASSERT_EQ(0, tel_wait_state_event(self->fd, self->h[1],
+					  TEL_CALL_CONFERENCED, &ev,
+					  TEL_WAIT_MS));
+	tone = emu_num_stat(CARD, chan(1), "far_tone_ms");
+	who_hears_whom(_metadata, who, 2, room);
+	EXPECT_GE(tone + 40, emu_num_stat(CARD, chan(1), "far_tone_ms"));
+	/* out again: CONNECTED, not back on hold */
+	ASSERT_EQ(0, conf_remove(self->fd, self->conf, self->h[1]));
+	ASSERT_EQ(0, tel_wait_state_event(self->fd, self->h[1],
+					  TEL_CALL_CONNECTED, &ev,
+					  TEL_WAIT_MS));
+}
+
+/* Every errno of SETUP, ADD and REMOVE; each failure changes nothing. */
+TEST_F(party, errnos)
+{
+	struct tel_conf_setup setup = { };
+	struct tel_conf_member m = { .conf = self->conf, .handle = self->h[0] };
+	struct tel_call_info info;
+	uint32_t conf2, hd;
+	unsigned int i;
+	int other;
+
+	/* EFAULT */
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CONF_SETUP, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CONF_ADD, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CONF_REMOVE, NULL));
+	EXPECT_EQ(EFAULT, errno);
+
+	/* EINVAL: SETUP's flags, its output fields, reserved */
+	for (i = 0; i < 32; i++) {
+		setup.flags = 1u << i;
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CONF_SETUP, &setup));
+		EXPECT_EQ(EINVAL, errno);
+	}
+	setup.flags = 0;
+	setup.handle = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CONF_SETUP, &setup));
+	EXPECT_EQ(EINVAL, errno);
+	setup.handle = 0;
+	setup.max_members = 4;
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CONF_SETUP, &setup));
+	EXPECT_EQ(EINVAL, errno);
+	setup.max_members = 0;
+	for (i = 0; i < 5; i++) {
+		setup.reserved[i] = 1;
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CONF_SETUP, &setup));
+		EXPECT_EQ(EINVAL, errno);
+		setup.reserved[i] = 0;
+	}
+	/* ADD's and REMOVE's reserved */
+	for (i = 0; i < 2; i++) {
+		m.reserved[i] = 1;
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CONF_ADD, &m));
+		EXPECT_EQ(EINVAL, errno);
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CONF_REMOVE, &m));
+		EXPECT_EQ(EINVAL, errno);
+		m.reserved[i] = 0;
+	}
+	/* EINVAL: a call's handle as the conference, a conference as call */
+	EXPECT_EQ(-1, conf_add(self->fd, self->h[1], self->h[0]));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, conf_setup(self->fd, &conf2, NULL));
+	EXPECT_EQ(-1, conf_add(self->fd, self->conf, conf2));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* ENOENT: no such conference, no such call, another file's */
+	EXPECT_EQ(-1, conf_add(self->fd, 0, self->h[0]));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, conf_add(self->fd, 0x7ffffff0, self->h[0]));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, conf_add(self->fd, self->conf, 0x7ffffff0));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, conf_remove(self->fd, 0x7ffffff0, self->h[0]));
+	EXPECT_EQ(ENOENT, errno);
+	other = tel_open_card(CARD);
+	ASSERT_LE(0, other);
+	EXPECT_EQ(-1, conf_add(other, self->conf, self->h[0]));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, tel_drop(other, self->conf, 0));
+	EXPECT_EQ(ENOENT, errno);
+	close(other);
+
+	/* nothing of the above moved a call */
+	for (i = 0; i < NPARTY; i++) {
+		ASSERT_EQ(0, tel_info(self->fd, self->h[i], &info));
+		EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+		EXPECT_EQ(0, far_conf_num(i, "joins"));
+	}
+
+	/* ENOTCONN: REMOVE of a call that is no member */
+	EXPECT_EQ(-1, conf_remove(self->fd, self->conf, self->h[0]));
+	EXPECT_EQ(ENOTCONN, errno);
+	/* EALREADY: the same call twice */
+	ASSERT_EQ(0, conf_add(self->fd, self->conf, self->h[0]));
+	EXPECT_EQ(-1, conf_add(self->fd, self->conf, self->h[0]));
+	EXPECT_EQ(EALREADY, errno);
+	EXPECT_EQ(1, far_conf_num(0, "joins"));
+	/* EBUSY: a member of another conference, either way */
+	EXPECT_EQ(-1, conf_add(self->fd, conf2, self->h[0]));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(-1, conf_remove(self->fd, conf2, self->h[0]));
+	EXPECT_EQ(EBUSY, errno);
+	/* ENOSPC: the card's limit, then one more */
+	for (i = 1; i < MAXMEM; i++)
+		ASSERT_EQ(0, conf_add(self->fd, self->conf, self->h[i]));
+	EXPECT_EQ(-1, conf_add(self->fd, self->conf, self->h[MAXMEM]));
+	EXPECT_EQ(ENOSPC, errno);
+	ASSERT_EQ(0, tel_info(self->fd, self->h[MAXMEM], &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	EXPECT_EQ(0, far_conf_num(MAXMEM, "joins"));
+	/* the other conference still takes it */
+	ASSERT_EQ(0, conf_add(self->fd, conf2, self->h[MAXMEM]));
+
+	/* ENOTCONN: a call still dialing, one the far end cleared */
+	emu_cmd(NULL, 0, "far %d 6 silent", CARD);
+	ASSERT_EQ(0, tel_alloc(self->fd, 6, "2066", &hd));
+	EXPECT_EQ(-1, conf_add(self->fd, conf2, hd));
+	EXPECT_EQ(ENOTCONN, errno);
+	ASSERT_EQ(0, tel_drop(self->fd, hd, 0));
+	EXPECT_EQ(-1, conf_add(self->fd, conf2, hd));
+	EXPECT_EQ(ENOTCONN, errno);
+	ASSERT_EQ(0, tel_dealloc(self->fd, hd));
+	emu_cmd(NULL, 0, "far %d 6 answer 20", CARD);
+}
+
+/* A monitor may not set up, add or remove: EPERM, before anything. */
+TEST_F(party, monitor_may_not_act)
+{
+	struct tel_card_monitor req = { };
+	struct tel_conf_setup setup = { .flags = 1 };
+	struct tel_conf_member m = { .conf = self->conf,
+				     .handle = self->h[0] };
+	int mon = tel_open_card(CARD);
+
+	ASSERT_LE(0, mon);
+	ASSERT_EQ(0, ioctl(mon, TEL_IOC_CARD_MONITOR, &req));
+	EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CONF_SETUP, &setup));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CONF_ADD, &m));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CONF_REMOVE, &m));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, ioctl(mon, TEL_IOC_CONF_ADD, NULL));
+	EXPECT_EQ(EPERM, errno);
+	close(mon);
+	EXPECT_EQ(0, far_conf_num(0, "joins"));
+}
+
+/*
+ * The card is untrusted: a channel that goes CONF, or back, with no
+ * command asking is counted and not believed; a JOIN the card completes
+ * with a status JOIN never has answers EIO.  On card BARE, rebound after.
+ */
+TEST(a_card_that_conferences_on_its_own_is_not_believed)
+{
+	struct tel_call_info info;
+	struct tel_event ev;
+	uint32_t conf, h[3];
+	long errors;
+	int fd, i;
+
+	fd = tel_open_card(BARE);
+	ASSERT_LE(0, fd);
+	errors = tel_sysfs_num(BARE, "card_errors");
+	ASSERT_LE(0, errors);
+	ASSERT_EQ(0, conf_setup(fd, &conf, NULL));
+	for (i = 0; i < 3; i++) {
+		emu_cmd(NULL, 0, "far %d %d answer 20", BARE, i);
+		ASSERT_EQ(0, tel_alloc(fd, i, number(i), &h[i]));
+		ASSERT_EQ(0, tel_wait_state(fd, h[i], TEL_CALL_CONNECTED,
+					    TEL_WAIT_MS));
+	}
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "lie %d 0 conf", BARE));
+	usleep(200 * 1000);
+	ASSERT_EQ(0, tel_info(fd, h[0], &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	EXPECT_EQ(errors + 1, tel_sysfs_num(BARE, "card_errors"));
+
+	ASSERT_EQ(0, conf_add(fd, conf, h[1]));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "lie %d 1 unconf", BARE));
+	usleep(200 * 1000);
+	ASSERT_EQ(0, tel_info(fd, h[1], &info));
+	EXPECT_EQ(TEL_CALL_CONFERENCED, info.state);
+	EXPECT_EQ(errors + 2, tel_sysfs_num(BARE, "card_errors"));
+
+	/*
+	 * BADADDR, which JOIN never answers, after the card did join: EIO.
+	 * The card's STATE (CONF), written before, is believed if it was
+	 * handled while the JOIN ran (the call is then a member, as the
+	 * card says), else it is a lie; either way the two agree.
+	 */
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "lie %d 2 cmd-status 3", BARE));
+	EXPECT_EQ(-1, conf_add(fd, conf, h[2]));
+	EXPECT_EQ(EIO, errno);
+	usleep(200 * 1000);
+	while (!tel_wait_event(fd, TEL_EVENT_STATE, &ev, 100))
+		;
+	ASSERT_EQ(0, tel_info(fd, h[2], &info));
+	if (info.state == TEL_CALL_CONFERENCED) {
+		EXPECT_EQ(errors + 2, tel_sysfs_num(BARE, "card_errors"));
+		EXPECT_EQ(0, conf_remove(fd, conf, h[2]));
+	} else {
+		EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+		EXPECT_EQ(errors + 3, tel_sysfs_num(BARE, "card_errors"));
+		EXPECT_EQ(-1, conf_remove(fd, conf, h[2]));
+		EXPECT_EQ(ENOTCONN, errno);
+	}
+	close(fd);
+	EXPECT_EQ(0, tel_rebind(BARE));
+}
+
+/*
+ * A card without conferences: no feature, EOPNOTSUPP for each ioctl,
+ * nothing asked of the card; then a card that is gone: ENODEV.
+ */
+TEST(card_without_conference_then_gone)
+{
+	struct tel_card_info ci = { };
+	struct tel_event ev;
+	char info[256];
+	uint32_t conf, h;
+	unsigned long caps;
+	int fd;
+
+	ASSERT_EQ(0, emu_cmd(info, sizeof(info), "info %d", BARE));
+	caps = emu_hex(info, "caps");
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x%lx", BARE,
+			     caps & ~0x80UL));
+	ASSERT_EQ(0, tel_rebind(BARE));
+	fd = tel_open_card(BARE);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, TEL_IOC_CARD_INFO, &ci));
+	EXPECT_EQ(0, ci.features & TEL_FEAT_CONFERENCE);
+	EXPECT_EQ(-1, conf_setup(fd, &conf, NULL));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	emu_cmd(NULL, 0, "far %d 2 answer 20", BARE);
+	ASSERT_EQ(0, tel_alloc(fd, 2, "100", &h));
+	ASSERT_EQ(0, tel_wait_state(fd, h, TEL_CALL_CONNECTED, TEL_WAIT_MS));
+	EXPECT_EQ(-1, conf_add(fd, 1, h));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(-1, conf_remove(fd, 1, h));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	ASSERT_EQ(0, tel_drop(fd, h, 0));
+	ASSERT_EQ(0, tel_dealloc(fd, h));
+	close(fd);
+
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x%lx", BARE, caps | 0x80UL));
+	ASSERT_EQ(0, tel_rebind(BARE));
+	fd = tel_open_card(BARE);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, conf_setup(fd, &conf, NULL));
+	ASSERT_EQ(0, tel_alloc(fd, 2, "100", &h));
+	ASSERT_EQ(0, tel_wait_state(fd, h, TEL_CALL_CONNECTED, TEL_WAIT_MS));
+	ASSERT_EQ(0, conf_add(fd, conf, h));
+	/* a status that does not exist: EIO, and the card is failed */
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "lie %d 2 cmd-status 99", BARE));
+	EXPECT_EQ(-1, conf_remove(fd, conf, h));
+	EXPECT_EQ(EIO, errno);
+	ASSERT_EQ(0, tel_wait_event(fd, TEL_EVENT_CARD_GONE, &ev,
+				    TEL_WAIT_MS));
+	EXPECT_EQ(-1, conf_remove(fd, conf, h));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, conf_add(fd, conf, h));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, conf_setup(fd, &conf, NULL));
+	EXPECT_EQ(ENODEV, errno);
+	/* the member was DISCONNECTED with the card, out of the conference */
+	ASSERT_EQ(0, tel_wait_state(fd, h, TEL_CALL_DISCONNECTED,
+				    TEL_WAIT_MS));
+	ASSERT_EQ(0, tel_drop(fd, h, 0));
+	ASSERT_EQ(0, tel_dealloc(fd, h));
+	ASSERT_EQ(0, tel_dealloc(fd, conf));
+	close(fd);
+	ASSERT_EQ(0, tel_rebind(BARE));
+}
+
+/* /proc names the new state. */
+TEST_F(party, proc_shows_conferenced)
+{
+	struct proc_line pl;
+
+	add_parties(_metadata, self, 2);
+	ASSERT_EQ(1, proc_find(CARD, self->h[0], getpid(), &pl));
+	EXPECT_STREQ("conferenced", pl.state);
+}
+
+TEST_HARNESS_MAIN
