@@ -672,7 +672,7 @@ TEST(names_1_2)
 	errno = 0;
 	EXPECT_EQ(NULL, tel_presentation_name(3));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_STREQ("1.4.0", tel_version());
+	EXPECT_STREQ("1.5.0", tel_version());
 }
 
 TEST_F(lib, features_query)

@@ -36,7 +36,7 @@ extern "C" {
  * take it from here).  The soname, libtel.so.1, is apart from it.
  */
 #define LIBTEL_VERSION_MAJOR	1
-#define LIBTEL_VERSION_MINOR	4
+#define LIBTEL_VERSION_MINOR	5
 #define LIBTEL_VERSION_PATCH	0
 
 /*
