@@ -287,6 +287,8 @@ struct tel_conf {
  * @cmd_lock: serialises the mailbox
  * @cmd_wq: woken by the command-completion interrupt
  * @cmd_seq: sequence number of the last command posted (under cmd_lock)
+ * @cmd_polled: commands are polled for, not woken: TEL_CTRL_ENABLE is
+ *	clear, so no command interrupt comes (tel_card_start()'s RESET)
  * @evq_lock: serialises the event-queue consumer
  * @evq_tail: next event queue entry to consume (under evq_lock)
  * @evq_lost: last value of TEL_STATUS_EVQ_LOST seen (under evq_lock)
@@ -355,6 +357,7 @@ struct tel_card {
 	struct mutex cmd_lock;		/* the mailbox */
 	wait_queue_head_t cmd_wq;
 	u32 cmd_seq;
+	bool cmd_polled;
 
 	struct mutex evq_lock;		/* evq_tail, evq_lost */
 	u32 evq_tail;

@@ -200,13 +200,23 @@ int tel_card_start(struct tel_card *card)
 	card->cmd_seq = tel_win_read(card, TEL_CMD_DONE_SEQ);
 	tel_win_write(card, TEL_CTRL_EVQ_TAIL, card->evq_tail);
 	tel_win_write(card, TEL_CTRL_TICK_IRQ, tel_tick_irq);
-	tel_win_write(card, TEL_CTRL, TEL_CTRL_ENABLE);
 
+	/*
+	 * RESET before ENABLE.  A card a driver gave up on (failed, or the
+	 * module unloaded under a stalled card) may still have channels
+	 * connected, with the addresses of rings freed since and perhaps
+	 * reused: with ENABLE set it would move a frame into that memory
+	 * on its next tick.  Without ENABLE it does no DMA and raises no
+	 * interrupt, but completes commands: this one is polled.
+	 */
 	down_read(&card->hw_rwsem);
+	card->cmd_polled = true;
 	ret = tel_hw_command(card, TEL_OP_RESET, 0, 0, NULL, NULL);
+	card->cmd_polled = false;
 	up_read(&card->hw_rwsem);
 	if (ret)
 		return ret;
+	tel_win_write(card, TEL_CTRL, TEL_CTRL_ENABLE);
 	card->last_ticks = tel_win_read(card, TEL_STATUS_TICKS);
 	schedule_delayed_work(&card->watchdog,
 			      msecs_to_jiffies(TEL_WATCHDOG_MS));

@@ -9,6 +9,7 @@
  * hardware layer knows nothing of who uses the card.
  */
 #include <linux/ctype.h>
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/jiffies.h>
 #include <linux/pci.h>
@@ -86,6 +87,23 @@ static int tel_cmd_errno(struct tel_card *card, u32 op, u32 status)
 	}
 }
 
+/*
+ * Wait for command @seq without its interrupt (card->cmd_polled): the
+ * card completes commands with TEL_CTRL_ENABLE clear, it only raises
+ * nothing.  Return: as wait_event_timeout(), 0 on timeout.
+ */
+static long tel_cmd_poll(struct tel_card *card, u32 seq)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(tel_cmd_timeout_ms);
+
+	while (tel_win_read(card, TEL_CMD_DONE_SEQ) != seq) {
+		if (time_after(jiffies, end))
+			return 0;
+		usleep_range(50, 100);
+	}
+	return 1;
+}
+
 /**
  * tel_hw_command() - run one command through the card's mailbox
  * @card: the card; the caller holds hw_rwsem (either way)
@@ -134,9 +152,12 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 	iowrite32(card->doorbell_peer << 16 | TEL_DB_COMMAND,
 		  card->regs + TEL_BAR0_DOORBELL);
 
-	left = wait_event_timeout(card->cmd_wq,
-				  tel_win_read(card, TEL_CMD_DONE_SEQ) == seq,
-				  msecs_to_jiffies(tel_cmd_timeout_ms));
+	if (card->cmd_polled)
+		left = tel_cmd_poll(card, seq);
+	else
+		left = wait_event_timeout(card->cmd_wq,
+					  tel_win_read(card, TEL_CMD_DONE_SEQ) == seq,
+					  msecs_to_jiffies(tel_cmd_timeout_ms));
 	if (!left) {
 		dev_err(&card->dev, "command %u on channel %u timed out\n",
 			op, channel);
