@@ -928,6 +928,12 @@ static uint32_t card_exec(struct emu_card *c)
 		return TEL_CMDST_OK;
 	case TEL_OP_RESET:
 		for (i = 0; i < c->nch; i++)
+			if (c->ch[i].ring_bytes &&
+			    (win_load(c, TEL_CTRL) & TEL_CTRL_ENABLE)) {
+				c->late_resets++;
+				break;
+			}
+		for (i = 0; i < c->nch; i++)
 			chan_on_hook(c, &c->ch[i]);
 		return TEL_CMDST_OK;
 	case TEL_OP_DIAL:

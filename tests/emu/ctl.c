@@ -562,12 +562,13 @@ static void cmd_card(struct req *r)
 	struct emu_card *c = r->card;
 
 	ctl_reply(r->cc, "ok ticks=%u missed=%u evq_lost=%u connected=%d "
-		  "commands=%llu doorbells=%llu irqs=%llu",
+		  "commands=%llu doorbells=%llu irqs=%llu late_resets=%llu",
 		  win_load(c, TEL_STATUS_TICKS), win_load(c, TEL_STATUS_MISSED),
 		  win_load(c, TEL_STATUS_EVQ_LOST), c->connected,
 		  (unsigned long long)c->commands,
 		  (unsigned long long)c->doorbells,
-		  (unsigned long long)c->irqs);
+		  (unsigned long long)c->irqs,
+		  (unsigned long long)c->late_resets);
 }
 
 static int parse_onoff(const char *s, bool *out)

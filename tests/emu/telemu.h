@@ -249,6 +249,12 @@ struct emu_card {
 	uint32_t lie_join_stray;	/* next JOIN also ends channel N - 1 */
 
 	uint64_t commands;
+	/*
+	 * RESETs that came with TEL_CTRL_ENABLE already set while a channel
+	 * still had rings bound: until it ran, each tick could move frames
+	 * into rings the driver may have freed (a driver must RESET first)
+	 */
+	uint64_t late_resets;
 	uint64_t doorbells;
 	uint64_t irqs;
 };

@@ -38,6 +38,16 @@ static int lie(int ch, const char *what, long n)
 	return emu_cmd(NULL, 0, "lie %d %d %s %ld", LIAR, ch, what, n);
 }
 
+/* The emulator's count of RESETs that came after ENABLE (card CARD). */
+static long late_resets(void)
+{
+	char reply[512];
+
+	if (emu_cmd(reply, sizeof(reply), "card %d", LIAR))
+		return -1;
+	return emu_num(reply, "late_resets");
+}
+
 FIXTURE(liar) {
 	int fd;
 	uint32_t h;		/* a CONNECTED call on channel 0 */
@@ -70,6 +80,12 @@ FIXTURE_TEARDOWN(liar)
 	if (strcmp(state, "running") ||
 	    tel_sysfs_num(LIAR, "card_errors") > self->errors)
 		EXPECT_EQ(0, tel_rebind(LIAR));
+	/*
+	 * A failed card is never RESET: it still had channel 0 connected,
+	 * its rings freed.  The new binding must RESET it before it sets
+	 * ENABLE, or a tick may move a frame into that memory.
+	 */
+	EXPECT_EQ(0, late_resets());
 }
 
 /* The card was failed the documented way, and nothing leaked. */
