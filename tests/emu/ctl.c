@@ -562,13 +562,16 @@ static void cmd_card(struct req *r)
 	struct emu_card *c = r->card;
 
 	ctl_reply(r->cc, "ok ticks=%u missed=%u evq_lost=%u connected=%d "
-		  "commands=%llu doorbells=%llu irqs=%llu late_resets=%llu",
+		  "commands=%llu doorbells=%llu irqs=%llu late_resets=%llu "
+		  "ticks_run=%llu tick_cpu_ns=%llu",
 		  win_load(c, TEL_STATUS_TICKS), win_load(c, TEL_STATUS_MISSED),
 		  win_load(c, TEL_STATUS_EVQ_LOST), c->connected,
 		  (unsigned long long)c->commands,
 		  (unsigned long long)c->doorbells,
 		  (unsigned long long)c->irqs,
-		  (unsigned long long)c->late_resets);
+		  (unsigned long long)c->late_resets,
+		  (unsigned long long)c->ticks_run,
+		  (unsigned long long)c->tick_cpu_ns);
 }
 
 static int parse_onoff(const char *s, bool *out)

@@ -205,10 +205,18 @@ static int map_ram(const char *path, unsigned long long size)
 	return 0;
 }
 
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 static void run_ticks(uint64_t n)
 {
 	unsigned int i;
-	uint64_t t;
+	uint64_t t, t0;
 
 	for (i = 0; i < emu_ncards; i++) {
 		struct emu_card *c = &emu_cards[i];
@@ -218,8 +226,11 @@ static void run_ticks(uint64_t n)
 		if (n > 1)
 			win_store(c, TEL_STATUS_MISSED,
 				  win_load(c, TEL_STATUS_MISSED) + n - 1);
+		t0 = cpu_ns();
 		for (t = 0; t < n && t < EMU_MAX_CATCHUP; t++)
 			card_tick(c);
+		c->tick_cpu_ns += cpu_ns() - t0;
+		c->ticks_run += t;
 	}
 }
 

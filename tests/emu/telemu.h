@@ -257,6 +257,9 @@ struct emu_card {
 	uint64_t late_resets;
 	uint64_t doorbells;
 	uint64_t irqs;
+	/* the emulator's own CPU time in this card's ticks (make bench) */
+	uint64_t tick_cpu_ns;
+	uint64_t ticks_run;
 };
 
 struct emu_ram {
