@@ -4,11 +4,12 @@
  *
  *   telbench ctl    [--card C] [--channel CH] [--cycles K]
  *   telbench audio  --calls N [--seconds S] [--ptime MS] [--threads T]
- *                   [--prefix P]
+ *                   [--prefix P] [--map]
  *   telbench mem    --calls N
  *   telbench cycles [--count K] [--threads T]
  *   telbench digits --calls N [--seconds S]
  *   telbench wake   --calls N [--seconds S] [--ptime MS] [--threads 0]
+ *   telbench sync   --calls N [--count K]
  *
  * Every figure is printed as "result KEY VALUE"; tests/bench/run collects
  * them over several runs.  Documentation/performance.rst says what each
@@ -41,7 +42,7 @@
 #include "libtel.h"
 #include "tel_test.h"
 
-#define MAX_CARDS	8
+#define MAX_CARDS	16		/* the emulator's EMU_MAX_CARDS */
 #define FRAME		8		/* bytes per 1 ms tick */
 #define RING		2048		/* TEL_RING_BYTES */
 #define NOOP_IOCTL	_IO('T', 0xff)	/* no such command: ENOTTY */
@@ -318,7 +319,15 @@ struct bcall {
 	uint64_t rx_pos;	/* pattern bytes seen back */
 	uint64_t t_start;	/* first pattern byte written */
 	uint64_t seq_errors;
+	/* --map: the call's rings in place, and what a period moves */
+	volatile struct tel_map_ctl *ctl;
+	uint8_t *map_base, *rx, *tx;
+	uint32_t ring, map_len;
+	uint8_t *txbuf, *rxbuf;
+	uint32_t tx_due, rx_got;
 };
+
+static __thread uint64_t audio_ioctls;	/* READ and WRITE made by this thread */
 
 static uint8_t pat(uint64_t pos)
 {
@@ -343,6 +352,7 @@ static bool feed(struct bcall *c, uint64_t want, uint64_t *sys_ns)
 	t = now_ns();
 	got = tel_audio(c->fd, TEL_IOC_CALL_WRITE, c->handle, buf, n, 0);
 	*sys_ns += now_ns() - t;
+	audio_ioctls++;
 	if (got < 0)
 		return errno == EAGAIN;
 	c->tx_pos += got;
@@ -376,6 +386,7 @@ static int drain(struct bcall *c, uint64_t *sys_ns, uint32_t flags)
 	int n = tel_audio(c->fd, TEL_IOC_CALL_READ, c->handle, buf, sizeof(buf),
 			  flags);
 
+	audio_ioctls++;
 	if (sys_ns)
 		*sys_ns += now_ns() - t;
 	if (n > 0)
@@ -400,7 +411,120 @@ struct worker {
 	atomic_bool *handover;	/* calls[0] is to go to the probe */
 	atomic_bool handed;	/* it went */
 	uint64_t window_end_ns;
+	/* --map: one CALLS_SYNC per card file per period, for all its calls */
+	bool map;
+	const int *fds;
+	int nfds;
+	uint64_t syscalls;	/* made in the window */
 };
+
+/*
+ * --map, the timed part of one period: for every call the bytes due
+ * copied into its transmit ring and what the last sync said was received
+ * copied out of its receive ring, in place, indices moved (what READ and
+ * WRITE do in the kernel, without the system calls); then one
+ * TEL_IOC_CALLS_SYNC per card file, which takes them to the card and
+ * brings the card's indices back for the next period.  Making the
+ * pattern and checking the echo are not part of it, as they are not in
+ * the ioctl way's timing.
+ */
+static void map_period(struct worker *w)
+{
+	struct tel_calls_sync sync = { 0 };
+	int i;
+
+	for (i = 0; i < w->n; i++) {
+		struct bcall *c = &w->calls[i];
+		uint32_t mask = c->ring - 1, head, tail, n, off, first;
+
+		head = c->ctl->tx_head;
+		tail = __atomic_load_n(&c->ctl->tx_tail, __ATOMIC_ACQUIRE);
+		n = c->ring - (head - tail);
+		if (n > c->tx_due)
+			n = c->tx_due;
+		off = head & mask;
+		first = n < c->ring - off ? n : c->ring - off;
+		memcpy(c->tx + off, c->txbuf, first);
+		memcpy(c->tx, c->txbuf + first, n - first);
+		__atomic_store_n(&c->ctl->tx_head, head + n, __ATOMIC_RELEASE);
+		c->tx_due = n;		/* what went */
+
+		tail = c->ctl->rx_tail;
+		head = __atomic_load_n(&c->ctl->rx_head, __ATOMIC_ACQUIRE);
+		n = head - tail;
+		if (n > c->ring)
+			die("call %u: rx_head %u, rx_tail %u", c->handle, head, tail);
+		off = tail & mask;
+		first = n < c->ring - off ? n : c->ring - off;
+		memcpy(c->rxbuf, c->rx + off, first);
+		memcpy(c->rxbuf + first, c->rx, n - first);
+		__atomic_store_n(&c->ctl->rx_tail, head, __ATOMIC_RELEASE);
+		c->rx_got = n;
+	}
+	for (i = 0; i < w->nfds; i++)
+		if (ioctl(w->fds[i], TEL_IOC_CALLS_SYNC, &sync) < 0)
+			die("CALLS_SYNC: %m");
+}
+
+/* --map: the bytes due of every call made ready, the period run, the echo checked */
+static void map_serve(struct worker *w, uint64_t t, uint64_t *sys)
+{
+	uint64_t t0;
+	int i, k;
+
+	for (i = 0; i < w->n; i++) {
+		struct bcall *c = &w->calls[i];
+		uint64_t want = (t - c->t_start) / 1000000 * FRAME + w->prime;
+
+		c->tx_due = want > c->tx_pos ? want - c->tx_pos : 0;
+		if (c->tx_due > c->ring)
+			c->tx_due = c->ring;
+		for (k = 0; k < (int)c->tx_due; k++)
+			c->txbuf[k] = pat(c->tx_pos + k);
+	}
+	t0 = now_ns();
+	map_period(w);
+	*sys += now_ns() - t0;
+	for (i = 0; i < w->n; i++) {
+		struct bcall *c = &w->calls[i];
+
+		c->tx_pos += c->tx_due;
+		check_rx(c, c->rxbuf, c->rx_got);
+	}
+}
+
+/* --map: map every call (after its set-up audio was read away) */
+static void map_calls(struct bcall *calls, int ncalls)
+{
+	struct tel_card_info info = { 0 };
+	int i;
+
+	if (ioctl(calls[0].fd, TEL_IOC_CARD_INFO, &info) ||
+	    !(info.features & TEL_FEAT_MMAP))
+		die("--map: the driver cannot map rings");
+	for (i = 0; i < ncalls; i++) {
+		struct bcall *c = &calls[i];
+		struct tel_call_map m = { .handle = c->handle };
+		uint8_t *p;
+
+		if (ioctl(c->fd, TEL_IOC_CALL_MAP, &m))
+			die("MAP: %m");
+		p = mmap(NULL, m.length, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 c->fd, m.offset);
+		if (p == MAP_FAILED)
+			die("mmap: %m");
+		c->map_base = p;
+		c->ctl = (volatile struct tel_map_ctl *)(p + m.ctl_offset);
+		c->rx = p + m.rx_offset;
+		c->tx = p + m.tx_offset;
+		c->ring = m.ring_bytes;
+		c->map_len = m.length;
+		c->txbuf = malloc(c->ring);
+		c->rxbuf = malloc(c->ring);
+		if (!c->txbuf || !c->rxbuf || c->ring & (c->ring - 1))
+			die("--map set-up");
+	}
+}
 
 static void *worker_main(void *arg)
 {
@@ -423,6 +547,14 @@ static void *worker_main(void *arg)
 		}
 		next += period;
 		t = now_ns();
+		if (w->map) {
+			map_serve(w, t, t < w->window_end_ns ? &w->sys_ns : &dummy);
+			if (t < w->window_end_ns)
+				w->syscalls += w->nfds;
+			continue;
+		}
+		if (t < w->window_end_ns)
+			w->syscalls -= audio_ioctls;
 		for (i = 0; i < w->n; i++) {
 			struct bcall *c = &w->calls[i];
 			uint64_t *sys = t < w->window_end_ns ? &w->sys_ns : &dummy;
@@ -437,6 +569,8 @@ static void *worker_main(void *arg)
 			if (drain(c, sys, 0) < 0 && errno != EAGAIN)
 				die("READ on call %u: %m", c->handle);
 		}
+		if (t < w->window_end_ns)
+			w->syscalls += audio_ioctls;
 	}
 	return NULL;
 }
@@ -471,10 +605,12 @@ static void *probe_main(void *arg)
 
 struct snap {
 	long long tick_ns, tick_frames, tick_irqs, missed;
+	long long emu_cpu_ns, emu_ticks;	/* the emulated card's own cost */
 };
 
 static void snap(int cards, struct snap *s)
 {
+	char reply[512];
 	int c;
 
 	for (c = 0; c < cards; c++) {
@@ -482,6 +618,11 @@ static void snap(int cards, struct snap *s)
 		s[c].tick_frames = perf_num(c, "tick_frames");
 		s[c].tick_irqs = perf_num(c, "tick_irqs");
 		s[c].missed = tel_sysfs_num(c, "missed_ticks");
+		s[c].emu_cpu_ns = s[c].emu_ticks = -1;
+		if (!emu_cmd(reply, sizeof(reply), "card %d", c)) {
+			s[c].emu_cpu_ns = emu_num(reply, "tick_cpu_ns");
+			s[c].emu_ticks = emu_num(reply, "ticks_run");
+		}
 	}
 }
 
@@ -498,17 +639,22 @@ static void hist_snap(int cards, uint64_t *hist)
 	}
 }
 
-/* Frames the card could not move for these calls: overruns + underruns. */
-static uint64_t calls_lost(struct bcall *calls, int n)
+/*
+ * Frames the card could not move for these calls: overruns + underruns;
+ * the underruns alone in @under.
+ */
+static uint64_t calls_lost(struct bcall *calls, int n, uint64_t *under)
 {
 	struct tel_call_info info;
 	uint64_t lost = 0;
 	int i;
 
+	*under = 0;
 	for (i = 0; i < n; i++) {
 		if (tel_info(calls[i].fd, calls[i].handle, &info))
 			die("INFO: %m");
 		lost += info.rx_overruns + info.tx_underruns;
+		*under += info.tx_underruns;
 	}
 	return lost;
 }
@@ -523,7 +669,7 @@ static void res(const char *name, double v)
 	result(key, v);
 }
 
-static void audio(int ncalls, int seconds, int ptime, int nthreads)
+static void audio(int ncalls, int seconds, int ptime, int nthreads, bool map)
 {
 	int cards = nr_cards(), fds[MAX_CARDS], per_card[MAX_CARDS] = { 0 };
 	struct bcall *calls = calloc(ncalls, sizeof(*calls));
@@ -531,8 +677,10 @@ static void audio(int ncalls, int seconds, int ptime, int nthreads)
 	struct probe probe = { 0 };
 	struct snap s0[MAX_CARDS], s1[MAX_CARDS];
 	uint64_t prime = 3 * ptime * FRAME, t0, t1, sys = 0, late = 0, errs = 0;
+	uint64_t syscalls = 0, under0, under1;
 	uint64_t h0[HIST], h1[HIST], hist_n = 0, lost0, lost1, *lat;
 	double chan_ticks = 0, tick_ns = 0, missed = 0, ticks = 0, irqs = 0;
+	double emu_ns = 0, emu_ticks = 0;
 	double window_ms;
 	atomic_bool handover = false;
 	int i, c, total = 0, nlat = 0;
@@ -543,6 +691,8 @@ static void audio(int ncalls, int seconds, int ptime, int nthreads)
 		die("--threads 1..16");
 	if (nthreads > ncalls)
 		nthreads = ncalls;
+	if (map)
+		nthreads = 1;	/* one sync per card per period, for all calls */
 	for (c = 0; c < cards; c++) {
 		fds[c] = tel_open_card(c);
 		if (fds[c] < 0)
@@ -574,15 +724,29 @@ static void audio(int ncalls, int seconds, int ptime, int nthreads)
 		calls[i].rx_pos = 0;
 		calls[i].seq_errors = 0;
 	}
+	if (map)
+		map_calls(calls, ncalls);
 
 	/* ---- the window: CPU, lost frames, the application's syscalls ---- */
 	snap(cards, s0);
-	lost0 = calls_lost(calls, ncalls);
+	lost0 = calls_lost(calls, ncalls, &under0);
 	/* no underrun counts before a call's first write: prime each, then feed */
-	for (i = 0; i < ncalls; i++) {
+	for (i = 0; i < ncalls && !map; i++) {
 		calls[i].t_start = now_ns();
 		if (!feed(&calls[i], prime, &sys))
 			die("prime: %m");
+	}
+	if (map) {
+		/* primed as the ioctl way is, in one period, untimed */
+		struct worker pw = {
+			.calls = calls, .n = ncalls, .prime = prime, .map = true,
+			.fds = fds, .nfds = ncalls < cards ? ncalls : cards,
+		};
+
+		t0 = now_ns();
+		for (i = 0; i < ncalls; i++)
+			calls[i].t_start = t0;
+		map_serve(&pw, t0, &sys);
 	}
 	sys = 0;
 	t0 = now_ns();
@@ -594,7 +758,8 @@ static void audio(int ncalls, int seconds, int ptime, int nthreads)
 			.start_ns = t0, .prime = prime,
 			.window_end_ns = t0 + seconds * 1000000000ull,
 			.end_ns = t0 + (seconds + 5) * 1000000000ull,
-			.handover = i == 0 ? &handover : NULL,
+			.handover = i == 0 && !map ? &handover : NULL,
+			.map = map, .fds = fds, .nfds = ncalls < cards ? ncalls : cards,
 		};
 		if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]))
 			die("pthread_create");
@@ -602,9 +767,19 @@ static void audio(int ncalls, int seconds, int ptime, int nthreads)
 	usleep(seconds * 1000000);
 	t1 = now_ns();
 	snap(cards, s1);
-	lost1 = calls_lost(calls, ncalls);
+	lost1 = calls_lost(calls, ncalls, &under1);
 	window_ms = (t1 - t0) / 1e6;
 
+	if (map) {
+		/* no probe: READ on a mapped call would stale its indices */
+		for (i = 0; i < nthreads; i++) {
+			pthread_join(w[i].tid, NULL);
+			sys += w[i].sys_ns;
+			late += w[i].late;
+			syscalls += w[i].syscalls;
+		}
+		goto report;
+	}
 	/* ---- 4 s more: the probe takes call 0, the others go on ---- */
 	atomic_store(&handover, true);
 	while (!atomic_load(&w[0].handed))
@@ -622,8 +797,10 @@ static void audio(int ncalls, int seconds, int ptime, int nthreads)
 		pthread_join(w[i].tid, NULL);
 		sys += w[i].sys_ns;
 		late += w[i].late;
+		syscalls += w[i].syscalls;
 	}
 
+report:
 	for (c = 0; c < cards; c++) {
 		int on_card = (ncalls - c + cards - 1) / cards;
 
@@ -632,13 +809,15 @@ static void audio(int ncalls, int seconds, int ptime, int nthreads)
 		ticks += s1[c].tick_frames - s0[c].tick_frames;
 		irqs += s1[c].tick_irqs - s0[c].tick_irqs;
 		missed += s1[c].missed - s0[c].missed;
+		emu_ns += s1[c].emu_cpu_ns - s0[c].emu_cpu_ns;
+		emu_ticks += s1[c].emu_ticks - s0[c].emu_ticks;
 	}
 	for (i = 0; i < ncalls; i++)
 		errs += calls[i].seq_errors;
-	for (i = 0; i < HIST; i++)
+	for (i = 0; i < HIST && !map; i++)
 		hist_n += h1[i] - h0[i];
 	/* median and p99 of the driver-added latency: bucket upper edges */
-	if (hist_n) {
+	if (hist_n && !map) {
 		uint64_t acc = 0;
 		double p50 = -1, p99 = -1;
 
@@ -656,13 +835,30 @@ static void audio(int ncalls, int seconds, int ptime, int nthreads)
 	res("window_ms", window_ms);
 	res("frames_expected", ncalls * window_ms);
 	res("lost_frames", (double)(lost1 - lost0));
+	res("tx_underruns", (double)(under1 - under0));
 	res("seq_errors", (double)errs);
 	res("card_late_ticks", missed);
 	res("app_late_periods", (double)late);
 	res("tick_irqs_per_s", irqs / (window_ms / 1000) / cards);
 	res("tick_ns_per_chan_tick", chan_ticks ? tick_ns / chan_ticks : 0);
 	res("tick_ns_per_tick", ticks ? tick_ns / ticks : 0);
+	/*
+	 * The emulated card runs on the host, one process for all cards: its
+	 * CPU per 1 ms of all cards' ticks says whether the host can play the
+	 * card at this count (it must stay well under 1 ms)
+	 */
+	res("emu_tick_us_per_ms", emu_ticks ? emu_ns / 1e3 / (emu_ticks / cards) : 0);
 	res("syscall_ns_per_chan_tick", sys / (ncalls * window_ms));
+	/* the window's audio system calls: READs and WRITEs, or the syncs */
+	res("syscalls_per_s", syscalls / (window_ms / 1000));
+	if (map) {
+		for (i = 0; i < ncalls; i++) {
+			munmap(calls[i].map_base, calls[i].map_len);
+			free(calls[i].txbuf);
+			free(calls[i].rxbuf);
+		}
+		goto out;
+	}
 	res("latency_samples", (double)hist_n);
 
 	/*
@@ -704,10 +900,10 @@ static void audio(int ncalls, int seconds, int ptime, int nthreads)
 	}
 	res("loop_ms_p50", quantile(lat, nlat, 0.5) / 1e6);
 	res("loop_ms_p99", quantile(lat, nlat, 0.99) / 1e6);
-
+	free(lat);
+out:
 	for (c = 0; c < cards; c++)
 		close(fds[c]);	/* drops and deallocates every call */
-	free(lat);
 	free(calls);
 }
 
@@ -1449,6 +1645,105 @@ out:
 	free(calls);
 }
 
+/* ---- sync: what one TEL_IOC_CALLS_SYNC costs, per mapped call ------ */
+
+/*
+ * N connected, mapped calls on card 0 (far ends sending a pattern, so
+ * every sync finds audio): K syncs timed in batches of 100 (one clock
+ * read per batch: under TCG a clock read is not cheap), each sync
+ * preceded by moving every call's rx_tail up to its rx_head and its
+ * tx_head by a frame (so each sync takes both to the card, as in steady
+ * state); the figure is the median batch's time per sync.  A READ of one
+ * call is timed the same way, as the ioctl way's unit, and a no-op ioctl
+ * as the floor.
+ */
+static void sync_bench(int ncalls, int count)
+{
+	int fd = tel_open_card(0), i, b, batches = count / 100;
+	struct bcall *calls = calloc(ncalls, sizeof(*calls));
+	uint64_t *sy = calloc(batches, sizeof(*sy)), *rd = calloc(batches, sizeof(*rd));
+	uint64_t *nop = calloc(batches, sizeof(*nop));
+	struct tel_calls_sync sync = { 0 };
+
+	if (fd < 0 || !calls || !sy || !rd || !nop || batches < 1 ||
+	    ncalls > card_channels(0))
+		die("sync set-up");
+	for (i = 0; i < ncalls; i++) {
+		calls[i].fd = fd;
+		far_setup(0, i, "pattern");
+		if (tel_alloc(fd, i, "100", &calls[i].handle))
+			die("ALLOC %d: %m", i);
+	}
+	for (i = 0; i < ncalls; i++)
+		if (tel_wait_state(fd, calls[i].handle, TEL_CALL_CONNECTED,
+				   TEL_WAIT_MS))
+			die("call %d did not connect", i);
+	for (i = 0; i < ncalls; i++)
+		while (drain(&calls[i], NULL, 0) > 0)
+			;
+	map_calls(calls, ncalls);
+	for (b = 0; b < batches; b++) {
+		uint64_t t0, t1;
+		int k;
+
+		/* the index moves are timed too: a few stores per call */
+		t0 = now_ns();
+		for (k = 0; k < 100; k++) {
+			for (i = 0; i < ncalls; i++) {
+				volatile struct tel_map_ctl *ctl = calls[i].ctl;
+				uint32_t room = calls[i].ring -
+					(ctl->tx_head - ctl->tx_tail);
+
+				ctl->rx_tail = ctl->rx_head;
+				if (room >= FRAME)
+					ctl->tx_head += FRAME;
+			}
+			if (ioctl(fd, TEL_IOC_CALLS_SYNC, &sync) != ncalls)
+				die("CALLS_SYNC: %m");
+		}
+		t1 = now_ns();
+		sy[b] = (t1 - t0) / 100;
+		t0 = now_ns();
+		for (k = 0; k < 100; k++)
+			ioctl(fd, NOOP_IOCTL);
+		nop[b] = (now_ns() - t0) / 100;
+	}
+	result("sync.calls", ncalls);
+	result("sync.sync_ns", quantile(sy, batches, 0.5));
+	result("sync.sync_ns_per_call", quantile(sy, batches, 0.5) / ncalls);
+	result("sync.noop_ns", quantile(nop, batches, 0.5));
+	for (i = 0; i < ncalls; i++)
+		munmap(calls[i].map_base, calls[i].map_len);
+	/* the ioctl way's unit, on unmapped calls: one READ */
+	close(fd);
+	fd = tel_open_card(0);
+	for (i = 0; i < ncalls; i++) {
+		calls[i].fd = fd;
+		if (tel_alloc(fd, i, "100", &calls[i].handle))
+			die("ALLOC %d: %m", i);
+	}
+	for (i = 0; i < ncalls; i++)
+		if (tel_wait_state(fd, calls[i].handle, TEL_CALL_CONNECTED,
+				   TEL_WAIT_MS))
+			die("call %d did not connect", i);
+	for (b = 0; b < batches; b++) {
+		uint8_t buf[RING];
+		uint64_t t0 = now_ns();
+		int k;
+
+		for (k = 0; k < 100; k++)
+			tel_audio(fd, TEL_IOC_CALL_READ, calls[k % ncalls].handle,
+				  buf, sizeof(buf), 0);
+		rd[b] = (now_ns() - t0) / 100;
+	}
+	result("sync.read_ns", quantile(rd, batches, 0.5));
+	close(fd);
+	free(calls);
+	free(sy);
+	free(rd);
+	free(nop);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1461,14 +1756,16 @@ int main(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "prefix", required_argument, NULL, 'P' },
+		{ "map", no_argument, NULL, 'm' },
 		{ }
 	};
 	int card = 0, ch = 0, k = 2000, n = 1, secs = 30, ptime = 20;
 	int threads = 2, count = 100000, o;
+	bool map = false;
 	const char *cmd;
 
 	if (argc < 2)
-		die("usage: telbench ctl|audio|mem|cycles|digits|wake [options]");
+		die("usage: telbench ctl|audio|mem|cycles|digits|wake|sync [options]");
 	cmd = argv[1];
 	optind = 2;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -1482,6 +1779,7 @@ int main(int argc, char **argv)
 		case 't': threads = atoi(optarg); break;
 		case 'c': count = atoi(optarg); break;
 		case 'P': snprintf(pfx, sizeof(pfx), "%s", optarg); break;
+		case 'm': map = true; break;
 		default: die("bad option");
 		}
 	}
@@ -1489,7 +1787,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "ctl"))
 		ctl(card, ch, k);
 	else if (!strcmp(cmd, "audio"))
-		audio(n, secs, ptime, threads);
+		audio(n, secs, ptime, threads, map);
 	else if (!strcmp(cmd, "mem"))
 		mem(n);
 	else if (!strcmp(cmd, "cycles"))
@@ -1498,6 +1796,8 @@ int main(int argc, char **argv)
 		digits_bench(n, secs);
 	else if (!strcmp(cmd, "wake"))
 		wake_bench(n, secs, ptime, threads);
+	else if (!strcmp(cmd, "sync"))
+		sync_bench(n, count);
 	else
 		die("unknown command %s", cmd);
 	return 0;
