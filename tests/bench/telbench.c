@@ -1664,6 +1664,7 @@ static void sync_bench(int ncalls, int count)
 	uint64_t *sy = calloc(batches, sizeof(*sy)), *rd = calloc(batches, sizeof(*rd));
 	uint64_t *nop = calloc(batches, sizeof(*nop));
 	struct tel_calls_sync sync = { 0 };
+	char key[64];
 
 	if (fd < 0 || !calls || !sy || !rd || !nop || batches < 1 ||
 	    ncalls > card_channels(0))
@@ -1708,10 +1709,12 @@ static void sync_bench(int ncalls, int count)
 			ioctl(fd, NOOP_IOCTL);
 		nop[b] = (now_ns() - t0) / 100;
 	}
-	result("sync.calls", ncalls);
-	result("sync.sync_ns", quantile(sy, batches, 0.5));
-	result("sync.sync_ns_per_call", quantile(sy, batches, 0.5) / ncalls);
-	result("sync.noop_ns", quantile(nop, batches, 0.5));
+	snprintf(key, sizeof(key), "sync.%d.sync_ns", ncalls);
+	result(key, quantile(sy, batches, 0.5));
+	snprintf(key, sizeof(key), "sync.%d.sync_ns_per_call", ncalls);
+	result(key, quantile(sy, batches, 0.5) / ncalls);
+	snprintf(key, sizeof(key), "sync.%d.noop_ns", ncalls);
+	result(key, quantile(nop, batches, 0.5));
 	for (i = 0; i < ncalls; i++)
 		munmap(calls[i].map_base, calls[i].map_len);
 	/* the ioctl way's unit, on unmapped calls: one READ */
@@ -1736,7 +1739,8 @@ static void sync_bench(int ncalls, int count)
 				  buf, sizeof(buf), 0);
 		rd[b] = (now_ns() - t0) / 100;
 	}
-	result("sync.read_ns", quantile(rd, batches, 0.5));
+	snprintf(key, sizeof(key), "sync.%d.read_ns", ncalls);
+	result(key, quantile(rd, batches, 0.5));
 	close(fd);
 	free(calls);
 	free(sy);
