@@ -524,10 +524,14 @@ struct tel_watermark {
  *	the card's STATE event for it is expected (under card->lock)
  * @transferring: a TRANSFER or JOIN (tel_consult.c) of the call runs: the
  *	card's DISCONNECTED (TRANSFERRED) is expected (under card->lock)
- * @conf_op: TEL_OP_CONF_JOIN or TEL_OP_CONF_LEAVE while that command runs,
- *	else 0: the card's STATE event for it is expected (under card->lock)
+ * @conf_op: TEL_OP_CONF_JOIN, _CONF_LEAVE or _CONF_PORT while that
+ *	command runs, else 0: the card's STATE event for it is expected
+ *	(under card->lock)
  * @conf: the conference it is a member of while CONFERENCED, else NULL
  *	(under card->lock)
+ * @conf_port: the application's own party in a conference
+ *	(TEL_ALLOC_F_CONF, TEL_OP_CONF_PORT): its rings carry the
+ *	conference's audio; set before the call is published, never changed
  * @digits_queued: digits given to the card (under card->lock)
  * @digits_sent: of those, reported sent (under card->lock)
  * @bind_ticks: TEL_STATUS_TICKS when the rings were bound (under card->lock)
@@ -571,6 +575,7 @@ struct tel_call {
 	bool transferring;
 	u32 conf_op;
 	struct tel_conf *conf;
+	bool conf_port;
 	u32 digits_queued;
 	u32 digits_sent;
 	u32 bind_ticks;
@@ -727,6 +732,7 @@ void tel_call_set_owner(struct tel_call *call, struct tel_owner *owner,
 			u32 handle);
 void tel_call_bind(struct tel_call *call);
 bool tel_call_on_card(const struct tel_call *call);
+bool tel_call_takes_audio(const struct tel_call *call);
 void tel_call_unbind(struct tel_call *call);
 void tel_call_release_ring(struct tel_call *call);
 void tel_call_fill_info(struct tel_call *call, struct tel_call_info *info);
@@ -816,6 +822,8 @@ int tel_ioctl_complete_transfer(struct tel_file *tf, void __user *uarg);
 int tel_ioctl_conf_setup(struct tel_file *tf, void __user *uarg);
 int tel_ioctl_conf_member(struct tel_file *tf, void __user *uarg, bool add);
 int tel_conf_drop(struct tel_file *tf, u32 handle, u32 reason);
+struct tel_conf *tel_conf_lookup(struct tel_file *tf, u32 handle, int *err);
+int tel_conf_port(struct tel_conf *conf, struct tel_call *call);
 int tel_conf_dealloc(struct tel_file *tf, u32 handle);
 void tel_conf_release(struct tel_file *tf);
 

@@ -75,7 +75,29 @@ u64 tel_card_features(const struct tel_card *card)
 		features |= TEL_FEAT_CONSULT;
 	if (card->caps & TEL_CAP_CONFERENCE)
 		features |= TEL_FEAT_CONFERENCE;
+	if (card->caps & TEL_CAP_CONF_PORT)
+		features |= TEL_FEAT_CONF_PARTY;
 	return features;
+}
+
+/**
+ * tel_call_takes_audio() - may the owner queue audio for the call now?
+ * @call: the call; the caller holds card->lock
+ *
+ * A CONNECTED call, an ONHOLD one (its ring fills and waits for UNHOLD),
+ * and the application's own party in a conference (TEL_ALLOC_F_CONF),
+ * whose rings carry the conference's audio: the one test READ, WRITE,
+ * mapped rings and watermarks share, so that a port is a connected call
+ * to each of them.  A far party's member (TEL_IOC_CONF_ADD) is not: its
+ * rings move nothing while it is in the conference.
+ */
+bool tel_call_takes_audio(const struct tel_call *call)
+{
+	u32 state = call->info.state;
+
+	lockdep_assert_held(&call->card->lock);
+	return state == TEL_CALL_CONNECTED || state == TEL_CALL_ONHOLD ||
+	       (state == TEL_CALL_CONFERENCED && call->conf_port);
 }
 
 u64 tel_now_ns(void)

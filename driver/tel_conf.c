@@ -17,6 +17,13 @@
  * TEL_IOC_CALL_DROP of a conference drops every member (each keeps its
  * record until its own DEALLOC); TEL_IOC_CALL_DEALLOC releases an empty
  * conference's handle.  Documentation/userspace-api.rst has every errno.
+ *
+ * The application's own party in a conference (TEL_ALLOC_F_CONF) is a
+ * member too, a call whose channel is the conference's port on the card
+ * (TEL_OP_CONF_PORT, tel_conf_port()): its rings carry what it hears and
+ * says.  It has no far party, so REMOVE does not take it (EINVAL); DROP
+ * ends it as any call, and a DROP of the conference drops it with the
+ * others.
  */
 #include <linux/atomic.h>
 #include <linux/slab.h>
@@ -53,10 +60,10 @@ static unsigned int tel_conf_count(struct tel_card *card,
 
 /*
  * The conference a handle names, or NULL: -ENOENT for no such handle,
- * -EINVAL for one that names a call.  Caller holds tf->conf_lock.
+ * -EINVAL for one that names a call.  Caller holds tf->conf_lock, which
+ * keeps the conference alive.
  */
-static struct tel_conf *tel_conf_lookup(struct tel_file *tf, u32 handle,
-					int *err)
+struct tel_conf *tel_conf_lookup(struct tel_file *tf, u32 handle, int *err)
 {
 	struct tel_conf *conf;
 	struct tel_call *call;
@@ -191,7 +198,9 @@ static int tel_conf_leave(struct tel_conf *conf, struct tel_call *call)
 	if (READ_ONCE(card->gone))
 		return -ENODEV;
 	mutex_lock(&card->lock);
-	if (call->conf && call->conf != conf)
+	if (call->conf_port)
+		ret = -EINVAL;	/* no far party's: DROP ends it */
+	else if (call->conf && call->conf != conf)
 		ret = -EBUSY;	/* a member of another conference */
 	else if (!call->conf)
 		ret = -ENOTCONN;	/* not a member (any more) */
@@ -214,6 +223,63 @@ static int tel_conf_leave(struct tel_conf *conf, struct tel_call *call)
 	mutex_unlock(&card->lock);
 	atomic_inc(&card->audio_gen);
 	wake_up_interruptible_all(&card->audio_wq);
+	return ret;
+}
+
+/**
+ * tel_conf_port() - the application's own party joins @conf
+ *	(TEL_IOC_CALL_ALLOC with TEL_ALLOC_F_CONF)
+ * @conf: a conference of the call's file; the caller holds its conf_lock
+ * @call: a new call that holds its channel, not bound; the caller holds
+ *	hw_rwsem (read)
+ *
+ * The port is a call like any other, so that READ, WRITE, MAP, TAP,
+ * watermarks, INFO, /proc, DROP and DEALLOC are the call core's: it
+ * only begins in another way.  Instead of DIAL the card gets CONF_PORT
+ * with the rings, as DIAL gives them: the channel becomes the
+ * conference's port, its tx ring the party's voice and its rx ring what
+ * it hears.  The call begins CONFERENCED, a member (@call->conf) from
+ * before the command, so that it counts towards the card's limit as a
+ * member does and the card's STATE (CONF), written before the
+ * completion, changes nothing.  On failure it is no member and its rings
+ * are not the card's.
+ *
+ * Return: 0, -ENOSPC (the conference is full, by our count or the
+ * card's), or the card's refusal, -ETIMEDOUT, -ENODEV.
+ */
+int tel_conf_port(struct tel_conf *conf, struct tel_call *call)
+{
+	struct tel_card *card = call->card;
+	int ret = 0;
+
+	lockdep_assert_held(&card->hw_rwsem);
+	mutex_lock(&card->lock);
+	if (tel_conf_count(card, conf) >= card->conf_members) {
+		mutex_unlock(&card->lock);
+		return -ENOSPC;
+	}
+	call->conf_port = true;
+	call->conf = conf;
+	tel_call_begin(call, TEL_CALL_CONFERENCED);
+	/* the card may write the rings as soon as it reads the command */
+	tel_call_bind(call);
+	mutex_unlock(&card->lock);
+
+	ret = tel_hw_command(card, TEL_OP_CONF_PORT, call->channel,
+			     conf->number, call, NULL);
+	if (ret == -EAGAIN)
+		ret = -ENOSPC;	/* the card's FULL: its own count */
+	mutex_lock(&card->lock);
+	if (ret) {
+		call->bound = false;
+		call->conf = NULL;
+	} else {
+		call->started = true;
+		/* "connected" to the conference: the duration runs from here */
+		call->info.connect_ns = tel_now_ns();
+	}
+	mutex_unlock(&card->lock);
+	atomic_inc(&card->audio_gen);
 	return ret;
 }
 

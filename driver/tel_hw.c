@@ -66,7 +66,8 @@ static int tel_cmd_errno(struct tel_card *card, u32 op, u32 status)
 		 * only DIGITS queues anything, and a conference is full:
 		 * FULL from another is a lie
 		 */
-		if (op == TEL_OP_DIGITS || op == TEL_OP_CONF_JOIN)
+		if (op == TEL_OP_DIGITS || op == TEL_OP_CONF_JOIN ||
+		    op == TEL_OP_CONF_PORT)
 			return -EAGAIN;
 		tel_card_error(card, true, "command status FULL for op %u", op);
 		return -EIO;
@@ -110,7 +111,8 @@ static long tel_cmd_poll(struct tel_card *card, u32 seq)
  * @op: TEL_OP_*
  * @channel: channel the command is for
  * @arg: TEL_CMD_ARG
- * @call: DIAL and ANSWER: the call whose rings the card gets, else NULL
+ * @call: DIAL, ANSWER and CONF_PORT: the call whose rings the card gets,
+ *	else NULL
  * @digits: DIAL: the number, else NULL
  *
  * Return: 0, -ENODEV if the card is gone, -ETIMEDOUT if it did not answer
@@ -246,14 +248,19 @@ bad:
  * HELD) only while the CONF_JOIN that asks for it runs, and from CONF
  * back to CONNECTED only while its CONF_LEAVE runs (tel_conf.c drains
  * the events before it clears @call->conf_op).  The far end may clear a
- * member (DISCONNECTED).  Anything else, and CONF from a card without
- * TEL_CAP_CONFERENCE, is a card error and is not applied.
+ * member (DISCONNECTED).  The application's own party (a port,
+ * TEL_OP_CONF_PORT) is CONFERENCED from its start and has no far end: it
+ * leaves only by the driver's HANGUP, so any other state of it is a lie.
+ * Anything else, and CONF from a card without TEL_CAP_CONFERENCE, is a
+ * card error and is not applied.
  */
 static bool tel_hw_conf_ok(struct tel_card *card, struct tel_call *call,
 			   u32 state)
 {
 	u32 now = call->info.state;
 
+	if (call->conf_port && state != TEL_CALL_CONFERENCED)
+		goto bad;
 	if (state == TEL_CALL_CONFERENCED && now != TEL_CALL_CONFERENCED &&
 	    (!(card->caps & TEL_CAP_CONFERENCE) ||
 	     call->conf_op != TEL_OP_CONF_JOIN ||

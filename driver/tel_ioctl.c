@@ -127,22 +127,43 @@ static int tel_claim_channel(struct tel_card *card, struct tel_call *call,
 	return 0;
 }
 
+/*
+ * ALLOC: an outbound call, dialled; or with TEL_ALLOC_F_CONF the
+ * application's own party in conference @req.conf (tel_conf_port()),
+ * the same call but begun by CONF_PORT instead of DIAL.  The conference
+ * stays alive under conf_lock, taken before hw_rwsem as for ADD.
+ */
 static int tel_ioctl_alloc(struct tel_file *tf, void __user *uarg)
 {
 	struct tel_card *card = tf->card;
+	struct tel_conf *conf = NULL;
 	struct tel_call_alloc req;
 	struct tel_call *call;
+	bool port;
 	int ret;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || req.handle || req.out_channel ||
-	    !tel_is_zero(req.reserved, sizeof(req.reserved)) ||
-	    !tel_number_valid(req.number))
+	port = req.flags & TEL_ALLOC_F_CONF;
+	if ((req.flags & ~TEL_ALLOC_F_CONF) || req.handle || req.out_channel ||
+	    !tel_is_zero(req.reserved, sizeof(req.reserved)))
 		return -EINVAL;
+	if (port ? !tel_is_zero(req.number, sizeof(req.number)) :
+		   req.conf || !tel_number_valid(req.number))
+		return -EINVAL;
+	if (port && !(card->caps & TEL_CAP_CONF_PORT))
+		return -EOPNOTSUPP;
 	if (tel_user_writable(uarg, &req, sizeof(req)))
 		return -EFAULT;
 
+	if (port) {
+		mutex_lock(&tf->conf_lock);
+		conf = tel_conf_lookup(tf, req.conf, &ret);
+		if (!conf) {
+			mutex_unlock(&tf->conf_lock);
+			return ret;
+		}
+	}
 	down_read(&card->hw_rwsem);
 	ret = -ENODEV;
 	if (card->gone)
@@ -169,7 +190,7 @@ static int tel_ioctl_alloc(struct tel_file *tf, void __user *uarg)
 	if (ret)
 		goto out_abandon;
 
-	ret = tel_call_dial(call, req.number);
+	ret = port ? tel_conf_port(conf, call) : tel_call_dial(call, req.number);
 	if (ret)
 		goto out_abandon;
 
@@ -181,13 +202,15 @@ static int tel_ioctl_alloc(struct tel_file *tf, void __user *uarg)
 		goto out_unlock;
 	}
 	tel_file_publish(tf, call);
-	up_read(&card->hw_rwsem);
-	return 0;
+	ret = 0;
+	goto out_unlock;
 
 out_abandon:
 	tel_file_abandon(tf, call);
 out_unlock:
 	up_read(&card->hw_rwsem);
+	if (port)
+		mutex_unlock(&tf->conf_lock);
 	return ret;
 }
 
@@ -431,12 +454,14 @@ static int tel_audio_copy(struct tel_call *call, struct tel_call_audio *req,
 	struct tel_card *card = call->card;
 	u8 __user *ubuf = u64_to_user_ptr(req->buf);
 	u32 avail, n, state;
+	bool takes;
 	int ret = 0;
 
 	lockdep_assert_held(&card->hw_rwsem);
 	lockdep_assert_held(&call->op_lock);
 	mutex_lock(&card->lock);
 	state = call->info.state;
+	takes = tel_call_takes_audio(call);
 	if (tel_call_on_card(call))
 		ret = tel_ring_sync(card, call, !write, write);
 	mutex_unlock(&card->lock);
@@ -447,7 +472,7 @@ static int tel_audio_copy(struct tel_call *call, struct tel_call_audio *req,
 		if (card->gone)
 			return -ENODEV;
 		/* a held call's ring fills, and waits for UNHOLD */
-		if (state != TEL_CALL_CONNECTED && state != TEL_CALL_ONHOLD)
+		if (!takes)
 			return -EPIPE;
 		avail = tel_ring_tx_room(call);
 	} else {

@@ -391,8 +391,8 @@ static void tel_map_sync_call(struct tel_call *call, struct tel_map *map)
 {
 	struct tel_card *card = call->card;
 	bool on_card = tel_call_on_card(call), rx_moved = false;
-	bool tx_moved = false;
-	u32 state = call->info.state, rt, th;
+	bool tx_moved = false, takes = tel_call_takes_audio(call);
+	u32 rt, th;
 	unsigned long flags;
 
 	lockdep_assert_held(&card->lock);
@@ -411,8 +411,7 @@ static void tel_map_sync_call(struct tel_call *call, struct tel_map *map)
 	/* audio written while the card does not run the call waits */
 	if (th - call->pos.tx_head > tel_ring_tx_room(call)) {
 		map->bad++;
-	} else if (th != call->pos.tx_head && on_card &&
-		   (state == TEL_CALL_CONNECTED || state == TEL_CALL_ONHOLD)) {
+	} else if (th != call->pos.tx_head && on_card && takes) {
 		tel_ring_tx_commit(card, call, th - call->pos.tx_head, true);
 		tx_moved = true;
 	}

@@ -85,6 +85,9 @@ static int tel_identify(struct pci_dev *pdev, struct tel_card *card)
 			card->conf_members = 0;
 		}
 	}
+	/* a port is a party of a conference: none without conferences */
+	if (!(card->caps & TEL_CAP_CONFERENCE))
+		card->caps &= ~TEL_CAP_CONF_PORT;
 	card->doorbell_peer = tel_win_read(card, TEL_ID_DOORBELL_PEER);
 	tel_read_id_string(card, TEL_ID_MODEL, card->model);
 	tel_read_id_string(card, TEL_ID_FIRMWARE, card->firmware);

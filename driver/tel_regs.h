@@ -60,6 +60,7 @@
 #define TEL_CAP_TRANSFER	0x40	/* TEL_OP_TRANSFER */
 #define TEL_CAP_JOIN		0x100	/* TEL_OP_JOIN */
 #define TEL_CAP_CONFERENCE	0x80	/* TEL_OP_CONF_JOIN, TEL_OP_CONF_LEAVE */
+#define TEL_CAP_CONF_PORT	0x200	/* TEL_OP_CONF_PORT (with CONFERENCE) */
 
 /* Status block: written by the card. */
 #define TEL_STATUS		0x0100	/* u32, TEL_STATUS_* */
@@ -203,6 +204,24 @@
  * DIGITS, FLASH, HOLD and TRANSFER are refused (BUSY) while CONF.
  */
 #define TEL_OP_CONF_LEAVE	13
+/*
+ * IDLE: the channel becomes the host's own port in conference ARG (0:
+ * INVAL), as a conference port of a mixer takes a timeslot: no line is
+ * seized (HOOK stays 0), nothing is dialled.  The rings are bound and
+ * the indices and counters zeroed as for DIAL (BADADDR as DIAL).  The
+ * channel goes CONF; each tick the port's voice is the frame the card
+ * takes from its tx ring (silence and an underrun if there is none) and
+ * what it hears, the mix of all the other members of the conference
+ * (never itself), is written into its rx ring, both counted as a
+ * connected channel's; the far parties of the other members hear the
+ * port's voice in their mix.  A port counts as a member towards
+ * TEL_ID_CONF_MEMBERS: FULL if the conference already has that many.
+ * The card writes the TEL_HWEV_STATE (CONF) before it completes the
+ * command.  Any other state: BUSY.  A port has no far end: it leaves only
+ * by HANGUP or RESET (IDLE); CONF_LEAVE of a port is BUSY, and so are
+ * DIGITS, FLASH, HOLD and TRANSFER.
+ */
+#define TEL_OP_CONF_PORT	14
 
 #define TEL_DETECT_ON		0x1	/* detect DTMF in the rx audio */
 #define TEL_DETECT_MUTE		0x2	/* and replace the tones by silence */

@@ -75,6 +75,7 @@ static ssize_t features_show(struct device *dev,
 		{ TEL_FEAT_CONFERENCE, "conference" },
 		{ TEL_FEAT_CONSULT, "consult" },
 		{ TEL_FEAT_MMAP, "mmap" },
+		{ TEL_FEAT_CONF_PARTY, "conf_party" },
 	};
 	u64 features = tel_card_features(to_tel_card(dev));
 	ssize_t len = 0;

@@ -122,7 +122,8 @@ static void tel_wm_take_pos(struct tel_watermark *wm,
  *
  * Return: 0; -EINVAL for a mark larger than the ring; -ENODEV if the card
  * is gone; -EOPNOTSUPP for an owner that cannot be told; -ENOTCONN if the
- * call is not CONNECTED or ONHOLD; -EIO if the card reported an
+ * call is not CONNECTED or ONHOLD (or a conference port:
+ * tel_call_takes_audio()); -EIO if the card reported an
  * impossible ring index.  On error nothing changed.
  */
 int tel_call_set_watermark(struct tel_call *call, u32 rx_bytes, u32 tx_bytes)
@@ -130,7 +131,6 @@ int tel_call_set_watermark(struct tel_call *call, u32 rx_bytes, u32 tx_bytes)
 	struct tel_card *card = call->card;
 	struct tel_watermark *wm = &call->wm;
 	unsigned long flags;
-	u32 state;
 	int ret = 0;
 
 	lockdep_assert_held(&card->hw_rwsem);
@@ -140,13 +140,11 @@ int tel_call_set_watermark(struct tel_call *call, u32 rx_bytes, u32 tx_bytes)
 	if (READ_ONCE(card->gone))
 		return -ENODEV;
 	mutex_lock(&card->lock);
-	state = call->info.state;
 	if (!call->owner || !call->owner->ops->audio_ready)
 		ret = -EOPNOTSUPP;
 	else if (!rx_bytes && !tx_bytes)
 		tel_call_wm_disarm(call);
-	else if ((state != TEL_CALL_CONNECTED && state != TEL_CALL_ONHOLD) ||
-		 !tel_call_on_card(call))
+	else if (!tel_call_takes_audio(call) || !tel_call_on_card(call))
 		ret = -ENOTCONN;
 	else
 		ret = tel_ring_sync(card, call, true, true);

@@ -465,8 +465,10 @@ static void chan_dsp_reset(struct emu_chan *ch)
 void chan_set_state(struct emu_card *c, struct emu_chan *ch, uint32_t state)
 {
 	ch->state = state;
-	if (state != TEL_CHST_CONF)
+	if (state != TEL_CHST_CONF) {
 		ch->conf = 0;	/* out of its conference, however it left */
+		ch->conf_port = false;
+	}
 	ch_store(c, ch, TEL_CH_STATE, state);
 }
 
@@ -709,9 +711,41 @@ static uint32_t op_conf_join(struct emu_card *c, struct emu_chan *ch)
 	return TEL_CMDST_OK;
 }
 
+/*
+ * IDLE: the channel becomes the host's own port in conference ARG: the
+ * rings bound as for DIAL, no line seized (on hook), CONF; FULL if the
+ * conference is full (a port counts); the STATE event before the
+ * completion.
+ */
+static uint32_t op_conf_port(struct emu_card *c, struct emu_chan *ch)
+{
+	uint32_t conf = win_load(c, TEL_CMD_ARG);
+	uint32_t st;
+
+	if (!conf)
+		return TEL_CMDST_INVAL;
+	if (ch->state != TEL_CHST_IDLE)
+		return TEL_CMDST_BUSY;
+	if (conf_members(c, conf) >= EMU_CONF_MEMBERS)
+		return TEL_CMDST_FULL;
+	st = chan_bind(c, ch);
+	if (st != TEL_CMDST_OK)
+		return st;
+	ch_store(c, ch, TEL_CH_HOOK, 0);	/* a timeslot, not a line */
+	ch->party[0] = 0;
+	ch->digits[0] = 0;
+	ch->conf_ports++;
+	chan_set_state(c, ch, TEL_CHST_CONF);
+	ch->conf = conf;
+	ch->conf_port = true;
+	card_emit(c, TEL_HWEV_STATE, ch, 0, NULL);
+	return TEL_CMDST_OK;
+}
+
+/* A port has no CONNECTED to go back to: it leaves by HANGUP only. */
 static uint32_t op_conf_leave(struct emu_card *c, struct emu_chan *ch)
 {
-	if (ch->state != TEL_CHST_CONF)
+	if (ch->state != TEL_CHST_CONF || ch->conf_port)
 		return TEL_CMDST_BUSY;
 	chan_set_state(c, ch, TEL_CHST_CONNECTED);
 	card_emit(c, TEL_HWEV_STATE, ch, 0, NULL);
@@ -722,17 +756,26 @@ static uint32_t op_conf_leave(struct emu_card *c, struct emu_chan *ch)
  * The conference mixer, one tick: every member's far party speaks, then
  * each hears the sum of all the others in its conference, never itself:
  * mu-law decoded to linear, summed in int, clipped to the largest mu-law
- * magnitude (saturation, never a wrap), encoded again.  No DMA: a
- * member's rings do not move.
+ * magnitude (saturation, never a wrap), encoded again.  No DMA for a far
+ * party's member: its rings do not move.  A port (the host's own party)
+ * is a member whose voice comes from its tx ring and whose mix goes to
+ * its rx ring, by DMA only while the driver enabled the card (@dma).
+ * Returns true if a port ran: the host needs its tick interrupts then.
  */
-static void card_conf_tick(struct emu_card *c)
+static bool card_conf_tick(struct emu_card *c, bool dma)
 {
 	const int top = ulaw_to_linear(0x80);	/* 32124 */
 	unsigned int i, j, k;
+	bool port = false;
 
-	for (i = 0; i < c->nch; i++)
-		if (c->ch[i].state == TEL_CHST_CONF)
+	for (i = 0; i < c->nch; i++) {
+		if (c->ch[i].state != TEL_CHST_CONF)
+			continue;
+		if (c->ch[i].conf_port)
+			port_voice(c, &c->ch[i], dma);
+		else
 			far_conf_voice(&c->ch[i]);
+	}
 	for (i = 0; i < c->nch; i++) {
 		struct emu_chan *ch = &c->ch[i];
 		uint8_t frame[EMU_FRAME];
@@ -754,8 +797,14 @@ static void card_conf_tick(struct emu_card *c)
 
 			frame[k] = linear_to_ulaw(v);
 		}
-		far_conf_hear(ch, frame);
+		if (ch->conf_port) {
+			port_hear(c, ch, frame, dma);
+			port = true;
+		} else {
+			far_conf_hear(ch, frame);
+		}
 	}
+	return port;
 }
 
 /*
@@ -913,6 +962,9 @@ static bool card_has_op(struct emu_card *c, uint32_t op)
 		return c->caps & TEL_CAP_JOIN;
 	if (op == TEL_OP_CONF_JOIN || op == TEL_OP_CONF_LEAVE)
 		return c->caps & TEL_CAP_CONFERENCE;
+	if (op == TEL_OP_CONF_PORT)
+		return (c->caps & TEL_CAP_CONFERENCE) &&
+		       (c->caps & TEL_CAP_CONF_PORT);
 	return true;
 }
 
@@ -949,6 +1001,7 @@ static uint32_t card_exec(struct emu_card *c)
 	case TEL_OP_JOIN:
 	case TEL_OP_CONF_JOIN:
 	case TEL_OP_CONF_LEAVE:
+	case TEL_OP_CONF_PORT:
 		if (!card_has_op(c, op))
 			return TEL_CMDST_INVAL;
 		break;
@@ -982,6 +1035,8 @@ static uint32_t card_exec(struct emu_card *c)
 		return op_conf_join(c, ch);
 	if (op == TEL_OP_CONF_LEAVE)
 		return op_conf_leave(c, ch);
+	if (op == TEL_OP_CONF_PORT)
+		return op_conf_port(c, ch);
 	return op_hangup(c, ch);
 }
 
@@ -1065,7 +1120,7 @@ void card_tick(struct emu_card *c)
 		if (enabled)
 			far_audio(c, ch);
 	}
-	card_conf_tick(c);
+	live |= card_conf_tick(c, enabled);
 	if (every && (live || (win_load(c, TEL_CTRL) & TEL_CTRL_TICK_ALWAYS)) &&
 	    ++c->tick_irq_count >= every) {
 		c->tick_irq_count = 0;

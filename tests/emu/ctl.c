@@ -268,9 +268,10 @@ static void cmd_hangup(struct req *r)
 		ctl_reply(r->cc, "err usage");
 		return;
 	}
-	if (st != TEL_CHST_DIALING && st != TEL_CHST_RINGBACK &&
-	    st != TEL_CHST_CONNECTED && st != TEL_CHST_HELD &&
-	    st != TEL_CHST_CONF) {
+	/* a conference port has no far end to clear it */
+	if ((st != TEL_CHST_DIALING && st != TEL_CHST_RINGBACK &&
+	     st != TEL_CHST_CONNECTED && st != TEL_CHST_HELD &&
+	     st != TEL_CHST_CONF) || r->ch->conf_port) {
 		ctl_reply(r->cc, "err state");
 		return;
 	}
@@ -394,8 +395,8 @@ static void cmd_digits(struct req *r)
 		goto out;
 	}
 	/* in a conference the other members' far parties hear them */
-	if (r->ch->state != TEL_CHST_CONNECTED &&
-	    r->ch->state != TEL_CHST_CONF) {
+	if ((r->ch->state != TEL_CHST_CONNECTED &&
+	     r->ch->state != TEL_CHST_CONF) || r->ch->conf_port) {
 		ctl_reply(r->cc, "err state");
 		return;
 	}
@@ -459,7 +460,10 @@ static void stats_conf(struct emu_card *c, struct emu_chan *ch, char *with,
 			ch->conf_heard[EMU_CONF_HEARD - EMU_CONF_HEARD / 4 + i]);
 }
 
-/* conf CARD CH: the far party's view of its conference */
+/*
+ * conf CARD CH: the far party's view of its conference; for a port (the
+ * host's own party, port=1) heard is what the card wrote to its rx ring
+ */
 static void cmd_conf(struct req *r)
 {
 	char with[4 * TEL_MAX_CHANNELS], heard[EMU_CONF_HEARD / 2 + 1];
@@ -470,9 +474,10 @@ static void cmd_conf(struct req *r)
 		return;
 	}
 	stats_conf(r->card, ch, with, sizeof(with), heard);
-	ctl_reply(r->cc, "ok conf=%u joins=%llu ms=%llu heard_bytes=%llu "
-		  "with=\"%s\" heard=%s", ch->conf,
-		  (unsigned long long)ch->conf_joins,
+	ctl_reply(r->cc, "ok conf=%u port=%d joins=%llu ports=%llu ms=%llu "
+		  "heard_bytes=%llu with=\"%s\" heard=%s", ch->conf,
+		  ch->conf_port, (unsigned long long)ch->conf_joins,
+		  (unsigned long long)ch->conf_ports,
 		  (unsigned long long)ch->conf_ms,
 		  (unsigned long long)ch->conf_heard_bytes, with, heard);
 }

@@ -43,8 +43,8 @@ static void case_identity(void)
 				     TEL_CAP_CALLER_ID | TEL_CAP_FLASH |
 				     TEL_CAP_HOLD | TEL_CAP_REDIRECT |
 				     TEL_CAP_TRANSFER | TEL_CAP_CONFERENCE |
-				     TEL_CAP_JOIN),
-	      "caps: G711, DTMF, caller id, flash, hold, redirect, transfer, conference, join");
+				     TEL_CAP_JOIN | TEL_CAP_CONF_PORT),
+	      "caps: G711, DTMF, caller id, flash, hold, redirect, transfer, conference, join, conference port");
 	check(rd(c, TEL_ID_DOORBELL_PEER) == 0, "doorbell peer 0");
 	check(!strcmp((char *)c->win + TEL_ID_MODEL, "tel-emu E4"), "model");
 	check(!strcmp((char *)c->win + TEL_ID_FIRMWARE, "emu-1.0"),
@@ -67,7 +67,7 @@ static void case_ctl_basics(void)
 	check(ctl_is("ok", "ping"), "ctl: ping");
 	snprintf(want, sizeof(want), "ok model=\"tel-emu E4\" "
 		 "firmware=\"emu-1.0\" serial=\"EMU-%04d\" channels=4 "
-		 "caps=0x1ff",
+		 "caps=0x3ff",
 		 SERIAL_BASE + 1);
 	check(ctl_is(want, "info 1"), "ctl: info");
 	check(ctl_is("err range", "info 2"), "ctl: info bad card");
@@ -1220,7 +1220,7 @@ static void case_hold(void)
 	      card_cmd(c, TEL_OP_HOLD, 2, 0) == TEL_CMDST_INVAL &&
 	      card_cmd(c, TEL_OP_UNHOLD, 2, 0) == TEL_CMDST_INVAL,
 	      "a card without hold: HOLD, UNHOLD INVAL");
-	ctl("caps 0 0x1ff");
+	ctl("caps 0 0x3ff");
 	card_cmd(c, TEL_OP_HANGUP, 2, 0);
 	drain_events(c);
 }
@@ -1308,7 +1308,107 @@ static void case_conference(void)
 	check(ctl_is("ok", "caps 0 0x7f") &&
 	      card_cmd(c, TEL_OP_CONF_JOIN, 1, 5) == TEL_CMDST_INVAL,
 	      "a card without conference: JOIN INVAL");
-	ctl("caps 0 0x1ff");
+	ctl("caps 0 0x3ff");
+}
+
+/* CONF_PORT of conference @conf on card0 channel @ch, its rings as DIAL's */
+static int port_cmd(unsigned int ch, uint32_t conf)
+{
+	struct cmd k = {
+		.op = TEL_OP_CONF_PORT, .ch = ch, .arg = conf,
+		.rx = rx_ring(0, ch), .tx = tx_ring(0, ch), .ring = DSP_RING,
+	};
+
+	return card_cmd_wait(c0, &k, 1000);
+}
+
+/*
+ * The host's own party: a port's voice is what it writes into its tx
+ * ring, what it hears (the others' mix, never itself) comes into its rx
+ * ring, by DMA; it counts as a member, leaves only by HANGUP.
+ */
+static void case_conf_port(void)
+{
+	/* ch1 and ch2 far members, ch0 the port: level[0] is the host's */
+	static const int level[3] = { 5000, 12000, -3000 };
+	struct card *c = c0;
+	uint8_t *rx = ram + rx_ring(0, 0), *tx = ram + tx_ring(0, 0);
+	uint32_t head, tail, i, bad = 0, got = 0;
+	unsigned int k, ok = 0;
+	uint8_t mine = conf_mix(level, 3, 0);
+	char want[40], arg[32];
+	struct event e;
+
+	check(rd(c, TEL_ID_CAPS) & TEL_CAP_CONF_PORT, "CONF_PORT cap");
+	check(port_cmd(0, 0) == TEL_CMDST_INVAL, "CONF_PORT conference 0: INVAL");
+	drain_events(c);
+	check(port_cmd(0, 9) == TEL_CMDST_OK &&
+	      chr(c, 0, TEL_CH_STATE) == TEL_CHST_CONF &&
+	      chr(c, 0, TEL_CH_HOOK) == 0 &&
+	      chr(c, 0, TEL_CH_RING_BYTES) == DSP_RING &&
+	      next_event(c, &e, 1000) && e.type == TEL_HWEV_STATE &&
+	      e.state == TEL_CHST_CONF && e.ch == 0,
+	      "CONF_PORT: CONF, on hook, rings bound, the STATE event first");
+	ctl("conf 0 0");
+	check(kv("conf") == 9 && kv("port") == 1 && kv("ports") >= 1,
+	      "ctl conf: the port's conference, port=1");
+	check(port_cmd(0, 9) == TEL_CMDST_BUSY &&
+	      card_cmd(c, TEL_OP_CONF_LEAVE, 0, 0) == TEL_CMDST_BUSY &&
+	      digits_cmd(0, "1", 0) == TEL_CMDST_BUSY &&
+	      card_cmd(c, TEL_OP_HOLD, 0, 0) == TEL_CMDST_BUSY &&
+	      ctl_is("err state", "hangup 0 0 normal") &&
+	      ctl_is("err state", "digits 0 0 1"),
+	      "a port: CONF_PORT again, LEAVE, DIGITS, HOLD BUSY; no far end");
+	for (i = 1; i < 3; i++) {
+		snprintf(arg, sizeof(arg), "level %d", level[i]);
+		check(dsp_call(i, arg), "call on ch%u", i);
+		check(card_cmd(c, TEL_OP_CONF_JOIN, i, 9) == TEL_CMDST_OK,
+		      "ch%u joins the port's conference", i);
+		drain_events(c);
+	}
+	check(port_cmd(1, 9) == TEL_CMDST_BUSY, "CONF_PORT of a busy channel");
+	/* the host speaks level[0], its rx ring drained */
+	tail = chr(c, 0, TEL_CH_RX_HEAD);
+	for (k = 0; k < 40; k++) {
+		head = chr(c, 0, TEL_CH_TX_TAIL);
+		for (i = chr(c, 0, TEL_CH_TX_HEAD); i - head < DSP_RING / 2; i++)
+			tx[i % DSP_RING] = linear_to_ulaw(level[0]);
+		chw(c, 0, TEL_CH_TX_HEAD, i);
+		head = chr(c, 0, TEL_CH_RX_HEAD);
+		for (; tail != head; tail++, got++)
+			bad += got >= 200 && rx[tail % DSP_RING] != mine;
+		chw(c, 0, TEL_CH_RX_TAIL, tail);
+		msleep(5);
+	}
+	check(got >= 400 && !bad, "the port's rx ring: the far parties' mix "
+	      "(%u bytes, %u wrong)", got, bad);
+	check(chr(c, 0, TEL_CH_RX_FRAMES) >= 50 &&
+	      chr(c, 0, TEL_CH_TX_FRAMES) >= 50,
+	      "the port's frames counted both ways");
+	for (i = 1; i < 3; i++) {
+		uint8_t b = conf_mix(level, 3, i);
+
+		snprintf(want, sizeof(want), "heard=%02x%02x", b, b);
+		ctl("conf 0 %u", i);
+		ok += strstr(reply, want) != NULL && strstr(reply, "0,") != NULL;
+	}
+	check(ok == 2, "each far party hears the port's voice in its mix");
+	check(card_cmd(c, TEL_OP_HANGUP, 0, 0) == TEL_CMDST_OK &&
+	      chr(c, 0, TEL_CH_STATE) == TEL_CHST_IDLE &&
+	      chr(c, 0, TEL_CH_RING_BYTES) == 0,
+	      "HANGUP of a port: IDLE, unbound");
+	ctl("conf 0 1");
+	check(strstr(reply, "with=\"2\"") != NULL, "the port left the conference");
+	check(port_cmd(0, 9) == TEL_CMDST_OK && card_cmd(c, TEL_OP_RESET, 0, 0)
+	      == TEL_CMDST_OK && chr(c, 0, TEL_CH_STATE) == TEL_CHST_IDLE,
+	      "RESET: the port idle");
+	drain_events(c);
+	check(ctl_is("ok", "caps 0 0x1ff") && port_cmd(0, 9) == TEL_CMDST_INVAL,
+	      "a card without CONF_PORT: INVAL");
+	check(ctl_is("ok", "caps 0 0x27f") && port_cmd(0, 9) == TEL_CMDST_INVAL,
+	      "a port needs conferences: INVAL without them");
+	ctl("caps 0 0x3ff");
+	drain_events(c);
 }
 
 static int redirect_cmd(unsigned int ch, const char *number)
@@ -1384,7 +1484,7 @@ static void case_redirect(void)
 	      redirect_cmd(3, "700") == TEL_CMDST_INVAL &&
 	      chr(c, 3, TEL_CH_STATE) == TEL_CHST_OFFERING,
 	      "a card without redirect: REDIRECT INVAL");
-	ctl("caps 0 0x1ff");
+	ctl("caps 0 0x3ff");
 	ctl("cancel 0 3");
 	drain_events(c);
 }
@@ -1496,7 +1596,7 @@ static void case_transfer(void)
 	      transfer_cmd(2, "7001") == TEL_CMDST_INVAL &&
 	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_CONNECTED,
 	      "a card without transfer: TRANSFER INVAL");
-	ctl("caps 0 0x1ff");
+	ctl("caps 0 0x3ff");
 	card_cmd(c, TEL_OP_HANGUP, 2, 0);
 	drain_events(c);
 }
@@ -1638,7 +1738,7 @@ static void case_join(void)
 	      ctl_is("ok", "caps 0 0x7f") && join_cmd(2, 3) == TEL_CMDST_INVAL &&
 	      chr(c, 2, TEL_CH_STATE) == TEL_CHST_CONNECTED,
 	      "a card without join: JOIN INVAL");
-	ctl("caps 0 0x1ff");
+	ctl("caps 0 0x3ff");
 	join_hangup();
 }
 
@@ -1799,18 +1899,19 @@ static void case_clock_and_hook_lies(void)
 static void case_caps(void)
 {
 	static const char *const bad[] = {
-		"0", "0xe", "14", "0x80", "0x3ff", "x", "-1", "+1", "0x", "1x",
+		"0", "0xe", "14", "0x80", "0x7ff", "x", "-1", "+1", "0x", "1x",
 		"99999999999999999999",
 	};
 	const uint32_t all = TEL_CAP_G711 | TEL_CAP_DTMF | TEL_CAP_CALLER_ID |
 			     TEL_CAP_FLASH | TEL_CAP_HOLD | TEL_CAP_REDIRECT |
-			     TEL_CAP_TRANSFER | TEL_CAP_CONFERENCE | TEL_CAP_JOIN;
+			     TEL_CAP_TRANSFER | TEL_CAP_CONFERENCE | TEL_CAP_JOIN |
+			     TEL_CAP_CONF_PORT;
 	struct card *c = c0, *c1 = &cards[1];
 	struct event e;
 	struct pump p;
 	unsigned int i, n = 0;
 
-	check(strstr(ctl("info 0"), " caps=0x1ff"), "info: caps=0x1ff");
+	check(strstr(ctl("info 0"), " caps=0x3ff"), "info: caps=0x3ff");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		n += ctl_is("err usage", "caps 0 %s", bad[i]);
 	check(n == sizeof(bad) / sizeof(bad[0]) &&
@@ -1887,8 +1988,8 @@ static void case_caps(void)
 	      TEL_STATUS_READY, "caps set while gone: the window has them");
 	card_detach(c1);
 	msleep(20);
-	check(ctl_is("ok", "caps 1 511") && ctl_is("ok", "caps 0 0x1FF") &&
-	      rd(c, TEL_ID_CAPS) == all, "caps back to 0x1ff");
+	check(ctl_is("ok", "caps 1 1023") && ctl_is("ok", "caps 0 0x3FF") &&
+	      rd(c, TEL_ID_CAPS) == all, "caps back to 0x3ff");
 }
 
 /*
@@ -1971,6 +2072,7 @@ void run_cases(const char *qmp_path)
 	case_transfer();
 	case_join();
 	case_conference();
+	case_conf_port();
 	case_caller_id();
 	case_dtmf_lies();
 	case_clock_and_hook_lies();

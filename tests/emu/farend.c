@@ -631,6 +631,41 @@ void far_conf_hear(struct emu_chan *ch, const uint8_t *frame)
 	far_listen(ch, frame);
 }
 
+/*
+ * The host's own party in a conference (TEL_OP_CONF_PORT) has no far
+ * end: its voice is the frame the card takes from its tx ring, by the
+ * same DMA as a connected channel's (silence, and an underrun counted,
+ * when the host wrote none) ...
+ */
+void port_voice(struct emu_card *c, struct emu_chan *ch, bool dma)
+{
+	if (dma && ch->ring_bytes)
+		far_take_tx(c, ch, ch->conf_voice);
+	else
+		memset(ch->conf_voice, 0xff, EMU_FRAME);
+}
+
+/*
+ * ... and what it hears, the card's mix, goes into its rx ring (through
+ * the card's detector, as a line's audio); kept for stats conf_heard too.
+ */
+void port_hear(struct emu_card *c, struct emu_chan *ch, const uint8_t *frame,
+	       bool dma)
+{
+	uint8_t rx[EMU_FRAME];
+
+	memmove(ch->conf_heard, ch->conf_heard + EMU_FRAME,
+		EMU_CONF_HEARD - EMU_FRAME);
+	memcpy(ch->conf_heard + EMU_CONF_HEARD - EMU_FRAME, frame, EMU_FRAME);
+	ch->conf_heard_bytes += EMU_FRAME;
+	ch->conf_ms++;
+	if (!dma || !ch->ring_bytes)
+		return;
+	memcpy(rx, frame, EMU_FRAME);
+	card_dsp_rx(c, ch, rx);
+	far_put_rx(c, ch, rx);
+}
+
 /* One frame each way on a CONNECTED channel. */
 void far_audio(struct emu_card *c, struct emu_chan *ch)
 {

@@ -42,7 +42,7 @@
 				 TEL_CAP_CALLER_ID | TEL_CAP_FLASH | \
 				 TEL_CAP_HOLD | TEL_CAP_REDIRECT | \
 				 TEL_CAP_TRANSFER | TEL_CAP_CONFERENCE | \
-				 TEL_CAP_JOIN)
+				 TEL_CAP_JOIN | TEL_CAP_CONF_PORT)
 #define EMU_CONF_MEMBERS	4	/* TEL_ID_CONF_MEMBERS */
 #define EMU_CONF_HEARD		64	/* a member's far end: last bytes kept */
 /* The hold tone the far end hears: 400 Hz, -20 dBm0, 500 ms on, 500 off */
@@ -206,7 +206,9 @@ struct emu_chan {
 	 * heard from the others (the card's mix), for stats
 	 */
 	uint32_t conf;
+	bool conf_port;		/* the host's own party (TEL_OP_CONF_PORT) */
 	uint64_t conf_joins;	/* CONF_JOIN commands done */
+	uint64_t conf_ports;	/* CONF_PORT commands done */
 	uint64_t conf_ms;	/* ticks spent in a conference */
 	uint8_t conf_voice[EMU_FRAME];
 	uint8_t conf_heard[EMU_CONF_HEARD];
@@ -339,6 +341,9 @@ void far_saw_flash(struct emu_chan *ch, uint32_t ms);
 void far_held(struct emu_chan *ch);
 void far_conf_voice(struct emu_chan *ch);
 void far_conf_hear(struct emu_chan *ch, const uint8_t *frame);
+void port_voice(struct emu_card *c, struct emu_chan *ch, bool dma);
+void port_hear(struct emu_card *c, struct emu_chan *ch, const uint8_t *frame,
+	       bool dma);
 void far_transferred(struct emu_chan *ch, const char *number);
 void far_xfer_tick(struct emu_chan *ch);
 void far_joined(struct emu_chan *a, struct emu_chan *b);

@@ -672,7 +672,7 @@ TEST(names_1_2)
 	errno = 0;
 	EXPECT_EQ(NULL, tel_presentation_name(3));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_STREQ("1.5.0", tel_version());
+	EXPECT_STREQ("1.6.0", tel_version());
 }
 
 TEST_F(lib, features_query)
@@ -1162,6 +1162,64 @@ TEST_F(lib, conference)
 	EXPECT_EQ(0, tel_call_dealloc(b));
 	EXPECT_EQ(0, tel_call_drop(a, 0));
 	EXPECT_EQ(0, tel_call_dealloc(a));
+}
+
+/*
+ * 1.6: the application's own party in a conference: CONFERENCED, its
+ * read is the far party's level as the card mixes it, the far party
+ * hears what it writes; REMOVE of it EINVAL, DROP ends it; the errnos
+ * libtel adds
+ */
+TEST_F(lib, conference_own_party)
+{
+	struct tel_call *a, *self_party;
+	char reply[256], heard[64];
+	uint8_t buf[2048], tone[2048];
+	uint32_t conf;
+	ssize_t n = 0;
+	int i;
+
+	if (!has(self->card, TEL_FEAT_CONF_PARTY))
+		SKIP(return, "no TEL_FEAT_CONF_PARTY");
+	ASSERT_EQ(0, tel_conf_setup(self->card, &conf, NULL));
+	EXPECT_EQ(NULL, tel_conf_join_self(NULL, conf, TEL_CHANNEL_ANY));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(NULL, tel_conf_join_self(self->card, 0, TEL_CHANNEL_ANY));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(NULL, tel_conf_join_self(self->card, conf + 1000,
+					   TEL_CHANNEL_ANY));
+	EXPECT_EQ(ENOENT, errno);
+	a = connected_call(_metadata, self->card, 5);
+	ASSERT_NE(NULL, a);
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "audio %d 5 level 1000", CARD));
+	ASSERT_EQ(0, tel_conf_add(conf, a));
+	self_party = tel_conf_join_self(self->card, conf, 6);
+	ASSERT_NE(NULL, self_party);
+	EXPECT_EQ(TEL_CALL_CONFERENCED, tel_call_state(self_party));
+	EXPECT_EQ(6u, tel_call_channel(self_party));
+	EXPECT_EQ(-1, tel_conf_remove(conf, self_party));
+	EXPECT_EQ(EINVAL, errno);
+	/* mu-law of 1000 (0xce) both ways: it hears 1000, the far party too
+	 * (its last 16 bytes, in hex)
+	 */
+	memset(tone, 0xce, sizeof(tone));
+	for (i = 0; i < 50; i++) {
+		tel_call_write(self_party, tone, sizeof(tone), 0);
+		n = tel_call_read(self_party, buf, sizeof(buf), 0);
+		usleep(20 * 1000);
+	}
+	ASSERT_LT(0, n);
+	EXPECT_EQ(0xce, buf[n - 1]);
+	ASSERT_EQ(0, emu_cmd(reply, sizeof(reply), "conf %d 5", CARD));
+	emu_val(reply, "heard", heard, sizeof(heard));
+	EXPECT_STREQ("cececececececececececececececece", heard);
+	ASSERT_EQ(0, tel_call_drop(self_party, 0));
+	EXPECT_EQ(TEL_CALL_IDLE, tel_call_state(self_party));
+	EXPECT_EQ(0, tel_call_dealloc(self_party));
+	ASSERT_EQ(0, tel_conf_drop(self->card, conf, 0));
+	EXPECT_EQ(0, tel_conf_dealloc(self->card, conf));
+	EXPECT_EQ(0, tel_call_dealloc(a));
+	emu_cmd(NULL, 0, "audio %d 5 pattern", CARD);
 }
 
 /* 1.3: hold and unhold, the state both ways, the errnos */

@@ -7,6 +7,7 @@
  *
  * Card 0 of the VM, driven from the far end by the emulator.
  */
+#include <stddef.h>
 #include <sys/mman.h>
 
 #include "tel_test.h"
@@ -305,6 +306,50 @@ TEST_F(abi, conf_numbers_reserved_words_and_readonly_setup)
 	EXPECT_EQ(0, tel_dealloc(self->fd, req.handle));
 	ASSERT_EQ(0, tel_drop(self->fd, h, 0));
 	EXPECT_EQ(0, tel_dealloc(self->fd, h));
+}
+
+/*
+ * The application's party in a conference: a flag and a field of ALLOC,
+ * taken from reserved[0] with the size and every other offset kept; the
+ * conference as a card-less call; each remaining reserved word EINVAL.
+ */
+TEST_F(abi, alloc_conf_flag_and_field_keep_the_layout)
+{
+	struct tel_call_alloc req = { .flags = TEL_ALLOC_F_CONF };
+	struct tel_card_info ci = { };
+	struct tel_conf_setup setup = { };
+	unsigned int i;
+
+	EXPECT_EQ(0x1, TEL_ALLOC_F_CONF);
+	EXPECT_EQ(0x8000ULL, TEL_FEAT_CONF_PARTY);
+	EXPECT_EQ(64, sizeof(struct tel_call_alloc));
+	EXPECT_EQ(64, _IOC_SIZE(TEL_IOC_CALL_ALLOC));
+	EXPECT_EQ(0, offsetof(struct tel_call_alloc, channel));
+	EXPECT_EQ(4, offsetof(struct tel_call_alloc, flags));
+	EXPECT_EQ(8, offsetof(struct tel_call_alloc, number));
+	EXPECT_EQ(40, offsetof(struct tel_call_alloc, handle));
+	EXPECT_EQ(44, offsetof(struct tel_call_alloc, out_channel));
+	EXPECT_EQ(48, offsetof(struct tel_call_alloc, conf));
+	EXPECT_EQ(52, offsetof(struct tel_call_alloc, reserved));
+	EXPECT_EQ(3, NR_RESERVED(req));
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CARD_INFO, &ci));
+	EXPECT_EQ(TEL_FEAT_CONF_PARTY, ci.features & TEL_FEAT_CONF_PARTY);
+
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CONF_SETUP, &setup));
+	req.conf = setup.handle;
+	for (i = 0; i < NR_RESERVED(req); i++) {
+		SET_RESERVED(req, i);
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ALLOC, &req));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("reserved[%u]", i);
+		req.reserved[i] = 0;
+	}
+	/* conf without the flag: EINVAL; a call of 0 bytes came of none */
+	req.flags = 0;
+	strcpy(req.number, "100");
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ALLOC, &req));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, tel_sysfs_num(CARD, "calls"));
+	EXPECT_EQ(0, tel_dealloc(self->fd, setup.handle));
 }
 
 /* ANSWER with a struct it cannot write back: the offer stays offered. */

@@ -186,13 +186,13 @@ TEST_F(call, alloc_flags_or_reserved_is_einval)
 
 	memset(&req, 0, sizeof(req));
 	strcpy(req.number, "100");
-	req.flags = 1;
+	req.flags = 2;		/* unknown; 1 is TEL_ALLOC_F_CONF */
 	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ALLOC, &req));
 	EXPECT_EQ(EINVAL, errno);
 
 	memset(&req, 0, sizeof(req));
 	strcpy(req.number, "100");
-	req.reserved[3] = 1;
+	req.reserved[2] = 1;
 	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ALLOC, &req));
 	EXPECT_EQ(EINVAL, errno);
 

@@ -16,6 +16,16 @@
  * Plus REMOVE, a far end clearing a member, DROP of the conference, ADD
  * of a held call, every errno of the three ioctls, a lying card, and a
  * card without conferences.
+ *
+ * The application as a party (TEL_ALLOC_F_CONF, a port on the card),
+ * through its audio only: what it READs must be, byte for byte, the
+ * saturated sum of the far parties' levels, and each far party must hear
+ * the application's WRITE in its mix; the far parties' DTMF numbers must
+ * come out of the application's READ (run through this suite's own
+ * Goertzel detector, tel_goertzel_dtmf()), and DTMF the test generates
+ * and WRITEs must be heard by every far party's own detector.  Plus every
+ * errno of ALLOC with the flag, DROP of the port and of its conference,
+ * a full conference, and a card without TEL_CAP_CONF_PORT.
  */
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -142,6 +152,109 @@ static uint8_t mix_of(const int *level, int n, int self)
 	if (sum < -top)
 		sum = -top;
 	return ulaw_enc(sum);
+}
+
+/* The application's own party in @conf: TEL_IOC_CALL_ALLOC, the flag. */
+static int conf_self(int fd, uint32_t conf, uint32_t channel, uint32_t *h)
+{
+	struct tel_call_alloc req = {
+		.channel = channel,
+		.flags = TEL_ALLOC_F_CONF,
+		.conf = conf,
+	};
+	int ret = ioctl(fd, TEL_IOC_CALL_ALLOC, &req);
+
+	if (!ret && h)
+		*h = req.handle;
+	return ret;
+}
+
+/* The emulator's view of channel @ch of CARD as a conference member. */
+static long chan_conf_num(int card, int ch, const char *key)
+{
+	char reply[256], v[64];
+
+	if (emu_cmd(reply, sizeof(reply), "conf %d %d", card, ch) ||
+	    !emu_val(reply, key, v, sizeof(v)))
+		return -1;
+	return strtol(v, NULL, 10);
+}
+
+/*
+ * The application's side of its port for @ms: everything that arrives is
+ * READ into @in (the first sizeof(@in) bytes kept, @got counting them
+ * all), and the tx ring is kept full from @out (@out_len bytes, repeated
+ * when @loop, else silence once it is used up; @out_pos: bytes written).
+ */
+struct port_pump {
+	uint8_t in[32768];
+	size_t got;
+	const uint8_t *out;
+	size_t out_len, out_pos;
+	bool loop;
+};
+
+static uint8_t pump_byte(const struct port_pump *p, size_t k)
+{
+	if (p->loop && p->out_len)
+		return p->out[k % p->out_len];
+	return k < p->out_len ? p->out[k] : 0xff;
+}
+
+static void pump_port(struct __test_metadata *_metadata, int fd, uint32_t h,
+		      struct port_pump *p, unsigned int ms)
+{
+	uint64_t end = tel_test_now_ms() + ms;
+	uint8_t buf[2048];
+	int n, i;
+
+	do {
+		do {
+			for (i = 0; i < (int)sizeof(buf); i++)
+				buf[i] = pump_byte(p, p->out_pos + i);
+			n = tel_audio(fd, TEL_IOC_CALL_WRITE, h, buf,
+				      sizeof(buf), 0);
+			if (n > 0)
+				p->out_pos += n;
+		} while (n == (int)sizeof(buf));
+		ASSERT_TRUE(n >= 0 || errno == EAGAIN);
+		while ((n = tel_audio(fd, TEL_IOC_CALL_READ, h, buf,
+				      sizeof(buf), 0)) > 0)
+			for (i = 0; i < n; i++, p->got++)
+				if (p->got < sizeof(p->in))
+					p->in[p->got] = buf[i];
+		ASSERT_TRUE(n >= 0 || errno == EAGAIN);
+		usleep(10 * 1000);
+	} while (tel_test_now_ms() < end);
+}
+
+/* @n bytes of mu-law DTMF for @digits, @tone_ms on, @gap_ms off, each. */
+static size_t dtmf_make(uint8_t *out, size_t size, const char *digits,
+			int tone_ms, int gap_ms)
+{
+	static const char keys[4][5] = { "123A", "456B", "789C", "*0#D" };
+	static const float row[4] = { 697, 770, 852, 941 };
+	static const float col[4] = { 1209, 1336, 1477, 1633 };
+	size_t n = 0;
+	int r, c, i;
+
+	for (; *digits; digits++) {
+		for (r = 0, c = -1; r < 4 && c < 0; r++)
+			for (i = 0; i < 4; i++)
+				if (keys[r][i] == *digits)
+					c = i;
+		if (c < 0)
+			break;
+		r--;
+		/* each tone -10 dBm0: peak 32768 * 10^(-13.14 / 20) */
+		for (i = 0; i < tone_ms * 8 && n < size; i++)
+			out[n++] = ulaw_enc((int)(7200 *
+				(sinf(2 * 3.14159265f * row[r] * i / 8000) +
+				 sinf(2 * 3.14159265f * col[c] * i / 8000))));
+		for (i = 0; i < gap_ms * 8 && n < size; i++)
+			out[n++] = 0xff;
+	}
+	return n;
 }
 
 FIXTURE(party) {
@@ -366,6 +479,13 @@ TEST_F(party, remove_gives_the_call_its_own_audio_back)
 	EXPECT_STREQ("3", with);
 	ASSERT_EQ(0, far_conf(1, "with", with, sizeof(with)));
 	EXPECT_STREQ("", with);
+	/*
+	 * a ring the far end filled before the ADD (on a slow guest, more
+	 * than its 256 ms) takes no frame more, only overruns: empty it
+	 */
+	while (tel_audio(self->fd, TEL_IOC_CALL_READ, self->h[1], buf,
+			 sizeof(buf), 0) > 0)
+		;
 	ASSERT_EQ(0, tel_info(self->fd, self->h[1], &info));
 	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
 
@@ -484,6 +604,398 @@ TEST_F(party, a_held_call_joins)
 	ASSERT_EQ(0, tel_wait_state_event(self->fd, self->h[1],
 					  TEL_CALL_CONNECTED, &ev,
 					  TEL_WAIT_MS));
+}
+
+/*
+ * The application as a party: two far parties and its port.  Its READ
+ * is, byte for byte, the saturated sum of the far parties' levels; each
+ * far party hears the other and the application's WRITE, summed and
+ * saturated the same way; never itself.
+ */
+TEST_F(party, the_application_hears_the_mix_and_is_heard)
+{
+	/* far party 0, far party 1, the application: [2] */
+	static const int levels[][3] = {
+		{ 1000, -7000, 12000 },		/* nothing clips */
+		{ 20000, 16000, -2000 },	/* the app hears 36000: clips */
+		{ -9000, -3000, -30000 },	/* 0 and 1 hear past -32124 */
+		{ 0, 0, 32767 },		/* the app alone, heard as is */
+	};
+	struct tel_call_info info;
+	char heard[64], want[64];
+	uint8_t level_byte;
+	uint32_t port;
+	unsigned int set;
+	size_t k;
+	int i;
+
+	add_parties(_metadata, self, 2);
+	ASSERT_EQ(0, conf_self(self->fd, self->conf, TEL_CHANNEL_ANY, &port));
+	ASSERT_EQ(0, tel_info(self->fd, port, &info));
+	EXPECT_EQ(TEL_CALL_CONFERENCED, info.state);
+	EXPECT_EQ(0, info.channel);	/* the lowest free one */
+	EXPECT_STREQ("", info.called);
+	EXPECT_NE(0, info.connect_ns);
+	EXPECT_EQ(CHST_CONF, emu_num_stat(CARD, 0, "state"));
+	EXPECT_EQ(0, emu_num_stat(CARD, 0, "hook"));	/* no line seized */
+	EXPECT_EQ(1, chan_conf_num(CARD, 0, "port"));
+	/* the port is in the far parties' conference on the card */
+	EXPECT_EQ(chan_conf_num(CARD, chan(0), "conf"),
+		  chan_conf_num(CARD, 0, "conf"));
+
+	for (set = 0; set < sizeof(levels) / sizeof(levels[0]); set++) {
+		struct port_pump *p = calloc(1, sizeof(*p));
+
+		ASSERT_NE(NULL, p);
+		for (i = 0; i < 2; i++)
+			ASSERT_EQ(0, emu_cmd(NULL, 0, "audio %d %d level %d",
+					     CARD, chan(i), levels[set][i]));
+		level_byte = ulaw_enc(levels[set][2]);
+		p->out = &level_byte;
+		p->out_len = 1;
+		p->loop = true;
+		/* the rings hold 256 ms each way: the old level is gone */
+		pump_port(_metadata, self->fd, port, p, 700);
+		/* the application's last 100 ms: the far parties' sum */
+		ASSERT_LE(1600, p->got);
+		for (k = p->got - 800; k < p->got; k++)
+			if (p->in[k] != mix_of(levels[set], 2, 2))
+				break;
+		EXPECT_EQ(p->got, k) {
+			ksft_print_msg("set %u: read %02x at %zu, want %02x\n",
+				       set, p->in[k], k,
+				       mix_of(levels[set], 2, 2));
+		}
+		/* each far party: the other and the application */
+		for (i = 0; i < 2; i++) {
+			uint8_t b = mix_of(levels[set], 3, i);
+
+			for (k = 0; k < 16; k++)
+				sprintf(want + 2 * k, "%02x", b);
+			ASSERT_EQ(0, far_conf(i, "heard", heard,
+					      sizeof(heard)));
+			EXPECT_STREQ(want, heard) {
+				ksft_print_msg("set %u, far party %d\n", set,
+					       i);
+			}
+		}
+		free(p);
+	}
+	/* the clipping sets clip, and the test tells that from a wrap */
+	EXPECT_EQ(0x80, mix_of(levels[1], 2, 2));
+	EXPECT_EQ(0x00, mix_of(levels[2], 3, 0));
+	/* its record counts the frames of its rings, as a connected call's */
+	ASSERT_EQ(0, tel_info(self->fd, port, &info));
+	EXPECT_LE(1000, info.rx_frames);
+	EXPECT_LE(1000, info.tx_frames);
+	EXPECT_EQ(TEL_CALL_CONFERENCED, info.state);
+}
+
+/*
+ * Who hears whom, in DTMF: the far parties say their numbers in turn and
+ * the application's READ, through the test's own detector, holds exactly
+ * both; then the application WRITEs DTMF the test made, and each far
+ * party's own detector hears it, and the other far party's number.
+ */
+TEST_F(party, the_application_hears_and_says_digits)
+{
+	static const char mine[] = "90#7";
+	struct port_pump *p = calloc(1, sizeof(*p));
+	char got[64], want[64];
+	uint8_t *tones;
+	uint32_t port;
+	int i;
+
+	ASSERT_NE(NULL, p);
+	tones = calloc(1, 8000);
+	ASSERT_NE(NULL, tones);
+	add_parties(_metadata, self, 2);
+	ASSERT_EQ(0, conf_self(self->fd, self->conf, 0, &port));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, emu_cmd(NULL, 0, "digits %d %d %s", CARD,
+				     chan(i), number(i)));
+		/* 4 digits of 80 ms and 80 ms gaps, with room */
+		pump_port(_metadata, self->fd, port, p, 900);
+	}
+	pump_port(_metadata, self->fd, port, p, 200);
+	ASSERT_GT(sizeof(p->in), p->got);
+	tel_goertzel_dtmf(p->in, p->got, got, sizeof(got));
+	snprintf(want, sizeof(want), "%s%s", number(0), number(1));
+	ksft_print_msg("the application heard \"%s\" in %zu bytes\n", got,
+		       p->got);
+	EXPECT_STREQ(want, got);
+
+	/* its own DTMF, at each far party's detector */
+	memset(p, 0, sizeof(*p));
+	p->out = tones;
+	p->out_len = dtmf_make(tones, 8000, mine, 80, 80);
+	pump_port(_metadata, self->fd, port, p, 1200);
+	for (i = 0; i < 2; i++) {
+		far_digits(i, got, sizeof(got));
+		snprintf(want, sizeof(want), "%s%s", number(1 - i), mine);
+		ksft_print_msg("far party %d heard \"%s\"\n", i, got);
+		EXPECT_STREQ(want, got);
+	}
+	/* and never a party outside */
+	far_digits(2, got, sizeof(got));
+	EXPECT_STREQ("", got);
+	free(tones);
+	free(p);
+}
+
+/*
+ * Every errno of ALLOC with TEL_ALLOC_F_CONF; nothing of a failure
+ * reaches the card (no port made) or the file (no call).
+ */
+TEST_F(party, the_application_party_errnos)
+{
+	struct tel_call_alloc req = { .flags = TEL_ALLOC_F_CONF,
+				      .conf = self->conf };
+	struct tel_conf_member m = { .conf = self->conf };
+	long ports = chan_conf_num(CARD, 0, "ports");
+	uint32_t conf2, port, port2;
+	unsigned int i;
+	int other;
+
+	/* EINVAL: a number with the flag; conf without it; unknown flags */
+	strcpy(req.number, "100");
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ALLOC, &req));
+	EXPECT_EQ(EINVAL, errno);
+	memset(req.number, 0, sizeof(req.number));
+	req.number[TEL_NUMBER_LEN - 1] = '1';	/* not empty: any byte */
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ALLOC, &req));
+	EXPECT_EQ(EINVAL, errno);
+	memset(&req, 0, sizeof(req));
+	strcpy(req.number, "100");
+	req.conf = self->conf;
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ALLOC, &req));
+	EXPECT_EQ(EINVAL, errno);
+	memset(&req, 0, sizeof(req));
+	req.conf = self->conf;
+	for (i = 1; i < 32; i++) {
+		req.flags = TEL_ALLOC_F_CONF | 1u << i;
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ALLOC, &req));
+		EXPECT_EQ(EINVAL, errno);
+	}
+	req.flags = TEL_ALLOC_F_CONF;
+	for (i = 0; i < 3; i++) {
+		req.reserved[i] = 1;
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ALLOC, &req));
+		EXPECT_EQ(EINVAL, errno);
+		req.reserved[i] = 0;
+	}
+	/* EINVAL: a channel out of range; conf names a call, as for ADD */
+	req.channel = 8;
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ALLOC, &req));
+	EXPECT_EQ(EINVAL, errno);
+	req.channel = 0;
+	EXPECT_EQ(-1, conf_self(self->fd, self->h[0], 0, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	/* ENOENT: no conference 0, none such, another file's */
+	EXPECT_EQ(-1, conf_self(self->fd, 0, 0, NULL));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, conf_self(self->fd, 0x7ffffff0, 0, NULL));
+	EXPECT_EQ(ENOENT, errno);
+	other = tel_open_card(CARD);
+	ASSERT_LE(0, other);
+	EXPECT_EQ(-1, conf_self(other, self->conf, 0, NULL));
+	EXPECT_EQ(ENOENT, errno);
+	/* EBUSY: a channel that holds a call */
+	EXPECT_EQ(-1, conf_self(self->fd, self->conf, chan(0), NULL));
+	EXPECT_EQ(EBUSY, errno);
+	/* EFAULT: no struct, or one that cannot be written back */
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ALLOC, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	{
+		struct tel_call_alloc *ro = mmap(NULL, 4096,
+						 PROT_READ | PROT_WRITE,
+						 MAP_PRIVATE | MAP_ANONYMOUS,
+						 -1, 0);
+
+		ASSERT_NE(MAP_FAILED, ro);
+		*ro = req;
+		ASSERT_EQ(0, mprotect(ro, 4096, PROT_READ));
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_ALLOC, ro));
+		EXPECT_EQ(EFAULT, errno);
+		munmap(ro, 4096);
+	}
+	/* nothing so far made a port */
+	EXPECT_EQ(ports, chan_conf_num(CARD, 0, "ports"));
+	EXPECT_EQ(0, emu_num_stat(CARD, 0, "state"));
+	EXPECT_EQ(NPARTY, tel_sysfs_num(CARD, "calls"));
+
+	/* EPERM: a monitor */
+	{
+		struct tel_card_monitor mon = { };
+		int fd = tel_open_card(CARD);
+
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, ioctl(fd, TEL_IOC_CARD_MONITOR, &mon));
+		EXPECT_EQ(-1, conf_self(fd, self->conf, 0, NULL));
+		EXPECT_EQ(EPERM, errno);
+		close(fd);
+	}
+
+	/* the port is no far party: REMOVE EINVAL; ADD as for a member */
+	ASSERT_EQ(0, conf_self(self->fd, self->conf, 0, &port));
+	EXPECT_EQ(ports + 1, chan_conf_num(CARD, 0, "ports"));
+	m.handle = port;
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CONF_REMOVE, &m));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, conf_add(self->fd, self->conf, port));
+	EXPECT_EQ(EALREADY, errno);
+	ASSERT_EQ(0, conf_setup(self->fd, &conf2, NULL));
+	EXPECT_EQ(-1, conf_add(self->fd, conf2, port));
+	EXPECT_EQ(EBUSY, errno);
+	/* its far-party ioctls: not connected */
+	{
+		struct tel_call_hold hold = { .handle = port };
+
+		EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_HOLD, &hold));
+		EXPECT_EQ(ENOTCONN, errno);
+	}
+	/* ENOSPC: it counts as a member; the card's limit, then one more */
+	for (i = 0; i < MAXMEM - 1; i++)
+		ASSERT_EQ(0, conf_add(self->fd, self->conf, self->h[i]));
+	EXPECT_EQ(-1, conf_add(self->fd, self->conf, self->h[MAXMEM - 1]));
+	EXPECT_EQ(ENOSPC, errno);
+	EXPECT_EQ(-1, conf_self(self->fd, self->conf, TEL_CHANNEL_ANY, NULL));
+	EXPECT_EQ(ENOSPC, errno);
+	EXPECT_EQ(ports + 1, chan_conf_num(CARD, 0, "ports"));
+	EXPECT_EQ(NPARTY + 1, tel_sysfs_num(CARD, "calls"));
+	/* another conference takes a port as well */
+	ASSERT_EQ(0, conf_self(self->fd, conf2, TEL_CHANNEL_ANY, &port2));
+	EXPECT_EQ(-1, tel_dealloc(self->fd, conf2));
+	EXPECT_EQ(EBUSY, errno);	/* the port is a member */
+	ASSERT_EQ(0, tel_drop(self->fd, port2, 0));
+	ASSERT_EQ(0, tel_dealloc(self->fd, port2));
+	ASSERT_EQ(0, tel_dealloc(self->fd, conf2));
+	close(other);
+}
+
+/* A result that cannot be copied back: the port is undone, as a DIAL. */
+TEST_F(party, the_application_party_result_lost_makes_no_port)
+{
+	long ports = chan_conf_num(CARD, 0, "ports");
+	long hangups = emu_num_stat(CARD, 0, "hangups");
+	struct tel_call_info info;
+	FILE *f = fopen("/sys/kernel/debug/tel/fail_copyout", "w");
+	uint32_t h;
+
+	if (!f)
+		SKIP(return, "no /sys/kernel/debug/tel/fail_copyout");
+	fprintf(f, "1\n");
+	fclose(f);
+	EXPECT_EQ(-1, conf_self(self->fd, self->conf, 0, &h));
+	EXPECT_EQ(EFAULT, errno);
+	f = fopen("/sys/kernel/debug/tel/fail_copyout", "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "0\n");
+	fclose(f);
+	/* the card made it and was told to end it: idle, not a member */
+	EXPECT_EQ(ports + 1, chan_conf_num(CARD, 0, "ports"));
+	EXPECT_EQ(hangups + 1, emu_num_stat(CARD, 0, "hangups"));
+	EXPECT_EQ(0, emu_num_stat(CARD, 0, "state"));
+	EXPECT_EQ(NPARTY, tel_sysfs_num(CARD, "calls"));
+	EXPECT_EQ(0, tel_sysfs_num(CARD, "ch0/held"));
+	/* the conference still takes every member */
+	ASSERT_EQ(0, conf_self(self->fd, self->conf, 0, &h));
+	add_parties(_metadata, self, MAXMEM - 1);
+	ASSERT_EQ(0, tel_info(self->fd, h, &info));
+	EXPECT_EQ(TEL_CALL_CONFERENCED, info.state);
+}
+
+/*
+ * DROP of the port: it leaves (the card's HANGUP), IDLE, its record and
+ * audio kept until DEALLOC; the far parties go on.  DROP of the
+ * conference drops a port with the far parties.
+ */
+TEST_F(party, drop_of_the_port_and_of_its_conference)
+{
+	static const int levels[3] = { 3000, -5000, 0 };
+	struct port_pump *p = calloc(1, sizeof(*p));
+	struct tel_call_info info;
+	struct proc_line pl;
+	struct tel_event ev;
+	char with[32];
+	uint8_t buf[64];
+	uint32_t port;
+	int i;
+
+	ASSERT_NE(NULL, p);
+	add_parties(_metadata, self, 2);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, emu_cmd(NULL, 0, "audio %d %d level %d", CARD,
+				     chan(i), levels[i]));
+	ASSERT_EQ(0, conf_self(self->fd, self->conf, 0, &port));
+	ASSERT_EQ(1, proc_find(CARD, port, getpid(), &pl));
+	EXPECT_STREQ("conferenced", pl.state);
+	ASSERT_EQ(0, far_conf(0, "with", with, sizeof(with)));
+	EXPECT_STREQ("0,2", with);
+	usleep(100 * 1000);	/* audio waits in its rx ring */
+	ASSERT_EQ(0, tel_drop(self->fd, port, 0));
+	ASSERT_EQ(0, tel_wait_state_event(self->fd, port, TEL_CALL_IDLE, &ev,
+					  TEL_WAIT_MS));
+	EXPECT_EQ(0, emu_num_stat(CARD, 0, "state"));
+	ASSERT_EQ(0, far_conf(0, "with", with, sizeof(with)));
+	EXPECT_STREQ("2", with);
+	ASSERT_EQ(0, tel_info(self->fd, port, &info));
+	EXPECT_EQ(TEL_CALL_IDLE, info.state);
+	EXPECT_EQ(TEL_ORIGIN_LOCAL, info.origin);
+	EXPECT_LT(0, info.rx_pending);
+	/* what arrived is still readable: the far parties' sum */
+	ASSERT_EQ(sizeof(buf), tel_audio(self->fd, TEL_IOC_CALL_READ, port,
+					 buf, sizeof(buf), 0));
+	EXPECT_EQ(mix_of(levels, 2, 2), buf[sizeof(buf) - 1]);
+	EXPECT_EQ(-1, tel_audio(self->fd, TEL_IOC_CALL_WRITE, port, buf, 8,
+				0));
+	EXPECT_EQ(EPIPE, errno);
+	ASSERT_EQ(0, tel_dealloc(self->fd, port));
+
+	/* a new port, then DROP of the conference: it goes with the rest */
+	ASSERT_EQ(0, conf_self(self->fd, self->conf, 0, &port));
+	pump_port(_metadata, self->fd, port, p, 50);
+	ASSERT_EQ(0, tel_drop(self->fd, self->conf, 5));
+	ASSERT_EQ(0, tel_wait_state_event(self->fd, port, TEL_CALL_IDLE, &ev,
+					  TEL_WAIT_MS));
+	ASSERT_EQ(0, tel_info(self->fd, port, &info));
+	EXPECT_EQ(TEL_ORIGIN_APPLICATION, info.origin);
+	EXPECT_EQ(5, info.app_reason);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, tel_info(self->fd, self->h[i], &info));
+		EXPECT_EQ(TEL_CALL_IDLE, info.state);
+	}
+	EXPECT_EQ(0, emu_num_stat(CARD, 0, "state"));
+	ASSERT_EQ(0, tel_dealloc(self->fd, self->conf));
+	ASSERT_EQ(0, tel_dealloc(self->fd, port));
+	free(p);
+}
+
+/* The port's rings are a call's: a receive watermark wakes its owner. */
+TEST_F(party, the_application_party_takes_watermarks)
+{
+	struct tel_call_watermark wm = { .rx_bytes = 160 };
+	struct tel_event ev;
+	uint8_t buf[2048];
+	uint32_t port;
+
+	add_parties(_metadata, self, 2);
+	ASSERT_EQ(0, conf_self(self->fd, self->conf, 0, &port));
+	while (tel_audio(self->fd, TEL_IOC_CALL_READ, port, buf, sizeof(buf),
+			 0) > 0)
+		;
+	wm.handle = port;
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_WATERMARK, &wm));
+	ASSERT_EQ(0, tel_wait_event(self->fd, TEL_EVENT_AUDIO_READY, &ev,
+				    2000));
+	EXPECT_EQ(port, ev.handle);
+	EXPECT_EQ(TEL_WATERMARK_RX, ev.detail & TEL_WATERMARK_RX);
+	EXPECT_LE(160, tel_audio(self->fd, TEL_IOC_CALL_READ, port, buf,
+				 sizeof(buf), 0));
+	/* a far party's member cannot be armed: its rings move nothing */
+	wm.handle = self->h[0];
+	EXPECT_EQ(-1, ioctl(self->fd, TEL_IOC_CALL_WATERMARK, &wm));
+	EXPECT_EQ(ENOTCONN, errno);
 }
 
 /* Every errno of SETUP, ADD and REMOVE; each failure changes nothing. */
@@ -709,7 +1221,11 @@ TEST(card_without_conference_then_gone)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ioctl(fd, TEL_IOC_CARD_INFO, &ci));
 	EXPECT_EQ(0, ci.features & TEL_FEAT_CONFERENCE);
+	/* a port without conferences is none: the driver drops the cap */
+	EXPECT_EQ(0, ci.features & TEL_FEAT_CONF_PARTY);
 	EXPECT_EQ(-1, conf_setup(fd, &conf, NULL));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(-1, conf_self(fd, 1, 0, NULL));
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	emu_cmd(NULL, 0, "far %d 2 answer 20", BARE);
 	ASSERT_EQ(0, tel_alloc(fd, 2, "100", &h));
@@ -742,6 +1258,8 @@ TEST(card_without_conference_then_gone)
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_EQ(-1, conf_setup(fd, &conf, NULL));
 	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, conf_self(fd, conf, TEL_CHANNEL_ANY, NULL));
+	EXPECT_EQ(ENODEV, errno);
 	/* the member was DISCONNECTED with the card, out of the conference */
 	ASSERT_EQ(0, tel_wait_state(fd, h, TEL_CALL_DISCONNECTED,
 				    TEL_WAIT_MS));
@@ -750,6 +1268,67 @@ TEST(card_without_conference_then_gone)
 	ASSERT_EQ(0, tel_dealloc(fd, conf));
 	close(fd);
 	ASSERT_EQ(0, tel_rebind(BARE));
+}
+
+/*
+ * A card without TEL_CAP_CONF_PORT: conferences, but no feature bit, no
+ * "conf_party" in sysfs, ALLOC with the flag EOPNOTSUPP and nothing asked
+ * of the card.  Then with it again, on card BARE: a card that takes the
+ * port out of its conference on its own is not believed.
+ */
+TEST(card_without_conference_port)
+{
+	struct tel_card_info ci = { };
+	struct tel_call_info info;
+	char info_reply[256], buf[256];
+	uint32_t conf, port;
+	unsigned long caps;
+	long errors, ports;
+	int fd;
+
+	ASSERT_EQ(0, emu_cmd(info_reply, sizeof(info_reply), "info %d", BARE));
+	caps = emu_hex(info_reply, "caps");
+	ASSERT_EQ(0x200UL, caps & 0x200UL);
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x%lx", BARE, caps & ~0x200UL));
+	ASSERT_EQ(0, tel_rebind(BARE));
+	fd = tel_open_card(BARE);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, TEL_IOC_CARD_INFO, &ci));
+	EXPECT_EQ(0, ci.features & TEL_FEAT_CONF_PARTY);
+	EXPECT_EQ(TEL_FEAT_CONFERENCE, ci.features & TEL_FEAT_CONFERENCE);
+	snprintf(buf, sizeof(buf), "/sys/class/tel/tel%d/features", BARE);
+	ASSERT_EQ(0, tel_read_sysfs(buf, buf, sizeof(buf)));
+	EXPECT_EQ(NULL, strstr(buf, "conf_party"));
+	ports = chan_conf_num(BARE, 0, "ports");
+	ASSERT_EQ(0, conf_setup(fd, &conf, NULL));
+	EXPECT_EQ(-1, conf_self(fd, conf, 0, NULL));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(ports, chan_conf_num(BARE, 0, "ports"));
+	EXPECT_EQ(0, emu_num_stat(BARE, 0, "state"));
+	close(fd);
+
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x%lx", BARE, caps));
+	ASSERT_EQ(0, tel_rebind(BARE));
+	fd = tel_open_card(BARE);
+	ASSERT_LE(0, fd);
+	memset(&ci, 0, sizeof(ci));	/* every field is output */
+	ASSERT_EQ(0, ioctl(fd, TEL_IOC_CARD_INFO, &ci));
+	EXPECT_EQ(TEL_FEAT_CONF_PARTY, ci.features & TEL_FEAT_CONF_PARTY);
+	snprintf(buf, sizeof(buf), "/sys/class/tel/tel%d/features", BARE);
+	ASSERT_EQ(0, tel_read_sysfs(buf, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, " conf_party"));
+	errors = tel_sysfs_num(BARE, "card_errors");
+	ASSERT_EQ(0, conf_setup(fd, &conf, NULL));
+	ASSERT_EQ(0, conf_self(fd, conf, 0, &port));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "lie %d 0 unconf", BARE));
+	usleep(200 * 1000);
+	ASSERT_EQ(0, tel_info(fd, port, &info));
+	EXPECT_EQ(TEL_CALL_CONFERENCED, info.state);
+	EXPECT_EQ(errors + 1, tel_sysfs_num(BARE, "card_errors"));
+	ASSERT_EQ(0, tel_drop(fd, port, 0));
+	ASSERT_EQ(0, tel_dealloc(fd, port));
+	close(fd);
+	EXPECT_EQ(0, tel_rebind(BARE));
 }
 
 /* /proc names the new state. */

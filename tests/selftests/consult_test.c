@@ -647,7 +647,7 @@ TEST(card_without_join_then_gone)
 	EXPECT_EQ(3, far(BARE, CH_B, "state"));
 	close(fd);
 
-	ASSERT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x1ff", BARE));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x3ff", BARE));
 	ASSERT_EQ(0, tel_rebind(BARE));
 	fd = tel_open_card(BARE);
 	ASSERT_LE(0, fd);

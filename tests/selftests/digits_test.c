@@ -687,7 +687,7 @@ TEST(card_without_functions)
 	struct tel_card_info ci = { };
 	struct tel_call_party p;
 	struct tel_event ev;
-	char buf[128];
+	char buf[192];
 	uint32_t h;
 	int fd;
 
@@ -737,11 +737,11 @@ TEST(card_without_functions)
 	ASSERT_EQ(0, tel_dealloc(fd, ans.handle));
 	close(fd);
 
-	EXPECT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x1ff", BARE));
+	EXPECT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x3ff", BARE));
 	ASSERT_EQ(0, tel_rebind(BARE));
 	snprintf(buf, sizeof(buf), "/sys/class/tel/tel%d/features", BARE);
 	ASSERT_EQ(0, tel_read_sysfs(buf, buf, sizeof(buf)));
-	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark conference consult mmap", buf);
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark conference consult mmap conf_party", buf);
 }
 
 TEST_HARNESS_MAIN

@@ -385,7 +385,7 @@ TEST(card_without_hold_then_gone)
 {
 	struct tel_card_info ci = { };
 	struct tel_event ev;
-	char buf[128];
+	char buf[192];
 	uint32_t h;
 	int fd;
 
@@ -411,13 +411,13 @@ TEST(card_without_hold_then_gone)
 	ASSERT_EQ(0, tel_dealloc(fd, h));
 	close(fd);
 
-	ASSERT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x1ff", BARE));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x3ff", BARE));
 	ASSERT_EQ(0, tel_rebind(BARE));
 	fd = tel_open_card(BARE);
 	ASSERT_LE(0, fd);
 	snprintf(buf, sizeof(buf), "/sys/class/tel/tel%d/features", BARE);
 	ASSERT_EQ(0, tel_read_sysfs(buf, buf, sizeof(buf)));
-	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark conference consult mmap",
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark conference consult mmap conf_party",
 		     buf);
 	ASSERT_EQ(0, tel_alloc(fd, CH, "100", &h));
 	ASSERT_EQ(0, tel_wait_state(fd, h, TEL_CALL_CONNECTED, TEL_WAIT_MS));

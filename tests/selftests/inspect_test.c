@@ -145,9 +145,10 @@ TEST_F(inspect, features_named)
 		{ TEL_FEAT_CONFERENCE, "conference" },
 		{ TEL_FEAT_CONSULT, "consult" },
 		{ TEL_FEAT_MMAP, "mmap" },
+		{ TEL_FEAT_CONF_PARTY, "conf_party" },
 	};
 	struct tel_card_info info = { };
-	char buf[128], want[128] = "";
+	char buf[192], want[192] = "";
 	size_t i;
 
 	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CARD_INFO, &info));
@@ -157,7 +158,7 @@ TEST_F(inspect, features_named)
 				 "%s%s", want[0] ? " " : "", names[i].name);
 	EXPECT_STREQ(want, sysfs_str(0, "features", buf, sizeof(buf)));
 	/* the emulated card has every function */
-	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark conference consult mmap", buf);
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark conference consult mmap conf_party", buf);
 }
 
 TEST_F(inspect, while_call_runs)

@@ -383,13 +383,13 @@ TEST(card_without_redirect_then_gone)
 	ASSERT_EQ(0, tel_dealloc(fd, ans.handle));
 	close(fd);
 
-	ASSERT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x1ff", BARE));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x3ff", BARE));
 	ASSERT_EQ(0, tel_rebind(BARE));
 	fd = tel_open_card(BARE);
 	ASSERT_LE(0, fd);
 	snprintf(buf, sizeof(buf), "/sys/class/tel/tel%d/features", BARE);
 	ASSERT_EQ(0, tel_read_sysfs(buf, buf, sizeof(buf)));
-	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark conference consult mmap",
+	EXPECT_STREQ("call_list digits caller_id flash call_party handoff monitor tap hold redirect transfer watermark conference consult mmap conf_party",
 		     buf);
 	emu_cmd(NULL, 0, "far %d %d answer 20", BARE, CH);
 	ASSERT_EQ(0, tel_alloc(fd, CH, "100", &h));
@@ -733,7 +733,7 @@ TEST(card_without_transfer)
 	ASSERT_EQ(0, tel_drop(fd, h, 0));
 	ASSERT_EQ(0, tel_dealloc(fd, h));
 	close(fd);
-	ASSERT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x1ff", BARE));
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "caps %d 0x3ff", BARE));
 	ASSERT_EQ(0, tel_rebind(BARE));
 }
 

@@ -3,7 +3,9 @@
  * conf.c - conferences mixed by the card (1.5): TAPI's
  * lineSetupConference, lineAddToConference and lineRemoveFromConference
  * over TEL_IOC_CONF_SETUP, _ADD and _REMOVE, and the conference's drop
- * and release over TEL_IOC_CALL_DROP and _DEALLOC, which take its handle
+ * and release over TEL_IOC_CALL_DROP and _DEALLOC, which take its handle;
+ * the application's own party in it (1.6) over TEL_IOC_CALL_ALLOC with
+ * TEL_ALLOC_F_CONF: an ordinary struct tel_call
  */
 #include <errno.h>
 #include <string.h>
@@ -67,6 +69,29 @@ TEL_EXPORT int tel_conf_drop(struct tel_card *card, uint32_t conf,
 	req.handle = conf;
 	req.reason = reason;
 	return libtel_priv_ioctl(card, TEL_IOC_CALL_DROP, &req);
+}
+
+TEL_EXPORT struct tel_call *tel_conf_join_self(struct tel_card *card,
+					       uint32_t conf,
+					       unsigned int channel)
+{
+	struct tel_call_alloc req;
+	struct tel_call *call;
+
+	if (!card || !conf) {
+		errno = EINVAL;
+		return NULL;
+	}
+	memset(&req, 0, sizeof(req));
+	req.channel = channel;
+	req.flags = TEL_ALLOC_F_CONF;
+	req.conf = conf;
+	if (libtel_priv_ioctl(card, TEL_IOC_CALL_ALLOC, &req) < 0)
+		return NULL;
+	call = libtel_priv_call_new(card, req.handle, req.out_channel);
+	if (!call)
+		libtel_priv_call_abandon(card, req.handle);
+	return call;
 }
 
 TEL_EXPORT int tel_conf_dealloc(struct tel_card *card, uint32_t conf)

@@ -36,7 +36,7 @@ extern "C" {
  * take it from here).  The soname, libtel.so.1, is apart from it.
  */
 #define LIBTEL_VERSION_MAJOR	1
-#define LIBTEL_VERSION_MINOR	5
+#define LIBTEL_VERSION_MINOR	6
 #define LIBTEL_VERSION_PATCH	0
 
 /*
@@ -65,6 +65,7 @@ extern "C" {
 #define TEL_FEAT_MMAP		0x4000ULL	/* tel_call_map() (1.5) */
 #define TEL_FEAT_CONSULT	0x2000ULL	/* tel_call_complete_transfer() (1.5) */
 #define TEL_FEAT_CONFERENCE	0x1000ULL	/* tel_conf_setup() (1.5) */
+#define TEL_FEAT_CONF_PARTY	0x8000ULL	/* tel_conf_join_self() (1.6) */
 
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -339,6 +340,13 @@ int tel_conf_remove(uint32_t conf, struct tel_call *call);	/* 1.5 */
 int tel_conf_drop(struct tel_card *card, uint32_t conf,
 		  uint32_t reason);				/* 1.5 */
 int tel_conf_dealloc(struct tel_card *card, uint32_t conf);	/* 1.5 */
+/*
+ * The application's own party in conference @conf (1.6,
+ * TEL_FEAT_CONF_PARTY): a call whose tel_call_read() is the mix of the
+ * others and whose tel_call_write() they hear; NULL and errno on error.
+ */
+struct tel_call *tel_conf_join_self(struct tel_card *card, uint32_t conf,
+				    unsigned int channel);		/* 1.6 */
 
 /*
  * Why tel_call_gather_digits() stopped: TAPI's LINEGATHERTERM_* values.

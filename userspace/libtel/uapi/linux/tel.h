@@ -100,6 +100,11 @@ struct tel_card_info {
  * TEL_CALL_CONFERENCED
  */
 #define TEL_FEAT_CONFERENCE	0x1000ULL
+/*
+ * TEL_ALLOC_F_CONF and tel_call_alloc.conf: the application listens and
+ * speaks in its own conference, as one party
+ */
+#define TEL_FEAT_CONF_PARTY	0x8000ULL
 
 /**
  * enum tel_call_state - call states; see the diagram in
@@ -115,7 +120,9 @@ struct tel_card_info {
  * @TEL_CALL_ONHOLD: a CONNECTED call held (TEL_IOC_CALL_HOLD): no audio
  *	moves either way, the far end hears the hold tone
  * @TEL_CALL_CONFERENCED: a member of a conference (TEL_IOC_CONF_ADD):
- *	its own rings move no audio, its far party hears the others
+ *	its own rings move no audio, its far party hears the others; or
+ *	the application's own party in one (TEL_ALLOC_F_CONF), whose rings
+ *	carry the conference's audio
  */
 enum tel_call_state {
 	TEL_CALL_IDLE		= 0,
@@ -175,16 +182,24 @@ enum tel_call_origin {
 #define TEL_CHANNEL_ANY		0xffffffffU
 
 /**
- * struct tel_call_alloc - TEL_IOC_CALL_ALLOC: place an outbound call
+ * struct tel_call_alloc - TEL_IOC_CALL_ALLOC: place an outbound call, or
+ *	join a conference as the application's own party
  * @channel: channel to use, or TEL_CHANNEL_ANY for the lowest free one
- * @flags: none defined, must be zero
- * @number: digits to dial (0-9 * # +), NUL terminated, not empty
+ * @flags: TEL_ALLOC_F_CONF, or 0
+ * @number: digits to dial (0-9 * # +), NUL terminated, not empty; with
+ *	TEL_ALLOC_F_CONF empty (all zero)
  * @handle: returned: the call's handle (never 0)
  * @out_channel: returned: the channel used
+ * @conf: with TEL_ALLOC_F_CONF: the handle of a conference of this file
+ *	(TEL_IOC_CONF_SETUP); else must be zero
  * @reserved: must be zero
  *
  * Returns once the card has gone off hook and dialled: the call is in
  * DIALING; progress (RINGBACK, CONNECTED, DISCONNECTED) comes as events.
+ * With TEL_ALLOC_F_CONF (TEL_FEAT_CONF_PARTY) nothing is dialled: the
+ * call is the application's own party in conference @conf, CONFERENCED
+ * at once, and its READ and WRITE move the conference's audio: it hears
+ * the mix of the other members and they hear what it writes.
  */
 struct tel_call_alloc {
 	__u32 channel;
@@ -192,8 +207,12 @@ struct tel_call_alloc {
 	char number[TEL_NUMBER_LEN];
 	__u32 handle;
 	__u32 out_channel;
-	__u32 reserved[4];
+	__u32 conf;
+	__u32 reserved[3];
 };
+
+/* TEL_IOC_CALL_ALLOC: the application's party in a conference */
+#define TEL_ALLOC_F_CONF	0x1
 
 #define TEL_ANSWER_F_ACCEPT	0x1	/* take ownership, keep ringing */
 
