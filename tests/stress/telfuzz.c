@@ -75,8 +75,10 @@ static bool errno_allowed(unsigned long cmd, int err)
 	case TEL_IOC_CARD_INFO:
 		return err == ENODEV;
 	case TEL_IOC_CALL_ALLOC:
+		/* ENOENT, ENOSPC: TEL_ALLOC_F_CONF, no such or a full conference */
 		return err == EBUSY || err == EDQUOT || err == ENOMEM ||
-		       err == EIO || err == ETIMEDOUT || err == ENODEV;
+		       err == EIO || err == ETIMEDOUT || err == ENODEV ||
+		       err == ENOENT || err == ENOSPC;
 	case TEL_IOC_CALL_ANSWER:
 		return err == EBUSY || err == EDQUOT || err == ENOMEM ||
 		       err == EIO || err == ETIMEDOUT || err == ENODEV ||
