@@ -106,16 +106,27 @@ static const struct file_operations tel_handoff_fops = {
 /*
  * Move @call from @tf's table to @ho.  @ref is the caller's reference
  * (from the lookup); the table's becomes @ho's.  -ENOENT if the handle
- * no longer names the call (a DEALLOC or another EXPORT won).
+ * no longer names the call (a DEALLOC or another EXPORT won); -EBUSY for
+ * a member of a conference, which is its file's (tel_conf.c) and would
+ * be left naming a conference freed with that file.  Only ADD, under
+ * op_lock, makes a call a member, so the answer holds until the move.
  */
 static int tel_handoff_take(struct tel_file *tf, struct tel_call *call,
 			    struct tel_handoff *ho)
 {
 	struct tel_card *card = tf->card;
-	bool ours;
+	bool ours, member;
 
 	mutex_lock(&ho->lock);
 	mutex_lock(&call->op_lock);
+	mutex_lock(&card->lock);
+	member = call->conf;
+	mutex_unlock(&card->lock);
+	if (member) {
+		mutex_unlock(&call->op_lock);
+		mutex_unlock(&ho->lock);
+		return -EBUSY;
+	}
 	mutex_lock(&tf->lock);
 	ours = call->handle && xa_load(&tf->calls, call->handle) == call;
 	if (ours)
@@ -144,7 +155,8 @@ static int tel_handoff_take(struct tel_file *tf, struct tel_call *call,
  * call moves; only then is the fd installed.  Any failure before leaves
  * the call where it was.
  *
- * Return: 0; -EINVAL, -ENOENT, -EMFILE, -ENFILE, -ENOMEM, -EFAULT.
+ * Return: 0; -EINVAL, -ENOENT, -EBUSY, -EMFILE, -ENFILE, -ENOMEM,
+ * -EFAULT.
  */
 int tel_ioctl_call_export(struct tel_file *tf, void __user *uarg)
 {
@@ -162,6 +174,12 @@ int tel_ioctl_call_export(struct tel_file *tf, void __user *uarg)
 	call = tel_file_lookup(tf, req.handle);
 	if (!call)
 		return -ENOENT;
+	/* early, so that the usual refusal writes nothing back either */
+	mutex_lock(&tf->card->lock);
+	ret = call->conf ? -EBUSY : 0;
+	mutex_unlock(&tf->card->lock);
+	if (ret)
+		goto out_put;
 
 	ret = -ENOMEM;
 	ho = tel_should_fail() ? NULL : kzalloc(sizeof(*ho), GFP_KERNEL);

@@ -797,6 +797,108 @@ static void kill_at(struct __test_metadata *_metadata, int step, int ch)
 	close(fd);
 }
 
+/*
+ * A conference member is not handed off (EBUSY): the conference is its
+ * file's, and a member that left with the call would name it after that
+ * file freed it.  A child sets up a conference of two far parties and
+ * its own party, finds EXPORT of each refused with the call unchanged,
+ * REMOVEs one, exports that, sends it, and is killed.  The imported call
+ * lives on, CONNECTED, its audio intact, while the child's close drops
+ * the other member and the party; each far end hangs up once.
+ */
+TEST_F(handoff, conference_member_is_ebusy_until_removed)
+{
+	int sv[2], go[2], pid, status, rfd;
+	struct tel_call_info info;
+	uint32_t nh;
+	char c;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct tel_conf_setup cs = { };
+		struct tel_call_alloc pa = { .channel = TEL_CHANNEL_ANY,
+					     .flags = TEL_ALLOC_F_CONF };
+		struct tel_call_export ex = { };
+		struct tel_conf_member m = { };
+		struct tel_call_info ci;
+		uint32_t h[2];
+		int cfd = tel_open_card(CARD), i, xfd;
+
+		if (cfd < 0 || ioctl(cfd, TEL_IOC_CONF_SETUP, &cs))
+			_exit(10);
+		for (i = 0; i < 2; i++)
+			if (tel_alloc(cfd, 5 + i, "5551234", &h[i]) ||
+			    tel_wait_state(cfd, h[i], TEL_CALL_CONNECTED,
+					   TEL_WAIT_MS))
+				_exit(11);
+		m.conf = cs.handle;
+		for (i = 0; i < 2; i++) {
+			m.handle = h[i];
+			if (ioctl(cfd, TEL_IOC_CONF_ADD, &m))
+				_exit(12);
+		}
+		pa.conf = cs.handle;
+		if (ioctl(cfd, TEL_IOC_CALL_ALLOC, &pa))
+			_exit(13);
+		/* refused, nothing written back, the call as it was */
+		for (i = 0; i < 3; i++) {
+			ex.handle = i < 2 ? h[i] : pa.handle;
+			if (ioctl(cfd, TEL_IOC_CALL_EXPORT, &ex) != -1 ||
+			    errno != EBUSY || ex.fd)
+				_exit(14);
+			if (tel_info(cfd, ex.handle, &ci) ||
+			    ci.state != TEL_CALL_CONFERENCED)
+				_exit(15);
+		}
+		m.handle = h[0];
+		if (ioctl(cfd, TEL_IOC_CONF_REMOVE, &m) ||
+		    tel_wait_state(cfd, h[0], TEL_CALL_CONNECTED, TEL_WAIT_MS))
+			_exit(16);
+		if (tel_export(cfd, h[0], 0, &xfd) || send_fd(sv[1], xfd))
+			_exit(17);
+		close(xfd);
+		if (write(go[1], "x", 1) != 1)
+			_exit(18);
+		pause();
+		_exit(19);
+	}
+	close(go[1]);
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "audio %d 5 echo", CARD));
+	if (read(go[0], &c, 1) != 1) {
+		/* the child gave up: its exit code says where */
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(0) {
+			ksft_print_msg("child exit %d\n", WEXITSTATUS(status));
+		}
+	}
+	rfd = recv_fd(sv[0]);	/* sent before the child wrote go */
+	ASSERT_LE(0, rfd);
+	ASSERT_EQ(0, tel_import(self->fd, rfd, &nh));
+	close(rfd);
+	/* the conference's file goes: the others with it, not this call */
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(0, tel_info(self->fd, nh, &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	EXPECT_EQ(5, info.channel);
+	EXPECT_EQ(0, echo_ok(self->fd, nh));
+	EXPECT_EQ(self->hangups[5], emu_stat(CARD, 5, "hangups"));
+	EXPECT_EQ(1, emu_stat(CARD, 5, "hook"));
+	EXPECT_EQ(1, list_calls(self->fd, -1, NULL));
+	EXPECT_EQ(0, tel_drop(self->fd, nh, 0));
+	EXPECT_EQ(0, tel_dealloc(self->fd, nh));
+	EXPECT_TRUE(card_empty(self->fd, CARD));
+	EXPECT_ONE_HANGUP(5);
+	EXPECT_ONE_HANGUP(6);
+	close(sv[0]);
+	close(sv[1]);
+	close(go[0]);
+}
+
 TEST_F(handoff, sender_killed_after_export_before_send)
 {
 	kill_at(_metadata, KILL_SENDER, 6);
