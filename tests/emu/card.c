@@ -81,7 +81,7 @@ void card_init_window(struct emu_card *c)
 	win_store(c, TEL_ID_SAMPLE_RATE, 8000);
 	win_store(c, TEL_ID_CAPS, c->caps);
 	win_store(c, TEL_ID_DOORBELL_PEER, EMU_PEER_ID);
-	win_store(c, TEL_ID_CONF_MEMBERS, EMU_CONF_MEMBERS);
+	win_store(c, TEL_ID_CONF_MEMBERS, c->conf_members_id);
 	snprintf(buf, sizeof(buf), EMU_MODEL "%u", c->nch);
 	win_str(c, TEL_ID_MODEL, buf);
 	win_str(c, TEL_ID_FIRMWARE, EMU_FIRMWARE);
@@ -110,6 +110,7 @@ int card_create(struct emu_card *c, unsigned int index, unsigned int nch,
 	c->nch = nch;
 	c->serial = serial;
 	c->caps = EMU_CAPS;
+	c->conf_members_id = EMU_CONF_MEMBERS;
 	c->conn_fd = -1;
 	c->listen_fd = -1;
 	for (i = 0; i < TEL_NR_IRQS; i++) {
@@ -921,6 +922,13 @@ static void flash_tick(struct emu_card *c, struct emu_chan *ch)
  * flash ends off hook; from then on its ops are not this card's.  A held
  * channel stays held (until the far end clears it or the card resets).
  */
+/* What TEL_ID_CONF_MEMBERS says from now on: a lie the driver checks. */
+void card_set_conf_members_id(struct emu_card *c, uint32_t n)
+{
+	c->conf_members_id = n;
+	win_store(c, TEL_ID_CONF_MEMBERS, n);
+}
+
 void card_set_caps(struct emu_card *c, uint32_t caps)
 {
 	unsigned int i;

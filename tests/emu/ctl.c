@@ -562,6 +562,27 @@ static void cmd_caps(struct req *r)
 	ctl_reply(r->cc, "ok");
 }
 
+/*
+ * members CARD N: what TEL_ID_CONF_MEMBERS advertises from now on (any
+ * 32-bit value, decimal or 0x hex: the driver must check it).  The card
+ * goes on mixing EMU_CONF_MEMBERS, whatever it advertises.
+ */
+static void cmd_members(struct req *r)
+{
+	const char *s = r->argv[2];
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, strncasecmp(s, "0x", 2) ? 10 : 16);
+	if (!isdigit((unsigned char)*s) || *end || errno || v > UINT32_MAX) {
+		ctl_reply(r->cc, "err usage");
+		return;
+	}
+	card_set_conf_members_id(r->card, (uint32_t)v);
+	ctl_reply(r->cc, "ok");
+}
+
 static void cmd_card(struct req *r)
 {
 	struct emu_card *c = r->card;
@@ -854,6 +875,7 @@ static const struct ctl_cmd {
 	{ "info", 2, false, false, cmd_info },
 	{ "card", 2, false, false, cmd_card },
 	{ "caps", 3, false, false, cmd_caps },
+	{ "members", 3, false, false, cmd_members },
 	{ "unplug", 2, false, false, cmd_unplug },
 	{ "fault", 4, false, false, cmd_fault },
 	{ "far", 4, true, false, cmd_far },

@@ -1309,6 +1309,14 @@ static void case_conference(void)
 	      card_cmd(c, TEL_OP_CONF_JOIN, 1, 5) == TEL_CMDST_INVAL,
 	      "a card without conference: JOIN INVAL");
 	ctl("caps 0 0x3ff");
+	check(ctl_is("ok", "members 0 0xffffffff") &&
+	      rd(c, TEL_ID_CONF_MEMBERS) == 0xffffffff &&
+	      ctl_is("ok", "members 0 2") && rd(c, TEL_ID_CONF_MEMBERS) == 2 &&
+	      ctl_is("err usage", "members 0 0x100000000") &&
+	      ctl_is("err usage", "members 0 -1") &&
+	      rd(c, TEL_ID_CONF_MEMBERS) == 2,
+	      "members: what TEL_ID_CONF_MEMBERS says, any u32");
+	ctl("members 0 4");
 }
 
 /* CONF_PORT of conference @conf on card0 channel @ch, its rings as DIAL's */

@@ -237,6 +237,11 @@ struct emu_card {
 
 	/* TEL_ID_CAPS advertised (control: caps); kept across resets */
 	uint32_t caps;
+	/*
+	 * TEL_ID_CONF_MEMBERS advertised (control: members), kept the same
+	 * way; the card mixes EMU_CONF_MEMBERS whatever it says
+	 */
+	uint32_t conf_members_id;
 
 	uint32_t evq_head;
 	uint32_t tick_irq_count;
@@ -307,6 +312,7 @@ int card_create(struct emu_card *c, unsigned int index, unsigned int nch,
 		unsigned int serial);
 void card_init_window(struct emu_card *c);
 void card_set_caps(struct emu_card *c, uint32_t caps);
+void card_set_conf_members_id(struct emu_card *c, uint32_t n);
 void card_detach(struct emu_card *c);
 void card_poll_mailbox(struct emu_card *c);
 void card_doorbell(struct emu_card *c, unsigned int vector);

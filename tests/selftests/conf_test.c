@@ -14,8 +14,9 @@
  *     sums past the largest mu-law magnitude both ways;
  *   - the far party's view (conf: with) names exactly the other members.
  * Plus REMOVE, a far end clearing a member, DROP of the conference, ADD
- * of a held call, every errno of the three ioctls, a lying card, and a
- * card without conferences.
+ * of a held call, every errno of the three ioctls, a lying card (one
+ * that conferences on its own, one whose TEL_ID_CONF_MEMBERS is not what
+ * it mixes), and a card without conferences.
  *
  * The application as a party (TEL_ALLOC_F_CONF, a port on the card),
  * through its audio only: what it READs must be, byte for byte, the
@@ -1203,6 +1204,94 @@ TEST(a_card_that_conferences_on_its_own_is_not_believed)
  * A card without conferences: no feature, EOPNOTSUPP for each ioctl,
  * nothing asked of the card; then a card that is gone: ENODEV.
  */
+/*
+ * TEL_ID_CONF_MEMBERS is the card's word, checked at probe: a limit that
+ * makes no conference (under 3, or more than the channels any card may
+ * have) is no conference capability; a smaller one than the card mixes
+ * is the driver's limit, enforced without asking the card; a larger one
+ * is met by the card's own FULL.  Either way the call that does not fit
+ * is left as it was.  On BARE, rebound for each value.
+ */
+TEST(a_card_that_lies_about_its_members)
+{
+	static const unsigned long none[] = { 0, 2, 0xffffffffUL };
+	struct tel_card_info ci = { };
+	uint32_t conf, max, h[MAXMEM + 1];
+	struct tel_call_info info;
+	char reply[512];
+	unsigned int v;
+	long cmds;
+	int fd, i;
+
+	for (v = 0; v < sizeof(none) / sizeof(none[0]); v++) {
+		ASSERT_EQ(0, emu_cmd(NULL, 0, "members %d %lu", BARE, none[v]));
+		ASSERT_EQ(0, tel_rebind(BARE));
+		fd = tel_open_card(BARE);
+		ASSERT_LE(0, fd);
+		memset(&ci, 0, sizeof(ci));
+		ASSERT_EQ(0, ioctl(fd, TEL_IOC_CARD_INFO, &ci)) {
+			ksft_print_msg("members %lu: %s\n", none[v],
+				       strerror(errno));
+		}
+		EXPECT_EQ(0, ci.features & TEL_FEAT_CONFERENCE);
+		EXPECT_EQ(0, ci.features & TEL_FEAT_CONF_PARTY);
+		EXPECT_EQ(-1, conf_setup(fd, &conf, NULL));
+		EXPECT_EQ(EOPNOTSUPP, errno);
+		close(fd);
+	}
+
+	/* 3 said, 4 mixed: the driver's count refuses the 4th, unasked */
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "members %d 3", BARE));
+	ASSERT_EQ(0, tel_rebind(BARE));
+	fd = tel_open_card(BARE);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, conf_setup(fd, &conf, &max));
+	EXPECT_EQ(3, max);
+	for (i = 0; i < MAXMEM; i++) {
+		emu_cmd(NULL, 0, "far %d %d answer 20", BARE, i + 1);
+		ASSERT_EQ(0, tel_alloc(fd, i + 1, "100", &h[i]));
+		ASSERT_EQ(0, tel_wait_state(fd, h[i], TEL_CALL_CONNECTED,
+					    TEL_WAIT_MS));
+	}
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, conf_add(fd, conf, h[i]));
+	ASSERT_EQ(0, emu_cmd(reply, sizeof(reply), "card %d", BARE));
+	cmds = emu_num(reply, "commands");
+	EXPECT_EQ(-1, conf_add(fd, conf, h[3]));
+	EXPECT_EQ(ENOSPC, errno);
+	ASSERT_EQ(0, emu_cmd(reply, sizeof(reply), "card %d", BARE));
+	EXPECT_EQ(cmds, emu_num(reply, "commands"));	/* never asked */
+	EXPECT_EQ(CHST_CONNECTED, emu_num_stat(BARE, 4, "state"));
+	ASSERT_EQ(0, tel_info(fd, h[3], &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	close(fd);
+
+	/* 8 said, 4 mixed: the card's FULL refuses the 5th */
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "members %d 8", BARE));
+	ASSERT_EQ(0, tel_rebind(BARE));
+	fd = tel_open_card(BARE);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, conf_setup(fd, &conf, &max));
+	EXPECT_EQ(8, max);
+	for (i = 0; i < MAXMEM + 1; i++) {
+		emu_cmd(NULL, 0, "far %d %d answer 20", BARE, i + 1);
+		ASSERT_EQ(0, tel_alloc(fd, i + 1, "100", &h[i]));
+		ASSERT_EQ(0, tel_wait_state(fd, h[i], TEL_CALL_CONNECTED,
+					    TEL_WAIT_MS));
+	}
+	for (i = 0; i < MAXMEM; i++)
+		ASSERT_EQ(0, conf_add(fd, conf, h[i]));
+	EXPECT_EQ(-1, conf_add(fd, conf, h[MAXMEM]));
+	EXPECT_EQ(ENOSPC, errno);
+	ASSERT_EQ(0, tel_info(fd, h[MAXMEM], &info));
+	EXPECT_EQ(TEL_CALL_CONNECTED, info.state);
+	EXPECT_EQ(CHST_CONNECTED, emu_num_stat(BARE, MAXMEM + 1, "state"));
+	close(fd);
+
+	ASSERT_EQ(0, emu_cmd(NULL, 0, "members %d 4", BARE));
+	ASSERT_EQ(0, tel_rebind(BARE));
+}
+
 TEST(card_without_conference_then_gone)
 {
 	struct tel_card_info ci = { };
