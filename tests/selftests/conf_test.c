@@ -26,7 +26,9 @@
  * Goertzel detector, tel_goertzel_dtmf()), and DTMF the test generates
  * and WRITEs must be heard by every far party's own detector.  Plus every
  * errno of ALLOC with the flag, DROP of the port and of its conference,
- * a full conference, and a card without TEL_CAP_CONF_PORT.
+ * a full conference, and a card without TEL_CAP_CONF_PORT; and the port
+ * through its mapped rings, tapped by a monitor that must see exactly
+ * what the application read and wrote.
  */
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -690,6 +692,118 @@ TEST_F(party, the_application_hears_the_mix_and_is_heard)
 	EXPECT_LE(1000, info.rx_frames);
 	EXPECT_LE(1000, info.tx_frames);
 	EXPECT_EQ(TEL_CALL_CONFERENCED, info.state);
+}
+
+/*
+ * The application's party through its mapped rings, with a monitor
+ * tapping it: what the application reads in place is the far parties'
+ * saturated sum, what it writes in place is heard in each far party's
+ * mix, and the tap sees exactly both streams, byte for byte from
+ * position 0, nothing lost.
+ */
+TEST_F(party, the_application_party_mapped_and_tapped)
+{
+	static const int levels[3] = { 20000, 16000, -2000 };	/* it clips */
+	enum { HIST = 4096, WANT = 4000 };
+	static uint8_t rx[2 * WANT], trx[2 * WANT + HIST], ttx[2 * WANT + HIST];
+	struct tel_card_monitor mreq = { 0 };
+	struct tel_call_map m = { };
+	volatile struct tel_map_ctl *ctl;
+	uint8_t rbuf[HIST], xbuf[HIST], voice = ulaw_enc(levels[2]);
+	uint32_t port, head = 0, tail = 0, ring, nrx = 0, ntx = 0, k;
+	struct tel_call_info info;
+	struct tel_call_tap t;
+	char heard[64], want[64];
+	uint8_t *base;
+	uint64_t end;
+	int mon, i;
+
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, emu_cmd(NULL, 0, "audio %d %d level %d", CARD,
+				     chan(i), levels[i]));
+	add_parties(_metadata, self, 2);
+	ASSERT_EQ(0, conf_self(self->fd, self->conf, TEL_CHANNEL_ANY, &port));
+	ASSERT_EQ(0, tel_info(self->fd, port, &info));
+	m.handle = port;
+	ASSERT_EQ(0, ioctl(self->fd, TEL_IOC_CALL_MAP, &m));
+	base = mmap(NULL, m.length, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    self->fd, m.offset);
+	ASSERT_NE(MAP_FAILED, base);
+	ctl = (volatile struct tel_map_ctl *)(base + m.ctl_offset);
+	ring = m.ring_bytes;
+	mon = tel_open_card(CARD);
+	ASSERT_LE(0, mon);
+	ASSERT_EQ(0, ioctl(mon, TEL_IOC_CARD_MONITOR, &mreq));
+	memset(&t, 0, sizeof(t));
+
+	end = tel_test_now_ms() + TEL_WAIT_MS;
+	while ((tail < WANT || ntx < WANT) && tel_test_now_ms() < end) {
+		uint32_t rhead = __atomic_load_n(&ctl->rx_head,
+						 __ATOMIC_ACQUIRE);
+		uint32_t room = ring - (head - ctl->tx_tail);
+
+		ASSERT_GE(ring, rhead - tail);
+		for (; tail != rhead; tail++)
+			if (tail < sizeof(rx))
+				rx[tail] = base[m.rx_offset + tail % ring];
+		__atomic_store_n(&ctl->rx_tail, tail, __ATOMIC_RELEASE);
+		for (; room; room--, head++)
+			base[m.tx_offset + head % ring] = voice;
+		__atomic_store_n(&ctl->tx_head, head, __ATOMIC_RELEASE);
+		ASSERT_EQ(1, ioctl(self->fd, TEL_IOC_CALLS_SYNC,
+				   &(struct tel_calls_sync){ 0 }));
+
+		memset(&t, 0, sizeof(t));	/* its outputs are 0 on input */
+		t.id = info.id;
+		t.rx_buf = (uintptr_t)rbuf;
+		t.tx_buf = (uintptr_t)xbuf;
+		t.rx_len = HIST;
+		t.tx_len = HIST;
+		ASSERT_EQ(0, ioctl(mon, TEL_IOC_CALL_TAP, &t));
+		ASSERT_EQ(nrx, t.rx_pos);
+		ASSERT_EQ(ntx, t.tx_pos);
+		ASSERT_EQ(0, t.rx_lost);
+		ASSERT_EQ(0, t.tx_lost);
+		EXPECT_EQ(TEL_CALL_CONFERENCED, t.state);
+		ASSERT_GE(sizeof(trx), nrx + t.rx_len);
+		ASSERT_GE(sizeof(ttx), ntx + t.tx_len);
+		memcpy(trx + nrx, rbuf, t.rx_len);
+		memcpy(ttx + ntx, xbuf, t.tx_len);
+		nrx += t.rx_len;
+		ntx += t.tx_len;
+		usleep(10 * 1000);
+	}
+	ASSERT_LE(WANT, tail);
+	ASSERT_LE(WANT, ntx);
+	EXPECT_EQ(0, ctl->bad);
+	EXPECT_EQ(TEL_MAP_ON_CARD, ctl->flags);
+	/* the tap heard what the application read, from the first byte */
+	ASSERT_LE(WANT, nrx);
+	EXPECT_EQ(0, memcmp(rx, trx, WANT));
+	/* and what it said: its voice, nothing else, as far as it went */
+	for (k = 0; k < ntx && k < head; k++)
+		if (ttx[k] != voice)
+			break;
+	EXPECT_EQ(ntx, k);
+	/* settled (the rings are 256 ms): the far parties' sum, clipped */
+	for (k = WANT - 800; k < WANT; k++)
+		if (rx[k] != mix_of(levels, 2, 2))
+			break;
+	EXPECT_EQ(WANT, k) {
+		ksft_print_msg("read %02x at %u, want %02x\n", rx[k], k,
+			       mix_of(levels, 2, 2));
+	}
+	/* each far party hears the other and the application's voice */
+	for (i = 0; i < 2; i++) {
+		uint8_t b = mix_of(levels, 3, i);
+
+		for (k = 0; k < 16; k++)
+			sprintf(want + 2 * k, "%02x", b);
+		ASSERT_EQ(0, far_conf(i, "heard", heard, sizeof(heard)));
+		EXPECT_STREQ(want, heard);
+	}
+	close(mon);
+	munmap(base, m.length);
 }
 
 /*
