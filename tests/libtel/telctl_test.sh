@@ -429,6 +429,49 @@ conference_far_parties_hear_each_other() {
 		{ cat "$tmp/c.out"; return 1; }
 	emu_reply "conf 0 0" | grep -qF ' conf=0 '
 }
+conference_telctl_speaks_and_hears() {
+	local ch pid i want0 want1 ok=0
+	for ch in 0 1; do
+		emu "far 0 $ch answer 20" || return 1
+	done
+	emu "audio 0 0 level 8000" && emu "audio 0 1 silence" || return 1
+	# telctl says one mu-law byte, 0x9e, over and over
+	python3 -c 'import sys; sys.stdout.buffer.write(b"\x9e" * 24000)' >"$tmp/say"
+	"$T" conference 0 2011 2022 --seconds 2 --play "$tmp/say" \
+		--record "$tmp/heard" >"$tmp/c.out" 2>&1 &
+	pid=$!
+	# far party 0 hears telctl alone (party 1 is silent): 0x9e as is;
+	# far party 1 hears party 0's 8000 and telctl, summed
+	want0=$(printf '9e%.0s' $(seq 16))
+	want1=$(python3 -W ignore -c '
+import audioop, struct
+a = struct.unpack("<h", audioop.ulaw2lin(audioop.lin2ulaw(struct.pack("<h", 8000), 2), 2))[0]
+b = struct.unpack("<h", audioop.ulaw2lin(b"\x9e", 2))[0]
+s = max(-32124, min(32124, a + b))
+print(audioop.lin2ulaw(struct.pack("<h", s), 2).hex() * 16)')
+	for i in $(seq 100); do
+		emu_reply "conf 0 0" | grep -qE "heard=${want0}( |$)" &&
+			emu_reply "conf 0 1" | grep -qE "heard=${want1}( |$)" &&
+			{ ok=1; break; }
+		sleep 0.05
+	done
+	wait $pid || { cat "$tmp/c.out"; return 1; }
+	emu "audio 0 0 pattern" && emu "audio 0 1 pattern" || return 1
+	[ $ok = 1 ] || { echo "# far parties: $(emu_reply "conf 0 0") / $(emu_reply "conf 0 1"), want $want0 / $want1"; cat "$tmp/c.out"; return 1; }
+	grep -q '^telctl joins as a party (call [0-9]* channel 2)$' "$tmp/c.out" &&
+		grep -q '^conference [0-9]*: 3 parties' "$tmp/c.out" &&
+		grep -qE '^telctl said [0-9]+ bytes, heard [0-9]+ bytes$' "$tmp/c.out" ||
+		{ cat "$tmp/c.out"; return 1; }
+	# what telctl heard settles to party 0's 8000, party 1 being silent
+	python3 -W ignore -c '
+import audioop, struct, sys
+d = open(sys.argv[1], "rb").read()
+want = audioop.lin2ulaw(struct.pack("<h", 8000), 2)[0]
+assert len(d) > 8000, len(d)
+tail = d[len(d) // 2:len(d) // 2 + 4000]
+assert all(b == want for b in tail), (hex(want), tail[:16].hex())
+' "$tmp/heard"
+}
 answer_gather() {
 	"$T" answer 0 --gather 5 --terminator '#' --first-timeout 10 \
 		--duration 0.2 --timeout 20 --json >"$tmp/g.out" 2>"$tmp/g.err" &
@@ -571,7 +614,7 @@ assert within(right[:2000], play), "right is not the owner"
 }
 
 echo "TAP version 13"
-echo "1..29"
+echo "1..35"
 t help_on_every_command help_all
 t usage_errors_exit_2 usage_errors
 t cards_table cards_table
@@ -598,6 +641,7 @@ t answer_redirect_sends_offer_on answer_redirect
 t dial_transfer_far_party_moves dial_transfer
 t dial_consult_far_parties_joined dial_consult
 t conference_far_parties_hear_each_other conference_far_parties_hear_each_other
+t conference_telctl_speaks_and_hears conference_telctl_speaks_and_hears
 t answer_gather_terminator_caller_id answer_gather
 t answer_gather_inter_timeout answer_gather_text
 t answer_gather_first_timeout answer_gather_timeout

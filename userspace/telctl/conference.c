@@ -2,11 +2,14 @@
 /*
  * conference.c - telctl conference: dial the parties, put them in one
  * conference the card mixes (each hears the others), hold it, show each
- * party's record, drop the conference
+ * party's record, drop the conference.  With --play or --record telctl
+ * is a party itself (tel_conf_join_self()): it says the file and keeps
+ * what it hears.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,10 +19,102 @@
 
 static void conf_usage(FILE *f)
 {
-	fprintf(f, "usage: %s conference [--seconds S] [--timeout S] CARD NUMBER NUMBER [NUMBER...]\n"
+	fprintf(f, "usage: %s conference [--seconds S] [--timeout S] [--play FILE] [--record FILE] CARD NUMBER NUMBER [NUMBER...]\n"
 		"  dial every NUMBER, join the calls in a conference the card\n"
-		"  mixes, hold it S seconds (default 10), print each call, drop them\n",
+		"  mixes, hold it S seconds (default 10), print each call, drop them;\n"
+		"  with --play or --record telctl is a party too: it says FILE (raw\n"
+		"  G.711 mu-law, then silence) and records what it hears\n",
 		progname);
+}
+
+/* telctl's own party: its voice and its ears, 8000 bytes a second each */
+struct conf_self {
+	struct tel_call *call;
+	FILE *play, *record;
+	const char *play_path, *record_path;
+	unsigned char tx[1024];
+	size_t tx_off, tx_len;
+	uint64_t said, heard;
+};
+
+/* Keep the party's transmit ring full: the file, then silence. */
+static int self_say(struct conf_self *me)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (me->tx_off == me->tx_len) {
+			size_t got = me->play ?
+				fread(me->tx, 1, sizeof(me->tx), me->play) : 0;
+
+			if (!got) {
+				memset(me->tx, 0xff, sizeof(me->tx));
+				got = sizeof(me->tx);
+			}
+			me->tx_len = got;
+			me->tx_off = 0;
+		}
+		n = tel_call_write(me->call, me->tx + me->tx_off,
+				   me->tx_len - me->tx_off, 0);
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -1;
+		me->tx_off += (size_t)n;
+		me->said += (uint64_t)n;
+	}
+}
+
+/* Take what the party heard; into the --record file if there is one. */
+static int self_hear(struct conf_self *me)
+{
+	unsigned char buf[1024];
+
+	for (;;) {
+		ssize_t n = tel_call_read(me->call, buf, sizeof(buf), 0);
+
+		if (n <= 0)
+			return n < 0 && errno != EAGAIN ? -1 : 0;
+		me->heard += (uint64_t)n;
+		if (me->record &&
+		    fwrite(buf, 1, (size_t)n, me->record) != (size_t)n) {
+			errmsg("%s: %s", me->record_path, strerror(errno));
+			fclose(me->record);
+			me->record = NULL;
+		}
+	}
+}
+
+static int self_open(struct conf_self *me)
+{
+	if (me->play_path) {
+		me->play = fopen(me->play_path, "rb");
+		if (!me->play) {
+			errmsg("%s: %s", me->play_path, strerror(errno));
+			return -1;
+		}
+	}
+	if (me->record_path) {
+		me->record = fopen(me->record_path, "wb");
+		if (!me->record) {
+			errmsg("%s: %s", me->record_path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int self_close(struct conf_self *me)
+{
+	int ret = 0;
+
+	if (me->play)
+		fclose(me->play);
+	if (me->record && fclose(me->record)) {
+		errmsg("%s: %s", me->record_path, strerror(errno));
+		ret = -1;
+	}
+	me->play = NULL;
+	me->record = NULL;
+	return ret;
 }
 
 /* One line per party: the call's own record, as the kernel keeps it. */
@@ -42,20 +137,27 @@ int cmd_conference(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "seconds", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "play", required_argument, NULL, 'p' },
+		{ "record", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ },
 	};
 	struct tel_call *calls[CONF_MAX_PARTIES] = { };
+	struct conf_self me = { };
 	double secs = 10, timeout = 30;
 	int ret = EXIT_ERROR, n, i, c;
 	unsigned int index, channel, max = 0;
 	struct tel_card *card;
 	uint32_t conf;
 
-	while ((c = getopt_long(argc, argv, "s:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:t:p:r:h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			conf_usage(stdout);
 			return EXIT_OK;
+		}
+		if (c == 'p' || c == 'r') {
+			*(c == 'p' ? &me.play_path : &me.record_path) = optarg;
+			continue;
 		}
 		if ((c == 's' && parse_seconds(optarg, &secs)) ||
 		    (c == 't' && parse_seconds(optarg, &timeout)) ||
@@ -72,17 +174,25 @@ int cmd_conference(int argc, char **argv)
 	if (parse_card(argv[optind], &index, &channel, false))
 		return usage_error("conference", "bad CARD '%s'",
 				   argv[optind]);
-	card = open_card(index);
-	if (!card)
+	if (self_open(&me)) {
+		self_close(&me);
 		return EXIT_ERROR;
+	}
+	card = open_card(index);
+	if (!card) {
+		self_close(&me);
+		return EXIT_ERROR;
+	}
 	install_stop_handlers();
 	if (tel_conf_setup(card, &conf, &max) < 0) {
 		errmsg("tel%u: conference: %s", index, strerror(errno));
 		goto out_close;
 	}
-	if ((unsigned int)n > max) {
-		errmsg("tel%u: a conference takes at most %u calls", index,
-		       max);
+	/* telctl's own party counts as a member */
+	if ((unsigned int)n + (me.play_path || me.record_path) > max) {
+		errmsg("tel%u: a conference takes at most %u calls%s", index,
+		       max, me.play_path || me.record_path ?
+		       ", telctl's own party one of them" : "");
 		goto out_conf;
 	}
 	for (i = 0; i < n; i++) {
@@ -112,12 +222,31 @@ int cmd_conference(int argc, char **argv)
 			goto out_drop;
 		}
 	}
+	if (me.play_path || me.record_path) {
+		me.call = tel_conf_join_self(card, conf, TEL_CHANNEL_ANY);
+		if (!me.call) {
+			errmsg("tel%u: join conference %" PRIu32 ": %s", index,
+			       conf, strerror(errno));
+			goto out_drop;
+		}
+		say("telctl joins as a party (call %" PRIu32 " channel %u)",
+		    tel_call_handle(me.call), tel_call_channel(me.call));
+	}
 	say("conference %" PRIu32 ": %d parties, each hears the others, for %g s",
-	    conf, n, secs);
+	    conf, n + !!me.call, secs);
 	conf_show(calls, n, "joined");
-	for (i = 0; i < (int)(secs * 10) && !stop_signal; i++)
-		sleep_ms(100);
+	for (i = 0; i < (int)(secs * 50) && !stop_signal; i++) {
+		if (me.call && (self_say(&me) < 0 || self_hear(&me) < 0)) {
+			errmsg("tel%u: conference audio: %s", index,
+			       strerror(errno));
+			goto out_drop;
+		}
+		sleep_ms(20);
+	}
 	conf_show(calls, n, "after");
+	if (me.call)
+		say("telctl said %" PRIu64 " bytes, heard %" PRIu64 " bytes",
+		    me.said, me.heard);
 	ret = EXIT_OK;
 out_drop:
 	/* lineDrop of hConfCall: its members; then the rest one by one */
@@ -128,9 +257,17 @@ out_drop:
 		tel_call_drop(calls[i], 0);
 		tel_call_dealloc(calls[i]);
 	}
+	if (me.call) {
+		/* the conference's DROP ended it: what was left to hear stays */
+		self_hear(&me);
+		tel_call_drop(me.call, 0);
+		tel_call_dealloc(me.call);
+	}
 out_conf:
 	tel_conf_dealloc(card, conf);
 out_close:
 	tel_card_close(card);
+	if (self_close(&me) && ret == EXIT_OK)
+		ret = EXIT_ERROR;
 	return ret;
 }
