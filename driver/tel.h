@@ -743,6 +743,7 @@ u64 tel_now_ns(void);
 void tel_card_wm_init(struct tel_card *card);
 int tel_call_set_watermark(struct tel_call *call, u32 rx_bytes, u32 tx_bytes);
 void tel_call_wm_moved(struct tel_call *call, bool write);
+void tel_call_wm_moved_locked(struct tel_call *call, u32 dirs);
 void tel_call_wm_disarm(struct tel_call *call);
 void tel_card_wm_tick(struct tel_card *card);
 

@@ -384,15 +384,16 @@ out:
 
 /*
  * Sync one mapped call: the card's indices in, the owner's (checked) out,
- * then the result published.  The caller holds hw_rwsem (read),
- * call->op_lock and card->lock.
+ * then the result published and the watermarks of the directions that
+ * moved re-armed, in one wm_lock section.  The caller holds hw_rwsem
+ * (read), call->op_lock and card->lock.
  */
 static void tel_map_sync_call(struct tel_call *call, struct tel_map *map)
 {
 	struct tel_card *card = call->card;
-	bool on_card = tel_call_on_card(call), rx_moved = false;
-	bool tx_moved = false, takes = tel_call_takes_audio(call);
-	u32 rt, th;
+	bool on_card = tel_call_on_card(call);
+	bool takes = tel_call_takes_audio(call);
+	u32 rt, th, moved = 0;
 	unsigned long flags;
 
 	lockdep_assert_held(&card->lock);
@@ -406,24 +407,22 @@ static void tel_map_sync_call(struct tel_call *call, struct tel_map *map)
 	} else if (rt != call->pos.rx_tail) {
 		tel_ring_rx_consume(card, call, rt - call->pos.rx_tail,
 				    on_card);
-		rx_moved = true;
+		moved |= TEL_WATERMARK_RX;
 	}
 	/* audio written while the card does not run the call waits */
 	if (th - call->pos.tx_head > tel_ring_tx_room(call)) {
 		map->bad++;
 	} else if (th != call->pos.tx_head && on_card && takes) {
 		tel_ring_tx_commit(card, call, th - call->pos.tx_head, true);
-		tx_moved = true;
+		moved |= TEL_WATERMARK_TX;
 	}
 	spin_lock_irqsave(&card->wm_lock, flags);
 	map->rx_head = call->pos.rx_head;
 	map->tx_tail = call->pos.tx_tail;
 	tel_map_publish(map, on_card ? TEL_MAP_ON_CARD : 0);
+	if (moved)
+		tel_call_wm_moved_locked(call, moved);
 	spin_unlock_irqrestore(&card->wm_lock, flags);
-	if (rx_moved)
-		tel_call_wm_moved(call, false);
-	if (tx_moved)
-		tel_call_wm_moved(call, true);
 }
 
 /* TEL_IOC_CALLS_SYNC.  Return: the number of mapped calls synced. */

@@ -169,28 +169,50 @@ int tel_call_set_watermark(struct tel_call *call, u32 rx_bytes, u32 tx_bytes)
 }
 
 /**
- * tel_call_wm_moved() - the owner moved audio of the call: re-arm
+ * tel_call_wm_moved_locked() - the owner moved audio of the call: re-arm
+ * @call: the call; the caller holds card->lock and card->wm_lock, and
+ *	call->pos is up to date
+ * @dirs: the directions moved, TEL_WATERMARK_RX (it read) and/or
+ *	TEL_WATERMARK_TX (it wrote)
+ *
+ * Each direction moved is armed again (if it has a mark), from the
+ * indices as they are now: at or past its mark it is reported at the
+ * next tick, else when the audio can have reached it.  For a caller
+ * that takes wm_lock anyway (a mapped call's sync publishes its indices
+ * under it): one lock section for everything.
+ */
+void tel_call_wm_moved_locked(struct tel_call *call, u32 dirs)
+{
+	struct tel_card *card = call->card;
+	struct tel_watermark *wm = &call->wm;
+
+	lockdep_assert_held(&card->lock);
+	lockdep_assert_held(&card->wm_lock);
+	if (!wm->owner)
+		return;
+	dirs &= (wm->rx_bytes ? TEL_WATERMARK_RX : 0) |
+		(wm->tx_bytes ? TEL_WATERMARK_TX : 0);
+	if (dirs) {
+		wm->pending |= dirs;
+		tel_wm_take_pos(wm, call);
+		tel_wm_schedule(card, call);
+	}
+}
+
+/**
+ * tel_call_wm_moved() - tel_call_wm_moved_locked() for one direction
  * @call: the call; the caller holds card->lock, call->pos is up to date
  * @write: the owner wrote (tx), else it read (rx)
- *
- * The direction moved is armed again (if it has a mark), from the
- * indices as they are now: at or past its mark it is reported at the
- * next tick, else when the audio can have reached it.
  */
 void tel_call_wm_moved(struct tel_call *call, bool write)
 {
 	struct tel_card *card = call->card;
-	struct tel_watermark *wm = &call->wm;
-	u32 dir = write ? TEL_WATERMARK_TX : TEL_WATERMARK_RX;
 	unsigned long flags;
 
 	lockdep_assert_held(&card->lock);
 	spin_lock_irqsave(&card->wm_lock, flags);
-	if (wm->owner && (write ? wm->tx_bytes : wm->rx_bytes)) {
-		wm->pending |= dir;
-		tel_wm_take_pos(wm, call);
-		tel_wm_schedule(card, call);
-	}
+	tel_call_wm_moved_locked(call, write ? TEL_WATERMARK_TX :
+				 TEL_WATERMARK_RX);
 	spin_unlock_irqrestore(&card->wm_lock, flags);
 }
 
