@@ -1318,6 +1318,20 @@ TEST(a_card_that_conferences_on_its_own_is_not_believed)
  * A card without conferences: no feature, EOPNOTSUPP for each ioctl,
  * nothing asked of the card; then a card that is gone: ENODEV.
  */
+/* @n CONNECTED calls on BARE's channels 1..@n, into @h. */
+static int bare_calls(int fd, int n, uint32_t *h)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		emu_cmd(NULL, 0, "far %d %d answer 20", BARE, i + 1);
+		if (tel_alloc(fd, i + 1, "100", &h[i]) ||
+		    tel_wait_state(fd, h[i], TEL_CALL_CONNECTED, TEL_WAIT_MS))
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * TEL_ID_CONF_MEMBERS is the card's word, checked at probe: a limit that
  * makes no conference (under 3, or more than the channels any card may
@@ -1361,12 +1375,7 @@ TEST(a_card_that_lies_about_its_members)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, conf_setup(fd, &conf, &max));
 	EXPECT_EQ(3, max);
-	for (i = 0; i < MAXMEM; i++) {
-		emu_cmd(NULL, 0, "far %d %d answer 20", BARE, i + 1);
-		ASSERT_EQ(0, tel_alloc(fd, i + 1, "100", &h[i]));
-		ASSERT_EQ(0, tel_wait_state(fd, h[i], TEL_CALL_CONNECTED,
-					    TEL_WAIT_MS));
-	}
+	ASSERT_EQ(0, bare_calls(fd, MAXMEM, h));
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(0, conf_add(fd, conf, h[i]));
 	ASSERT_EQ(0, emu_cmd(reply, sizeof(reply), "card %d", BARE));
@@ -1387,12 +1396,7 @@ TEST(a_card_that_lies_about_its_members)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, conf_setup(fd, &conf, &max));
 	EXPECT_EQ(8, max);
-	for (i = 0; i < MAXMEM + 1; i++) {
-		emu_cmd(NULL, 0, "far %d %d answer 20", BARE, i + 1);
-		ASSERT_EQ(0, tel_alloc(fd, i + 1, "100", &h[i]));
-		ASSERT_EQ(0, tel_wait_state(fd, h[i], TEL_CALL_CONNECTED,
-					    TEL_WAIT_MS));
-	}
+	ASSERT_EQ(0, bare_calls(fd, MAXMEM + 1, h));
 	for (i = 0; i < MAXMEM; i++)
 		ASSERT_EQ(0, conf_add(fd, conf, h[i]));
 	EXPECT_EQ(-1, conf_add(fd, conf, h[MAXMEM]));

@@ -30,38 +30,11 @@ static void conf_usage(FILE *f)
 /* telctl's own party: its voice and its ears, 8000 bytes a second each */
 struct conf_self {
 	struct tel_call *call;
-	FILE *play, *record;
+	struct audio_out voice;	/* --play, then silence */
+	FILE *record;
 	const char *play_path, *record_path;
-	unsigned char tx[1024];
-	size_t tx_off, tx_len;
-	uint64_t said, heard;
+	uint64_t heard;
 };
-
-/* Keep the party's transmit ring full: the file, then silence. */
-static int self_say(struct conf_self *me)
-{
-	for (;;) {
-		ssize_t n;
-
-		if (me->tx_off == me->tx_len) {
-			size_t got = me->play ?
-				fread(me->tx, 1, sizeof(me->tx), me->play) : 0;
-
-			if (!got) {
-				memset(me->tx, 0xff, sizeof(me->tx));
-				got = sizeof(me->tx);
-			}
-			me->tx_len = got;
-			me->tx_off = 0;
-		}
-		n = tel_call_write(me->call, me->tx + me->tx_off,
-				   me->tx_len - me->tx_off, 0);
-		if (n < 0)
-			return errno == EAGAIN ? 0 : -1;
-		me->tx_off += (size_t)n;
-		me->said += (uint64_t)n;
-	}
-}
 
 /* Take what the party heard; into the --record file if there is one. */
 static int self_hear(struct conf_self *me)
@@ -86,8 +59,8 @@ static int self_hear(struct conf_self *me)
 static int self_open(struct conf_self *me)
 {
 	if (me->play_path) {
-		me->play = fopen(me->play_path, "rb");
-		if (!me->play) {
+		me->voice.file = fopen(me->play_path, "rb");
+		if (!me->voice.file) {
 			errmsg("%s: %s", me->play_path, strerror(errno));
 			return -1;
 		}
@@ -106,13 +79,13 @@ static int self_close(struct conf_self *me)
 {
 	int ret = 0;
 
-	if (me->play)
-		fclose(me->play);
+	if (me->voice.file)
+		fclose(me->voice.file);
 	if (me->record && fclose(me->record)) {
 		errmsg("%s: %s", me->record_path, strerror(errno));
 		ret = -1;
 	}
-	me->play = NULL;
+	me->voice.file = NULL;
 	me->record = NULL;
 	return ret;
 }
@@ -236,7 +209,8 @@ int cmd_conference(int argc, char **argv)
 	    conf, n + !!me.call, secs);
 	conf_show(calls, n, "joined");
 	for (i = 0; i < (int)(secs * 50) && !stop_signal; i++) {
-		if (me.call && (self_say(&me) < 0 || self_hear(&me) < 0)) {
+		if (me.call && (audio_out_pump(me.call, &me.voice) < 0 ||
+				self_hear(&me) < 0)) {
 			errmsg("tel%u: conference audio: %s", index,
 			       strerror(errno));
 			goto out_drop;
@@ -246,7 +220,7 @@ int cmd_conference(int argc, char **argv)
 	conf_show(calls, n, "after");
 	if (me.call)
 		say("telctl said %" PRIu64 " bytes, heard %" PRIu64 " bytes",
-		    me.said, me.heard);
+		    me.voice.total, me.heard);
 	ret = EXIT_OK;
 out_drop:
 	/* lineDrop of hConfCall: its members; then the rest one by one */

@@ -25,13 +25,12 @@ struct session {
 	bool json;
 	bool keep;
 	unsigned int reason;
-	FILE *play, *record;
+	FILE *record;
+	struct audio_out tx;	/* --play, then silence */
 	const char *play_path, *record_path;
-	unsigned char tx[1024];
 	/* zeroed once: valgrind cannot see the kernel fill it by ioctl */
 	unsigned char rx[2048];
-	size_t tx_len, tx_off;
-	uint64_t rx_total, tx_total;
+	uint64_t rx_total;
 	/* after the call connects: --digits, --flash, --gather */
 	const char *digits;
 	unsigned int tone_ms, gap_ms;
@@ -66,29 +65,7 @@ static void note(struct session *s, const char *fmt, ...)
 /* Queue what the tx ring takes: the --play file, then silence. */
 static int pump_tx(struct session *s)
 {
-	for (;;) {
-		ssize_t n;
-
-		if (s->tx_off == s->tx_len) {
-			size_t got = 0;
-
-			if (s->play)
-				got = fread(s->tx, 1, sizeof(s->tx), s->play);
-			if (!got) {
-				/* G.711 mu-law silence */
-				memset(s->tx, 0xff, sizeof(s->tx));
-				got = sizeof(s->tx);
-			}
-			s->tx_len = got;
-			s->tx_off = 0;
-		}
-		n = tel_call_write(s->call, s->tx + s->tx_off,
-				   s->tx_len - s->tx_off, 0);
-		if (n < 0)
-			return errno == EAGAIN ? 0 : -1;
-		s->tx_off += (size_t)n;
-		s->tx_total += (uint64_t)n;
-	}
+	return audio_out_pump(s->call, &s->tx);
 }
 
 /* Take what has arrived; 1 at end of stream, 0 if more may come. */
@@ -489,7 +466,7 @@ static int finish(struct session *s)
 		note(s, "read %" PRIu64 " more bytes after the hangup",
 		     s->rx_total - before);
 	note(s, "audio: %" PRIu64 " bytes queued, %" PRIu64 " bytes received%s%s",
-	     s->tx_total, s->rx_total, s->record ? ", recorded to " : "",
+	     s->tx.total, s->rx_total, s->record ? ", recorded to " : "",
 	     s->record ? s->record_path : "");
 	if (s->record)
 		fflush(s->record);
@@ -570,8 +547,8 @@ static void dial_error(unsigned int index, unsigned int channel,
 static int open_files(struct session *s, const char *cmd, bool append)
 {
 	if (s->play_path) {
-		s->play = fopen(s->play_path, "rb");
-		if (!s->play) {
+		s->tx.file = fopen(s->play_path, "rb");
+		if (!s->tx.file) {
 			errmsg("%s: %s", s->play_path, strerror(errno));
 			return -1;
 		}
@@ -593,8 +570,8 @@ static void close_session(struct session *s)
 		tel_call_destroy(s->call);
 	if (s->card)
 		tel_card_close(s->card);
-	if (s->play)
-		fclose(s->play);
+	if (s->tx.file)
+		fclose(s->tx.file);
 	if (s->record)
 		fclose(s->record);
 }
@@ -960,8 +937,8 @@ int cmd_dial(int argc, char **argv)
 		close_session(&s);
 		return ret == EXIT_OK ? EXIT_NOTDONE : ret;
 	}
-	note(&s, "connected; sending %s%s for %g s", s.play ? "" : "silence",
-	     s.play ? s.play_path : "", a.duration);
+	note(&s, "connected; sending %s%s for %g s", s.tx.file ? "" : "silence",
+	     s.tx.file ? s.play_path : "", a.duration);
 	extra = after_connect(&s);
 	if (extra == EXIT_OK)
 		talk(&s, a.duration);
@@ -1150,8 +1127,8 @@ int cmd_answer(int argc, char **argv)
 			continue;
 		}
 		note(&s, "answered (call %" PRIu32 "); sending %s%s%s",
-		     tel_call_handle(s.call), s.play ? "" : "silence",
-		     s.play ? s.play_path : "",
+		     tel_call_handle(s.call), s.tx.file ? "" : "silence",
+		     s.tx.file ? s.play_path : "",
 		     a.duration > 0 ? "" : " until the far end hangs up");
 		extra = after_connect(&s);
 		if (extra == EXIT_OK)
@@ -1165,8 +1142,8 @@ int cmd_answer(int argc, char **argv)
 			ret = extra;
 		if (ret != EXIT_OK || stop_signal)
 			break;
-		if (s.play)
-			rewind(s.play);
+		if (s.tx.file)
+			rewind(s.tx.file);
 	}
 	close_session(&s);
 	return ret;

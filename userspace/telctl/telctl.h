@@ -44,6 +44,20 @@ const char *open_errstr(unsigned int index, int err);
 void install_stop_handlers(void);
 double mono_now(void);
 void sleep_ms(int ms);
+
+/*
+ * What telctl says on a call: a file (--play), then G.711 mu-law
+ * silence.  audio_out_pump() keeps the call's transmit ring full from it:
+ * 0 when the ring is full, -1 with errno on an error.
+ */
+struct audio_out {
+	FILE *file;
+	unsigned char buf[1024];
+	size_t len, off;
+	uint64_t total;
+};
+
+int audio_out_pump(struct tel_call *call, struct audio_out *o);
 const char *mode_str(uint32_t mode);
 const char *or_dash(const char *s);
 

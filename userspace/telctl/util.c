@@ -164,6 +164,30 @@ double mono_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+int audio_out_pump(struct tel_call *call, struct audio_out *o)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (o->off == o->len) {
+			size_t got = o->file ?
+				fread(o->buf, 1, sizeof(o->buf), o->file) : 0;
+
+			if (!got) {
+				memset(o->buf, 0xff, sizeof(o->buf));
+				got = sizeof(o->buf);
+			}
+			o->len = got;
+			o->off = 0;
+		}
+		n = tel_call_write(call, o->buf + o->off, o->len - o->off, 0);
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -1;
+		o->off += (size_t)n;
+		o->total += (uint64_t)n;
+	}
+}
+
 void sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
