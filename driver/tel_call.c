@@ -117,12 +117,14 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 				 u32 direction)
 {
 	struct tel_call *call;
+	u64 t = ktime_get_ns();
 
 	lockdep_assert_held(&card->hw_rwsem);
 
 	call = tel_should_fail() ? NULL : kzalloc(sizeof(*call), GFP_KERNEL);
 	if (!call)
 		return ERR_PTR(-ENOMEM);
+	t = tel_ctl_account(card, TEL_CTL_CALL_ALLOC, t);
 
 	if (!tel_should_fail())
 		call->ring = dma_alloc_coherent(&card->pdev->dev,
@@ -133,6 +135,7 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 		return ERR_PTR(-ENOMEM);
 	}
 	call->ring_is_dma = true;
+	t = tel_ctl_account(card, TEL_CTL_RING_ALLOC, t);
 	/* the card-wide id, for monitors and the listings; never 0 */
 	if (xa_alloc_cyclic(&card->call_ids, &call->id, call,
 			    XA_LIMIT(1, INT_MAX), &card->next_call_id,
@@ -142,6 +145,7 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 		kfree(call);
 		return ERR_PTR(-ENOMEM);
 	}
+	t = tel_ctl_account(card, TEL_CTL_ID_ALLOC, t);
 	kref_init(&call->ref);
 	mutex_init(&call->op_lock);
 	INIT_LIST_HEAD(&call->wm.node);
@@ -161,6 +165,7 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 	card->dma_bytes += TEL_CALL_DMA_BYTES;
 	card->slab_bytes += tel_perf_slab_size(sizeof(*call));
 	mutex_unlock(&card->lock);
+	tel_ctl_account(card, TEL_CTL_CALL_INIT, t);
 	return call;
 }
 
@@ -190,6 +195,7 @@ static void tel_call_release(struct kref *ref)
 {
 	struct tel_call *call = container_of(ref, struct tel_call, ref);
 	struct tel_card *card = call->card;
+	u64 t0 = ktime_get_ns(), t;
 
 	/*
 	 * card->lock, not hw_rwsem, makes this safe against shutdown: the
@@ -198,16 +204,22 @@ static void tel_call_release(struct kref *ref)
 	 */
 	mutex_lock(&card->lock);
 	list_del(&call->node);
+	t = ktime_get_ns();
 	xa_erase(&card->call_ids, call->id);
+	t0 += tel_ctl_account(card, TEL_CTL_ID_ERASE, t) - t;
 	card->nr_calls--;
 	card->slab_bytes -= tel_perf_slab_size(sizeof(*call));
 	tel_tap_free(call);
 	tel_call_unmap(call);
+	t = ktime_get_ns();
 	tel_call_release_ring(call);
+	t0 += tel_ctl_account(card, TEL_CTL_RING_FREE, t) - t;
 	mutex_unlock(&card->lock);
 	put_pid(call->owner_pid);
 	mutex_destroy(&call->op_lock);
 	kfree(call);
+	/* all but the two above, which were taken out of it */
+	tel_ctl_account(card, TEL_CTL_CALL_FREE, t0);
 }
 
 void tel_call_put(struct tel_call *call)
@@ -268,11 +280,14 @@ static void tel_call_notify_state(struct tel_call *call, u32 type, u32 detail,
  */
 void tel_call_begin(struct tel_call *call, u32 state)
 {
+	u64 now = tel_now_ns();
+
 	lockdep_assert_held(&call->card->lock);
 	call->info.state = state;
 	call->announced = true;
 	tel_call_notify_state(call, TEL_EVENT_CALL_NEW, call->info.direction,
-			      tel_now_ns());
+			      now);
+	tel_ctl_account(call->card, TEL_CTL_NOTIFY_NEW, now);
 }
 
 /**
@@ -287,12 +302,15 @@ void tel_call_begin(struct tel_call *call, u32 state)
 void tel_call_disown(struct tel_call *call)
 {
 	struct tel_owner *owner = call->owner;
+	u64 now;
 
 	lockdep_assert_held(&call->card->lock);
 	tel_call_wm_disarm(call);
 	tel_call_unmap(call);
+	now = tel_now_ns();
 	tel_call_notify_state(call, TEL_EVENT_CALL_DEALLOC,
-			      owner ? owner->kind : 0, tel_now_ns());
+			      owner ? owner->kind : 0, now);
+	tel_ctl_account(call->card, TEL_CTL_NOTIFY_DEALLOC, now);
 	call->announced = false;
 	call->owner = NULL;
 }
@@ -347,6 +365,8 @@ void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 	if (call->owner)
 		call->owner->ops->state(call->owner, call, now);
 	tel_call_notify_state(call, TEL_EVENT_STATE, 0, now);
+	/* from the start: the whole state change, most of it the telling */
+	tel_ctl_account(call->card, TEL_CTL_NOTIFY_STATE, now);
 }
 
 /**
@@ -901,17 +921,24 @@ int tel_call_hangup(struct tel_call *call, u32 mode)
 {
 	struct tel_card *card = call->card;
 	int ret = -ENODEV;
+	u64 t;
 
 	lockdep_assert_held(&card->hw_rwsem);
 	if (!READ_ONCE(card->gone)) {
 		ret = tel_hw_command(card, TEL_OP_HANGUP, call->channel, mode,
 				     NULL, NULL);
-		if (!ret)
+		t = ktime_get_ns();
+		if (!ret) {
 			tel_hw_events(card);
+			tel_ctl_account(card, TEL_CTL_HANGUP_EVENTS, t);
+		}
 	}
 	mutex_lock(&card->lock);
-	if (!ret)
+	if (!ret) {
+		t = ktime_get_ns();
 		tel_call_unbind(call);
+		tel_ctl_account(card, TEL_CTL_UNBIND, t);
+	}
 	return ret;
 }
 
@@ -1094,6 +1121,7 @@ int tel_call_drop(struct tel_call *call, u32 reason, unsigned int *nr_dropped)
 	struct tel_card *card = call->card;
 	struct tel_channel *chan = &card->channels[call->channel];
 	u32 state, origin, mode;
+	u64 t;
 
 	lockdep_assert_held(&card->hw_rwsem);
 	lockdep_assert_held(&call->op_lock);
@@ -1109,16 +1137,19 @@ int tel_call_drop(struct tel_call *call, u32 reason, unsigned int *nr_dropped)
 	mode = state == TEL_CALL_OFFERING ? TEL_DISC_REJECT : TEL_DISC_NORMAL;
 	origin = reason ? TEL_ORIGIN_APPLICATION : TEL_ORIGIN_LOCAL;
 	tel_call_hangup(call, mode);	/* returns holding card->lock */
+	t = ktime_get_ns();
 	if (chan->call == call)
 		chan->call = NULL;
 	call->info.app_reason = reason;
 	tel_call_set_state(call, TEL_CALL_IDLE, origin, mode);
 	if (nr_dropped)
 		(*nr_dropped)++;
+	t = tel_ctl_account(card, TEL_CTL_DROP_STATE, t);
 	mutex_unlock(&card->lock);
 
 	atomic_inc(&card->audio_gen);
 	wake_up_interruptible_all(&card->audio_wq);
+	tel_ctl_account(card, TEL_CTL_DROP_WAKE, t);
 	return 0;
 }
 
