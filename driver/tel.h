@@ -353,6 +353,8 @@ struct tel_conf {
  * @call_ids: card-wide id -> every call that still exists (its own
  *	lock; stored and erased under lock too)
  * @next_call_id: cyclic allocation cursor of @call_ids (its xa_lock)
+ * @call_id_held: the last id freed, still reserved (tel_id_free(); under
+ *	@lock)
  * @fail_work: shuts a failed card down outside the context that saw it
  * @watchdog: checks the heartbeat (TEL_STATUS_TICKS)
  * @last_ticks: heartbeat at the previous watchdog run
@@ -423,6 +425,7 @@ struct tel_card {
 	struct list_head monitors;
 	struct xarray call_ids;
 	u32 next_call_id;
+	u32 call_id_held;
 
 	struct work_struct fail_work;
 	struct delayed_work watchdog;
@@ -643,6 +646,8 @@ struct tel_call {
  * @lock: guards @calls and @next_handle
  * @calls: handle -> struct tel_call
  * @next_handle: cyclic allocation cursor
+ * @handle_held: the last handle DEALLOC freed, still reserved
+ *	(tel_id_free(); under @lock)
  * @nr_dropped: calls in IDLE awaiting DEALLOC (under card->lock)
  * @ev_lock: guards @events, @ev_lost, @ev_seq
  * @events: queued events
@@ -673,9 +678,10 @@ struct tel_call {
 struct tel_file {
 	struct tel_card *card;
 	struct tel_owner owner;
-	struct mutex lock;		/* calls, next_handle */
+	struct mutex lock;		/* calls, next_handle, handle_held */
 	struct xarray calls;
 	u32 next_handle;
+	u32 handle_held;
 	unsigned int nr_dropped;
 	spinlock_t ev_lock;		/* events, ev_lost, ev_seq */
 	DECLARE_KFIFO(events, struct tel_event, TEL_FILE_EVENTS);
@@ -788,6 +794,9 @@ void tel_call_release_ring(struct tel_call *call);
 void tel_call_fill_info(struct tel_call *call, struct tel_call_info *info);
 bool tel_number_valid(const char *number);
 u64 tel_now_ns(void);
+int tel_id_alloc(struct xarray *xa, u32 *id, void *entry,
+		 struct xa_limit limit, u32 *next, u32 *held);
+void tel_id_free(struct xarray *xa, u32 id, u32 *held);
 
 /* tel_watermark.c: one wake-up per block */
 void tel_card_wm_init(struct tel_card *card);

@@ -106,6 +106,62 @@ u64 tel_now_ns(void)
 }
 
 /**
+ * tel_id_alloc() - a cyclic id in an allocating xarray (XA_FLAGS_ALLOC1)
+ * @xa: the table: a file's handles, or the card's call ids
+ * @id: the id given
+ * @entry: what it names, NULL to reserve it
+ * @limit: the range
+ * @next: the cyclic cursor
+ * @held: the id tel_id_free() left reserved last, 0 for none; the caller
+ *	serializes @held with tel_id_free()
+ *
+ * xa_alloc_cyclic(), then the reservation tel_id_free() kept is let go.
+ * Ids only grow, so with one call at a time every id lands in a part of
+ * the tree that the last one's erase emptied: without the reservation
+ * each cycle would build and free the nodes down to it (three, past id
+ * 4096).  Kept until the next id is in place, it keeps those nodes
+ * alive; the next id shares its leaf 63 times in 64.  A reserved id
+ * names nothing (xa_load() gives NULL) and is not given out, so it
+ * answers as any stale one does.
+ *
+ * Return: as xa_alloc_cyclic().
+ */
+int tel_id_alloc(struct xarray *xa, u32 *id, void *entry,
+		 struct xa_limit limit, u32 *next, u32 *held)
+{
+	int ret = xa_alloc_cyclic(xa, id, entry, limit, next, GFP_KERNEL);
+
+	if (ret >= 0 && *held) {
+		xa_release(xa, *held);
+		*held = 0;
+	}
+	return ret;
+}
+
+/**
+ * tel_id_free() - give back an id of tel_id_alloc()
+ * @xa: the table
+ * @id: the id, in @xa
+ * @held: as for tel_id_alloc()
+ *
+ * @id stays reserved (a NULL entry, which in an allocating xarray takes
+ * no memory beyond its slot) until the next tel_id_alloc() on @xa; the
+ * one reserved before is let go now.
+ */
+void tel_id_free(struct xarray *xa, u32 id, u32 *held)
+{
+	if (*held)
+		xa_release(xa, *held);
+	/* a NULL store in an allocating xarray reserves; nothing to allocate */
+	if (xa_is_err(xa_store(xa, id, NULL, GFP_NOWAIT))) {
+		xa_erase(xa, id);
+		*held = 0;
+		return;
+	}
+	*held = id;
+}
+
+/**
  * tel_call_create() - a new call with its DMA rings, not yet on a channel
  * @card: a card that is not gone; the caller holds hw_rwsem for reading
  * @channel: the channel it will take
@@ -118,6 +174,7 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 {
 	struct tel_call *call;
 	u64 t = ktime_get_ns();
+	int ret;
 
 	lockdep_assert_held(&card->hw_rwsem);
 
@@ -137,9 +194,12 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 	call->ring_is_dma = true;
 	t = tel_ctl_account(card, TEL_CTL_RING_ALLOC, t);
 	/* the card-wide id, for monitors and the listings; never 0 */
-	if (xa_alloc_cyclic(&card->call_ids, &call->id, call,
-			    XA_LIMIT(1, INT_MAX), &card->next_call_id,
-			    GFP_KERNEL) < 0) {
+	mutex_lock(&card->lock);	/* for call_id_held */
+	ret = tel_id_alloc(&card->call_ids, &call->id, call,
+			   XA_LIMIT(1, INT_MAX), &card->next_call_id,
+			   &card->call_id_held);
+	mutex_unlock(&card->lock);
+	if (ret < 0) {
 		dma_free_coherent(&card->pdev->dev, TEL_CALL_DMA_BYTES,
 				  call->ring, call->ring_dma);
 		kfree(call);
@@ -205,7 +265,7 @@ static void tel_call_release(struct kref *ref)
 	mutex_lock(&card->lock);
 	list_del(&call->node);
 	t = ktime_get_ns();
-	xa_erase(&card->call_ids, call->id);
+	tel_id_free(&card->call_ids, call->id, &card->call_id_held);
 	t0 += tel_ctl_account(card, TEL_CTL_ID_ERASE, t) - t;
 	card->nr_calls--;
 	card->slab_bytes -= tel_perf_slab_size(sizeof(*call));

@@ -55,9 +55,8 @@ int tel_file_reserve_handle(struct tel_file *tf, u32 *handle)
 		ret = -EPERM;
 	else
 		ret = tel_should_fail() ? -ENOMEM :
-		      xa_alloc_cyclic(&tf->calls, handle, NULL,
-				      TEL_HANDLE_LIMIT, &tf->next_handle,
-				      GFP_KERNEL);
+		      tel_id_alloc(&tf->calls, handle, NULL, TEL_HANDLE_LIMIT,
+				   &tf->next_handle, &tf->handle_held);
 	mutex_unlock(&tf->lock);
 	return ret < 0 ? ret : 0;
 }
@@ -188,7 +187,7 @@ int tel_file_forget(struct tel_file *tf, struct tel_call *call)
 		mutex_lock(&tf->lock);
 		erased = xa_load(&tf->calls, call->handle) == call;
 		if (erased)
-			xa_erase(&tf->calls, call->handle);
+			tel_id_free(&tf->calls, call->handle, &tf->handle_held);
 		mutex_unlock(&tf->lock);
 		tel_ctl_account(card, TEL_CTL_HANDLE_ERASE, t);
 		ret = erased ? 0 : -ENOENT;
