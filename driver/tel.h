@@ -47,6 +47,7 @@
 #ifndef TEL_H
 #define TEL_H
 
+#include <linux/atomic.h>
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/io.h>
@@ -55,6 +56,7 @@
 #include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
+#include <linux/timekeeping.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -203,6 +205,49 @@ struct tel_perf_stamp {
 	u64 ns;
 };
 
+/*
+ * Control-path accounting, per card (debugfs telN/perf, "ctl" lines): the
+ * phases of ALLOC, DROP, INFO and DEALLOC, each a count and a total of
+ * ktime_get_ns() deltas taken where the phase runs.  tel_ctl_names[] in
+ * tel_debugfs.c has them in this order; Documentation/performance.rst
+ * says what each covers.
+ */
+enum tel_ctl_phase {
+	TEL_CTL_IOC_ALLOC,	/* tel_ioctl() entry to return, by command */
+	TEL_CTL_IOC_DROP,
+	TEL_CTL_IOC_INFO,
+	TEL_CTL_IOC_DEALLOC,
+	TEL_CTL_CALL_ALLOC,	/* kzalloc() of struct tel_call */
+	TEL_CTL_RING_ALLOC,	/* dma_alloc_coherent() of its rings */
+	TEL_CTL_ID_ALLOC,	/* xa_alloc_cyclic() of card->call_ids */
+	TEL_CTL_CALL_INIT,	/* the rest of tel_call_create() */
+	TEL_CTL_HANDLE_ALLOC,	/* tel_file_reserve(): the file's handle */
+	TEL_CTL_HANDLE_PUBLISH,	/* tel_file_publish() */
+	TEL_CTL_NOTIFY_NEW,	/* CALL_NEW told to monitors */
+	TEL_CTL_NOTIFY_STATE,	/* a state change told to owner and monitors */
+	TEL_CTL_NOTIFY_DEALLOC,	/* CALL_DEALLOC told to monitors */
+	TEL_CTL_CMD_SETUP,	/* mailbox written, cmd_lock taken */
+	TEL_CTL_CMD_DOORBELL,	/* the doorbell write itself */
+	TEL_CTL_CMD_IRQ,	/* after the doorbell to the completion IRQ */
+	TEL_CTL_CMD_WAKE,	/* completion IRQ to the waiter running */
+	TEL_CTL_CMD_NOIRQ,	/* after the doorbell to done, no IRQ seen */
+	TEL_CTL_HANGUP_EVENTS,	/* the events drained after a HANGUP */
+	TEL_CTL_UNBIND,		/* tel_call_unbind() after a HANGUP */
+	TEL_CTL_DROP_STATE,	/* DROP: IDLE set and told, card->lock held */
+	TEL_CTL_DROP_WAKE,	/* DROP: card->lock let go, audio readers woken */
+	TEL_CTL_INFO_FILL,	/* tel_call_fill_info() for INFO */
+	TEL_CTL_HANDLE_ERASE,	/* DEALLOC: the handle out of the file */
+	TEL_CTL_ID_ERASE,	/* xa_erase() of card->call_ids */
+	TEL_CTL_RING_FREE,	/* tel_call_release_ring() at release */
+	TEL_CTL_CALL_FREE,	/* the rest of tel_call_release() */
+	TEL_CTL_PHASES
+};
+
+struct tel_ctl_acct {
+	atomic64_t n;
+	atomic64_t ns;
+};
+
 /**
  * struct tel_perf - running totals of the audio path's cost
  * @tick_irqs: tick interrupts handled
@@ -222,6 +267,9 @@ struct tel_perf_stamp {
  * @ev_runs: runs of the event-queue handler (under evq_lock)
  * @events: event-queue entries it consumed (under evq_lock)
  * @ev_ns: its total time, locks taken included (under evq_lock)
+ * @ctl: control-path phases (enum tel_ctl_phase), atomic: they run under
+ *	different locks, or none
+ * @cmd_irq_ns: ktime_get_ns() at the entry of the last command interrupt
  * @dir: debugfs tel/telN
  *
  * The tick fields are written by the tick interrupt only (one CPU at a
@@ -243,6 +291,8 @@ struct tel_perf {
 	u64 ev_runs;
 	u64 events;
 	u64 ev_ns;
+	struct tel_ctl_acct ctl[TEL_CTL_PHASES];
+	u64 cmd_irq_ns;
 	struct dentry *dir;
 };
 
@@ -303,6 +353,8 @@ struct tel_conf {
  * @call_ids: card-wide id -> every call that still exists (its own
  *	lock; stored and erased under lock too)
  * @next_call_id: cyclic allocation cursor of @call_ids (its xa_lock)
+ * @call_id_held: the last id freed, still reserved (tel_id_free(); under
+ *	@lock)
  * @fail_work: shuts a failed card down outside the context that saw it
  * @watchdog: checks the heartbeat (TEL_STATUS_TICKS)
  * @last_ticks: heartbeat at the previous watchdog run
@@ -373,6 +425,7 @@ struct tel_card {
 	struct list_head monitors;
 	struct xarray call_ids;
 	u32 next_call_id;
+	u32 call_id_held;
 
 	struct work_struct fail_work;
 	struct delayed_work watchdog;
@@ -593,6 +646,8 @@ struct tel_call {
  * @lock: guards @calls and @next_handle
  * @calls: handle -> struct tel_call
  * @next_handle: cyclic allocation cursor
+ * @handle_held: the last handle DEALLOC freed, still reserved
+ *	(tel_id_free(); under @lock)
  * @nr_dropped: calls in IDLE awaiting DEALLOC (under card->lock)
  * @ev_lock: guards @events, @ev_lost, @ev_seq
  * @events: queued events
@@ -623,9 +678,10 @@ struct tel_call {
 struct tel_file {
 	struct tel_card *card;
 	struct tel_owner owner;
-	struct mutex lock;		/* calls, next_handle */
+	struct mutex lock;		/* calls, next_handle, handle_held */
 	struct xarray calls;
 	u32 next_handle;
+	u32 handle_held;
 	unsigned int nr_dropped;
 	spinlock_t ev_lock;		/* events, ev_lost, ev_seq */
 	DECLARE_KFIFO(events, struct tel_event, TEL_FILE_EVENTS);
@@ -738,6 +794,9 @@ void tel_call_release_ring(struct tel_call *call);
 void tel_call_fill_info(struct tel_call *call, struct tel_call_info *info);
 bool tel_number_valid(const char *number);
 u64 tel_now_ns(void);
+int tel_id_alloc(struct xarray *xa, u32 *id, void *entry,
+		 struct xa_limit limit, u32 *next, u32 *held);
+void tel_id_free(struct xarray *xa, u32 id, u32 *held);
 
 /* tel_watermark.c: one wake-up per block */
 void tel_card_wm_init(struct tel_card *card);
@@ -778,6 +837,24 @@ void tel_perf_wake(struct tel_card *card, u32 gen);
 long tel_perf_slab_size(size_t size);
 void tel_perf_card_add(struct tel_card *card);
 void tel_perf_card_remove(struct tel_card *card);
+
+/* One run of phase @ph of the control path (tel_debugfs.c), @ns long. */
+static inline void tel_ctl_add(struct tel_card *card, enum tel_ctl_phase ph,
+			       u64 ns)
+{
+	atomic64_inc(&card->perf.ctl[ph].n);
+	atomic64_add(ns, &card->perf.ctl[ph].ns);
+}
+
+/* The same for a phase begun at @begin (ktime_get_ns()); returns now. */
+static inline u64 tel_ctl_account(struct tel_card *card,
+				  enum tel_ctl_phase ph, u64 begin)
+{
+	u64 now = ktime_get_ns();
+
+	tel_ctl_add(card, ph, now - begin);
+	return now;
+}
 
 /* tel_file.c: an open /dev/telN, its handle table and event queue */
 extern const struct tel_owner_ops tel_file_owner_ops;

@@ -106,6 +106,62 @@ u64 tel_now_ns(void)
 }
 
 /**
+ * tel_id_alloc() - a cyclic id in an allocating xarray (XA_FLAGS_ALLOC1)
+ * @xa: the table: a file's handles, or the card's call ids
+ * @id: the id given
+ * @entry: what it names, NULL to reserve it
+ * @limit: the range
+ * @next: the cyclic cursor
+ * @held: the id tel_id_free() left reserved last, 0 for none; the caller
+ *	serializes @held with tel_id_free()
+ *
+ * xa_alloc_cyclic(), then the reservation tel_id_free() kept is let go.
+ * Ids only grow, so with one call at a time every id lands in a part of
+ * the tree that the last one's erase emptied: without the reservation
+ * each cycle would build and free the nodes down to it (three, past id
+ * 4096).  Kept until the next id is in place, it keeps those nodes
+ * alive; the next id shares its leaf 63 times in 64.  A reserved id
+ * names nothing (xa_load() gives NULL) and is not given out, so it
+ * answers as any stale one does.
+ *
+ * Return: as xa_alloc_cyclic().
+ */
+int tel_id_alloc(struct xarray *xa, u32 *id, void *entry,
+		 struct xa_limit limit, u32 *next, u32 *held)
+{
+	int ret = xa_alloc_cyclic(xa, id, entry, limit, next, GFP_KERNEL);
+
+	if (ret >= 0 && *held) {
+		xa_release(xa, *held);
+		*held = 0;
+	}
+	return ret;
+}
+
+/**
+ * tel_id_free() - give back an id of tel_id_alloc()
+ * @xa: the table
+ * @id: the id, in @xa
+ * @held: as for tel_id_alloc()
+ *
+ * @id stays reserved (a NULL entry, which in an allocating xarray takes
+ * no memory beyond its slot) until the next tel_id_alloc() on @xa; the
+ * one reserved before is let go now.
+ */
+void tel_id_free(struct xarray *xa, u32 id, u32 *held)
+{
+	if (*held)
+		xa_release(xa, *held);
+	/* a NULL store in an allocating xarray reserves; nothing to allocate */
+	if (xa_is_err(xa_store(xa, id, NULL, GFP_NOWAIT))) {
+		xa_erase(xa, id);
+		*held = 0;
+		return;
+	}
+	*held = id;
+}
+
+/**
  * tel_call_create() - a new call with its DMA rings, not yet on a channel
  * @card: a card that is not gone; the caller holds hw_rwsem for reading
  * @channel: the channel it will take
@@ -117,12 +173,15 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 				 u32 direction)
 {
 	struct tel_call *call;
+	u64 t = ktime_get_ns();
+	int ret;
 
 	lockdep_assert_held(&card->hw_rwsem);
 
 	call = tel_should_fail() ? NULL : kzalloc(sizeof(*call), GFP_KERNEL);
 	if (!call)
 		return ERR_PTR(-ENOMEM);
+	t = tel_ctl_account(card, TEL_CTL_CALL_ALLOC, t);
 
 	if (!tel_should_fail())
 		call->ring = dma_alloc_coherent(&card->pdev->dev,
@@ -133,15 +192,20 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 		return ERR_PTR(-ENOMEM);
 	}
 	call->ring_is_dma = true;
+	t = tel_ctl_account(card, TEL_CTL_RING_ALLOC, t);
 	/* the card-wide id, for monitors and the listings; never 0 */
-	if (xa_alloc_cyclic(&card->call_ids, &call->id, call,
-			    XA_LIMIT(1, INT_MAX), &card->next_call_id,
-			    GFP_KERNEL) < 0) {
+	mutex_lock(&card->lock);	/* for call_id_held */
+	ret = tel_id_alloc(&card->call_ids, &call->id, call,
+			   XA_LIMIT(1, INT_MAX), &card->next_call_id,
+			   &card->call_id_held);
+	mutex_unlock(&card->lock);
+	if (ret < 0) {
 		dma_free_coherent(&card->pdev->dev, TEL_CALL_DMA_BYTES,
 				  call->ring, call->ring_dma);
 		kfree(call);
 		return ERR_PTR(-ENOMEM);
 	}
+	t = tel_ctl_account(card, TEL_CTL_ID_ALLOC, t);
 	kref_init(&call->ref);
 	mutex_init(&call->op_lock);
 	INIT_LIST_HEAD(&call->wm.node);
@@ -161,6 +225,7 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 	card->dma_bytes += TEL_CALL_DMA_BYTES;
 	card->slab_bytes += tel_perf_slab_size(sizeof(*call));
 	mutex_unlock(&card->lock);
+	tel_ctl_account(card, TEL_CTL_CALL_INIT, t);
 	return call;
 }
 
@@ -190,6 +255,7 @@ static void tel_call_release(struct kref *ref)
 {
 	struct tel_call *call = container_of(ref, struct tel_call, ref);
 	struct tel_card *card = call->card;
+	u64 t0 = ktime_get_ns(), t;
 
 	/*
 	 * card->lock, not hw_rwsem, makes this safe against shutdown: the
@@ -198,16 +264,22 @@ static void tel_call_release(struct kref *ref)
 	 */
 	mutex_lock(&card->lock);
 	list_del(&call->node);
-	xa_erase(&card->call_ids, call->id);
+	t = ktime_get_ns();
+	tel_id_free(&card->call_ids, call->id, &card->call_id_held);
+	t0 += tel_ctl_account(card, TEL_CTL_ID_ERASE, t) - t;
 	card->nr_calls--;
 	card->slab_bytes -= tel_perf_slab_size(sizeof(*call));
 	tel_tap_free(call);
 	tel_call_unmap(call);
+	t = ktime_get_ns();
 	tel_call_release_ring(call);
+	t0 += tel_ctl_account(card, TEL_CTL_RING_FREE, t) - t;
 	mutex_unlock(&card->lock);
 	put_pid(call->owner_pid);
 	mutex_destroy(&call->op_lock);
 	kfree(call);
+	/* all but the two above, which were taken out of it */
+	tel_ctl_account(card, TEL_CTL_CALL_FREE, t0);
 }
 
 void tel_call_put(struct tel_call *call)
@@ -268,11 +340,14 @@ static void tel_call_notify_state(struct tel_call *call, u32 type, u32 detail,
  */
 void tel_call_begin(struct tel_call *call, u32 state)
 {
+	u64 now = tel_now_ns();
+
 	lockdep_assert_held(&call->card->lock);
 	call->info.state = state;
 	call->announced = true;
 	tel_call_notify_state(call, TEL_EVENT_CALL_NEW, call->info.direction,
-			      tel_now_ns());
+			      now);
+	tel_ctl_account(call->card, TEL_CTL_NOTIFY_NEW, now);
 }
 
 /**
@@ -287,12 +362,15 @@ void tel_call_begin(struct tel_call *call, u32 state)
 void tel_call_disown(struct tel_call *call)
 {
 	struct tel_owner *owner = call->owner;
+	u64 now;
 
 	lockdep_assert_held(&call->card->lock);
 	tel_call_wm_disarm(call);
 	tel_call_unmap(call);
+	now = tel_now_ns();
 	tel_call_notify_state(call, TEL_EVENT_CALL_DEALLOC,
-			      owner ? owner->kind : 0, tel_now_ns());
+			      owner ? owner->kind : 0, now);
+	tel_ctl_account(call->card, TEL_CTL_NOTIFY_DEALLOC, now);
 	call->announced = false;
 	call->owner = NULL;
 }
@@ -347,6 +425,8 @@ void tel_call_set_state(struct tel_call *call, u32 state, u32 origin,
 	if (call->owner)
 		call->owner->ops->state(call->owner, call, now);
 	tel_call_notify_state(call, TEL_EVENT_STATE, 0, now);
+	/* from the start: the whole state change, most of it the telling */
+	tel_ctl_account(call->card, TEL_CTL_NOTIFY_STATE, now);
 }
 
 /**
@@ -901,17 +981,24 @@ int tel_call_hangup(struct tel_call *call, u32 mode)
 {
 	struct tel_card *card = call->card;
 	int ret = -ENODEV;
+	u64 t;
 
 	lockdep_assert_held(&card->hw_rwsem);
 	if (!READ_ONCE(card->gone)) {
 		ret = tel_hw_command(card, TEL_OP_HANGUP, call->channel, mode,
 				     NULL, NULL);
-		if (!ret)
+		t = ktime_get_ns();
+		if (!ret) {
 			tel_hw_events(card);
+			tel_ctl_account(card, TEL_CTL_HANGUP_EVENTS, t);
+		}
 	}
 	mutex_lock(&card->lock);
-	if (!ret)
+	if (!ret) {
+		t = ktime_get_ns();
 		tel_call_unbind(call);
+		tel_ctl_account(card, TEL_CTL_UNBIND, t);
+	}
 	return ret;
 }
 
@@ -1094,6 +1181,7 @@ int tel_call_drop(struct tel_call *call, u32 reason, unsigned int *nr_dropped)
 	struct tel_card *card = call->card;
 	struct tel_channel *chan = &card->channels[call->channel];
 	u32 state, origin, mode;
+	u64 t;
 
 	lockdep_assert_held(&card->hw_rwsem);
 	lockdep_assert_held(&call->op_lock);
@@ -1109,16 +1197,19 @@ int tel_call_drop(struct tel_call *call, u32 reason, unsigned int *nr_dropped)
 	mode = state == TEL_CALL_OFFERING ? TEL_DISC_REJECT : TEL_DISC_NORMAL;
 	origin = reason ? TEL_ORIGIN_APPLICATION : TEL_ORIGIN_LOCAL;
 	tel_call_hangup(call, mode);	/* returns holding card->lock */
+	t = ktime_get_ns();
 	if (chan->call == call)
 		chan->call = NULL;
 	call->info.app_reason = reason;
 	tel_call_set_state(call, TEL_CALL_IDLE, origin, mode);
 	if (nr_dropped)
 		(*nr_dropped)++;
+	t = tel_ctl_account(card, TEL_CTL_DROP_STATE, t);
 	mutex_unlock(&card->lock);
 
 	atomic_inc(&card->audio_gen);
 	wake_up_interruptible_all(&card->audio_wq);
+	tel_ctl_account(card, TEL_CTL_DROP_WAKE, t);
 	return 0;
 }
 

@@ -20,7 +20,13 @@
  *   - mailbox commands: how many, and the time from the doorbell to the
  *     completion the driver saw (the card's share of a control call);
  *   - slab bytes held by call objects and by rings copied out of DMA
- *     memory, next to dma_bytes (also in sysfs).
+ *     memory, next to dma_bytes (also in sysfs);
+ *   - the control path (ALLOC, DROP, INFO, DEALLOC) by phase, one line
+ *     "ctl NAME COUNT NS" each (enum tel_ctl_phase): ktime_get_ns()
+ *     deltas taken around each phase where it runs.  The mailbox is split
+ *     at the entry of the command interrupt (cmd_irq_ns): doorbell to
+ *     interrupt is the card's and the emulator's, interrupt to waiter
+ *     running is the guest's wake-up.
  * Everything is a running total: readers take the difference of two
  * snapshots, nothing resets.  The figures and how they are used are in
  * Documentation/performance.rst.
@@ -140,6 +146,37 @@ long tel_perf_slab_size(size_t size)
 	return kmalloc_size_roundup(size);
 }
 
+/* enum tel_ctl_phase, in order */
+static const char * const tel_ctl_names[TEL_CTL_PHASES] = {
+	[TEL_CTL_IOC_ALLOC] = "ioc_alloc",
+	[TEL_CTL_IOC_DROP] = "ioc_drop",
+	[TEL_CTL_IOC_INFO] = "ioc_info",
+	[TEL_CTL_IOC_DEALLOC] = "ioc_dealloc",
+	[TEL_CTL_CALL_ALLOC] = "call_alloc",
+	[TEL_CTL_RING_ALLOC] = "ring_alloc",
+	[TEL_CTL_ID_ALLOC] = "id_alloc",
+	[TEL_CTL_CALL_INIT] = "call_init",
+	[TEL_CTL_HANDLE_ALLOC] = "handle_alloc",
+	[TEL_CTL_HANDLE_PUBLISH] = "handle_publish",
+	[TEL_CTL_NOTIFY_NEW] = "notify_new",
+	[TEL_CTL_NOTIFY_STATE] = "notify_state",
+	[TEL_CTL_NOTIFY_DEALLOC] = "notify_dealloc",
+	[TEL_CTL_CMD_SETUP] = "cmd_setup",
+	[TEL_CTL_CMD_DOORBELL] = "cmd_doorbell",
+	[TEL_CTL_CMD_IRQ] = "cmd_irq",
+	[TEL_CTL_CMD_WAKE] = "cmd_wake",
+	[TEL_CTL_CMD_NOIRQ] = "cmd_noirq",
+	[TEL_CTL_HANGUP_EVENTS] = "hangup_events",
+	[TEL_CTL_UNBIND] = "unbind",
+	[TEL_CTL_DROP_STATE] = "drop_state",
+	[TEL_CTL_DROP_WAKE] = "drop_wake",
+	[TEL_CTL_INFO_FILL] = "info_fill",
+	[TEL_CTL_HANDLE_ERASE] = "handle_erase",
+	[TEL_CTL_ID_ERASE] = "id_erase",
+	[TEL_CTL_RING_FREE] = "ring_free",
+	[TEL_CTL_CALL_FREE] = "call_free",
+};
+
 static int tel_perf_show(struct seq_file *m, void *unused)
 {
 	struct tel_card *card = m->private;
@@ -184,6 +221,10 @@ static int tel_perf_show(struct seq_file *m, void *unused)
 	seq_printf(m, "dma_bytes %lu\n", card->dma_bytes);
 	seq_printf(m, "slab_bytes %lu\n", card->slab_bytes);
 	mutex_unlock(&card->lock);
+	for (i = 0; i < TEL_CTL_PHASES; i++)
+		seq_printf(m, "ctl %s %lld %lld\n", tel_ctl_names[i],
+			   (long long)atomic64_read(&p->ctl[i].n),
+			   (long long)atomic64_read(&p->ctl[i].ns));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(tel_perf);

@@ -55,9 +55,8 @@ int tel_file_reserve_handle(struct tel_file *tf, u32 *handle)
 		ret = -EPERM;
 	else
 		ret = tel_should_fail() ? -ENOMEM :
-		      xa_alloc_cyclic(&tf->calls, handle, NULL,
-				      TEL_HANDLE_LIMIT, &tf->next_handle,
-				      GFP_KERNEL);
+		      tel_id_alloc(&tf->calls, handle, NULL, TEL_HANDLE_LIMIT,
+				   &tf->next_handle, &tf->handle_held);
 	mutex_unlock(&tf->lock);
 	return ret < 0 ? ret : 0;
 }
@@ -94,6 +93,7 @@ bool tel_file_owns(struct tel_file *tf, struct tel_call *call)
  */
 int tel_file_reserve(struct tel_file *tf, struct tel_call *call)
 {
+	u64 t = ktime_get_ns();
 	int ret = tel_file_reserve_handle(tf, &call->handle);
 
 	if (ret)
@@ -101,15 +101,19 @@ int tel_file_reserve(struct tel_file *tf, struct tel_call *call)
 	mutex_lock(&tf->card->lock);
 	call->owner = &tf->owner;
 	mutex_unlock(&tf->card->lock);
+	tel_ctl_account(tf->card, TEL_CTL_HANDLE_ALLOC, t);
 	return 0;
 }
 
 void tel_file_publish(struct tel_file *tf, struct tel_call *call)
 {
+	u64 t = ktime_get_ns();
+
 	mutex_lock(&tf->lock);
 	xa_store(&tf->calls, call->handle, call, GFP_KERNEL);
 	tf->owned = true;
 	mutex_unlock(&tf->lock);
+	tel_ctl_account(tf->card, TEL_CTL_HANDLE_PUBLISH, t);
 }
 
 /* Undo tel_file_reserve() and tel_call_create() for a call never used. */
@@ -178,11 +182,14 @@ int tel_file_forget(struct tel_file *tf, struct tel_call *call)
 		ret = -EBUSY;
 	mutex_unlock(&card->lock);
 	if (!ret) {
+		u64 t = ktime_get_ns();
+
 		mutex_lock(&tf->lock);
 		erased = xa_load(&tf->calls, call->handle) == call;
 		if (erased)
-			xa_erase(&tf->calls, call->handle);
+			tel_id_free(&tf->calls, call->handle, &tf->handle_held);
 		mutex_unlock(&tf->lock);
+		tel_ctl_account(card, TEL_CTL_HANDLE_ERASE, t);
 		ret = erased ? 0 : -ENOENT;
 	}
 	if (erased) {

@@ -122,8 +122,8 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 		   struct tel_call *call, const char *digits)
 {
 	char buf[TEL_DIGITS_LEN] = { };
+	u64 begin, t, irq, done;
 	long left;
-	u64 begin;
 	u32 seq;
 	int ret;
 
@@ -131,6 +131,7 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 	if (card->gone)
 		return -ENODEV;
 
+	t = ktime_get_ns();
 	mutex_lock(&card->cmd_lock);
 	tel_win_write(card, TEL_CMD_OP, op);
 	tel_win_write(card, TEL_CMD_CHANNEL, channel);
@@ -150,9 +151,10 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 
 	seq = ++card->cmd_seq;
 	tel_win_write(card, TEL_CMD_SEQ, seq);
-	begin = ktime_get_ns();
+	begin = tel_ctl_account(card, TEL_CTL_CMD_SETUP, t);
 	iowrite32(card->doorbell_peer << 16 | TEL_DB_COMMAND,
 		  card->regs + TEL_BAR0_DOORBELL);
+	t = tel_ctl_account(card, TEL_CTL_CMD_DOORBELL, begin);
 
 	if (card->cmd_polled)
 		left = tel_cmd_poll(card, seq);
@@ -160,6 +162,19 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 		left = wait_event_timeout(card->cmd_wq,
 					  tel_win_read(card, TEL_CMD_DONE_SEQ) == seq,
 					  msecs_to_jiffies(tel_cmd_timeout_ms));
+	/*
+	 * Split at the command interrupt if this command's raised it: one
+	 * stamped before the doorbell was an earlier command's (the wait
+	 * then found this one done before its interrupt came, or polled).
+	 */
+	done = ktime_get_ns();
+	irq = READ_ONCE(card->perf.cmd_irq_ns);
+	if (irq >= t && irq <= done) {
+		tel_ctl_add(card, TEL_CTL_CMD_IRQ, irq - t);
+		tel_ctl_add(card, TEL_CTL_CMD_WAKE, done - irq);
+	} else {
+		tel_ctl_add(card, TEL_CTL_CMD_NOIRQ, done - t);
+	}
 	if (!left) {
 		dev_err(&card->dev, "command %u on channel %u timed out\n",
 			op, channel);

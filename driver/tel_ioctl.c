@@ -412,6 +412,7 @@ static int tel_ioctl_info(struct tel_file *tf, void __user *uarg)
 	struct tel_card *card = tf->card;
 	struct tel_call_info info;
 	struct tel_call *call;
+	u64 t;
 
 	if (copy_from_user(&info, uarg, sizeof(info)))
 		return -EFAULT;
@@ -430,9 +431,11 @@ static int tel_ioctl_info(struct tel_file *tf, void __user *uarg)
 	call = tel_file_lookup(tf, info.handle);
 	if (!call)
 		return -ENOENT;
+	t = ktime_get_ns();
 	mutex_lock(&card->lock);
 	tel_call_fill_info(call, &info);
 	mutex_unlock(&card->lock);
+	tel_ctl_account(card, TEL_CTL_INFO_FILL, t);
 	tel_call_put(call);
 out_copy:
 	if (copy_to_user(uarg, &info, sizeof(info)))
@@ -825,6 +828,40 @@ static bool tel_ioctl_acts(unsigned int cmd)
 	}
 }
 
+/*
+ * The call cycle's commands, timed whole inside the driver (debugfs
+ * telN/perf, TEL_CTL_IOC_*): what a phase of them does not account for
+ * is the rest of the driver's own code.
+ */
+static long tel_ioctl_cycle(struct tel_file *tf, unsigned int cmd,
+			    void __user *uarg)
+{
+	u64 t = ktime_get_ns();
+	enum tel_ctl_phase ph;
+	long ret;
+
+	switch (cmd) {
+	case TEL_IOC_CALL_ALLOC:
+		ret = tel_ioctl_alloc(tf, uarg);
+		ph = TEL_CTL_IOC_ALLOC;
+		break;
+	case TEL_IOC_CALL_DROP:
+		ret = tel_ioctl_drop(tf, uarg);
+		ph = TEL_CTL_IOC_DROP;
+		break;
+	case TEL_IOC_CALL_DEALLOC:
+		ret = tel_ioctl_dealloc(tf, uarg);
+		ph = TEL_CTL_IOC_DEALLOC;
+		break;
+	default:
+		ret = tel_ioctl_info(tf, uarg);
+		ph = TEL_CTL_IOC_INFO;
+		break;
+	}
+	tel_ctl_account(tf->card, ph, t);
+	return ret;
+}
+
 long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct tel_file *tf = filp->private_data;
@@ -837,15 +874,12 @@ long tel_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case TEL_IOC_CARD_INFO:
 		return tel_ioctl_card_info(tf, uarg);
 	case TEL_IOC_CALL_ALLOC:
-		return tel_ioctl_alloc(tf, uarg);
+	case TEL_IOC_CALL_DROP:
+	case TEL_IOC_CALL_DEALLOC:
+	case TEL_IOC_CALL_INFO:
+		return tel_ioctl_cycle(tf, cmd, uarg);
 	case TEL_IOC_CALL_ANSWER:
 		return tel_ioctl_answer(tf, uarg);
-	case TEL_IOC_CALL_DROP:
-		return tel_ioctl_drop(tf, uarg);
-	case TEL_IOC_CALL_DEALLOC:
-		return tel_ioctl_dealloc(tf, uarg);
-	case TEL_IOC_CALL_INFO:
-		return tel_ioctl_info(tf, uarg);
 	case TEL_IOC_CALL_READ:
 		return tel_ioctl_audio(tf, uarg, false);
 	case TEL_IOC_CALL_WRITE:

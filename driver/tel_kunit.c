@@ -114,6 +114,35 @@ static void tel_handles_cyclic(struct kunit *test)
 	xa_destroy(&xa);
 }
 
+/* tel_id_free() keeps the id reserved until the next one is in place */
+static void tel_handles_held(struct kunit *test)
+{
+	u32 next = 0, held = 0, id, id2;
+	unsigned long index = 0;
+	int token = 1;
+	struct xarray xa;
+
+	xa_init_flags(&xa, XA_FLAGS_ALLOC1);
+	KUNIT_ASSERT_GE(test, tel_id_alloc(&xa, &id, &token, TEL_HANDLE_LIMIT,
+					   &next, &held), 0);
+	tel_id_free(&xa, id, &held);
+	KUNIT_EXPECT_EQ(test, held, id);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&xa, id), NULL);	/* names nothing */
+	KUNIT_EXPECT_FALSE(test, xa_empty(&xa));		/* but is kept */
+	KUNIT_ASSERT_GE(test, tel_id_alloc(&xa, &id2, &token, TEL_HANDLE_LIMIT,
+					   &next, &held), 0);
+	KUNIT_EXPECT_EQ(test, id2, id + 1);	/* still cyclic */
+	KUNIT_EXPECT_EQ(test, held, 0U);
+	/* the old one let go: the new one is all the table holds */
+	KUNIT_EXPECT_PTR_EQ(test, xa_find(&xa, &index, ULONG_MAX, XA_PRESENT),
+			    (void *)&token);
+	KUNIT_EXPECT_EQ(test, index, (unsigned long)id2);
+	tel_id_free(&xa, id2, &held);
+	xa_release(&xa, held);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&xa));
+	xa_destroy(&xa);
+}
+
 /* ---- per-file event queue ---- */
 
 static struct tel_file *tel_test_file(struct kunit *test)
@@ -271,6 +300,7 @@ static struct kunit_case tel_kunit_cases[] = {
 	KUNIT_CASE(tel_ring_card_indices),
 	KUNIT_CASE(tel_numbers),
 	KUNIT_CASE(tel_handles_cyclic),
+	KUNIT_CASE(tel_handles_held),
 	KUNIT_CASE(tel_events_overflow_counted),
 	KUNIT_CASE(tel_events_card_gone_marks_file),
 	KUNIT_CASE(tel_state_first_cause_wins),

@@ -119,6 +119,34 @@ static long long perf_num(int card, const char *key)
 	return v;
 }
 
+/*
+ * The driver's control-path phases (debugfs telN/perf, lines
+ * "ctl NAME COUNT NS"), in the order the driver lists them.
+ */
+#define CTL_PHASES 32
+struct ctl_phases {
+	int n;
+	char name[CTL_PHASES][32];
+	long long count[CTL_PHASES], ns[CTL_PHASES];
+};
+
+static void perf_ctl(int card, struct ctl_phases *c)
+{
+	char path[96], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/tel/tel%d/perf", card);
+	f = fopen(path, "r");
+	if (!f)
+		die("%s: %m", path);
+	c->n = 0;
+	while (fgets(line, sizeof(line), f) && c->n < CTL_PHASES)
+		if (sscanf(line, "ctl %31s %lld %lld", c->name[c->n],
+			   &c->count[c->n], &c->ns[c->n]) == 3)
+			c->n++;
+	fclose(f);
+}
+
 #define HIST 81
 static void perf_hist(int card, uint64_t *hist)
 {
@@ -211,6 +239,8 @@ static void ctl(int card, int ch, int cycles)
 	struct tel_card *lc;
 	struct tel_call_record rec;
 	struct tel_call_info info;
+	struct ctl_phases ph0, ph1;
+	char key[64];
 
 	if (fd < 0 || !raw || !lib || !floor_ns || batches < 1)
 		die("ctl set-up: %m");
@@ -228,6 +258,7 @@ static void ctl(int card, int ch, int cycles)
 	/* raw ioctls: ALLOC, read() until CONNECTED, DROP, INFO, DEALLOC */
 	cmd0 = perf_num(card, "cmds");
 	cmdns0 = perf_num(card, "cmd_ns");
+	perf_ctl(card, &ph0);
 	for (b = -1; b < batches; b++) {	/* batch -1 warms up */
 		t0 = now_ns();
 		for (i = 0; i < BATCH; i++) {
@@ -262,6 +293,7 @@ static void ctl(int card, int ch, int cycles)
 		if (b >= 0)
 			raw[b] = (t1 - t0) / BATCH;
 	}
+	perf_ctl(card, &ph1);
 	/* the events DROP queued (IDLE) are read by the next wait; drain */
 	while (tel_wait_event(fd, 0xffff, (struct tel_event[1]){}, 50) == 0)
 		;
@@ -282,6 +314,18 @@ static void ctl(int card, int ch, int cycles)
 	       (double)(perf_num(card, "cmd_ns") - cmdns0) /
 	       (perf_num(card, "cmds") - cmd0));
 	result("ctl.floor.noop_ns", quantile(floor_ns, batches, 0.5));
+	/*
+	 * The driver's own breakdown of the same cycles, warm-up batch
+	 * included (as for the mailbox figures): ns and runs per cycle.
+	 */
+	for (i = 0; i < ph1.n && ph0.n == ph1.n; i++) {
+		snprintf(key, sizeof(key), "ctl.phase.%s_ns", ph1.name[i]);
+		result(key, (double)(ph1.ns[i] - ph0.ns[i]) /
+		       ((batches + 1) * BATCH));
+		snprintf(key, sizeof(key), "ctl.phase.%s_runs", ph1.name[i]);
+		result(key, (double)(ph1.count[i] - ph0.count[i]) /
+		       ((batches + 1) * BATCH));
+	}
 
 	/* the same cycle through libtel */
 	lc = tel_card_open(card);
