@@ -51,6 +51,7 @@
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/io.h>
+#include <linux/jump_label.h>
 #include <linux/kfifo.h>
 #include <linux/kref.h>
 #include <linux/minmax.h>
@@ -838,20 +839,43 @@ long tel_perf_slab_size(size_t size);
 void tel_perf_card_add(struct tel_card *card);
 void tel_perf_card_remove(struct tel_card *card);
 
+/*
+ * Control-path accounting is off unless the module parameter
+ * ctl_accounting is set (tel_debugfs.c): a static key, so that the
+ * thirty-odd clock reads of a call cycle cost nothing when nobody is
+ * measuring.  Switch it while no control call runs: a phase begun with it
+ * off is not counted.
+ */
+DECLARE_STATIC_KEY_FALSE(tel_ctl_acct_on);
+
+/* The start of a phase: now, or 0 when the accounting is off. */
+static inline u64 tel_ctl_now(void)
+{
+	return static_branch_unlikely(&tel_ctl_acct_on) ? ktime_get_ns() : 0;
+}
+
 /* One run of phase @ph of the control path (tel_debugfs.c), @ns long. */
 static inline void tel_ctl_add(struct tel_card *card, enum tel_ctl_phase ph,
 			       u64 ns)
 {
+	if (!static_branch_unlikely(&tel_ctl_acct_on))
+		return;
 	atomic64_inc(&card->perf.ctl[ph].n);
 	atomic64_add(ns, &card->perf.ctl[ph].ns);
 }
 
-/* The same for a phase begun at @begin (ktime_get_ns()); returns now. */
+/*
+ * The same for a phase begun at @begin (tel_ctl_now()); returns now, the
+ * next phase's start.  Off, or begun while off (@begin 0): @begin.
+ */
 static inline u64 tel_ctl_account(struct tel_card *card,
 				  enum tel_ctl_phase ph, u64 begin)
 {
-	u64 now = ktime_get_ns();
+	u64 now;
 
+	if (!static_branch_unlikely(&tel_ctl_acct_on) || !begin)
+		return begin;
+	now = ktime_get_ns();
 	tel_ctl_add(card, ph, now - begin);
 	return now;
 }

@@ -173,7 +173,7 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 				 u32 direction)
 {
 	struct tel_call *call;
-	u64 t = ktime_get_ns();
+	u64 t = tel_ctl_now();
 	int ret;
 
 	lockdep_assert_held(&card->hw_rwsem);
@@ -255,7 +255,7 @@ static void tel_call_release(struct kref *ref)
 {
 	struct tel_call *call = container_of(ref, struct tel_call, ref);
 	struct tel_card *card = call->card;
-	u64 t0 = ktime_get_ns(), t;
+	u64 t0 = tel_ctl_now(), t;
 
 	/*
 	 * card->lock, not hw_rwsem, makes this safe against shutdown: the
@@ -264,14 +264,14 @@ static void tel_call_release(struct kref *ref)
 	 */
 	mutex_lock(&card->lock);
 	list_del(&call->node);
-	t = ktime_get_ns();
+	t = tel_ctl_now();
 	tel_id_free(&card->call_ids, call->id, &card->call_id_held);
 	t0 += tel_ctl_account(card, TEL_CTL_ID_ERASE, t) - t;
 	card->nr_calls--;
 	card->slab_bytes -= tel_perf_slab_size(sizeof(*call));
 	tel_tap_free(call);
 	tel_call_unmap(call);
-	t = ktime_get_ns();
+	t = tel_ctl_now();
 	tel_call_release_ring(call);
 	t0 += tel_ctl_account(card, TEL_CTL_RING_FREE, t) - t;
 	mutex_unlock(&card->lock);
@@ -987,7 +987,7 @@ int tel_call_hangup(struct tel_call *call, u32 mode)
 	if (!READ_ONCE(card->gone)) {
 		ret = tel_hw_command(card, TEL_OP_HANGUP, call->channel, mode,
 				     NULL, NULL);
-		t = ktime_get_ns();
+		t = tel_ctl_now();
 		if (!ret) {
 			tel_hw_events(card);
 			tel_ctl_account(card, TEL_CTL_HANGUP_EVENTS, t);
@@ -995,7 +995,7 @@ int tel_call_hangup(struct tel_call *call, u32 mode)
 	}
 	mutex_lock(&card->lock);
 	if (!ret) {
-		t = ktime_get_ns();
+		t = tel_ctl_now();
 		tel_call_unbind(call);
 		tel_ctl_account(card, TEL_CTL_UNBIND, t);
 	}
@@ -1197,7 +1197,7 @@ int tel_call_drop(struct tel_call *call, u32 reason, unsigned int *nr_dropped)
 	mode = state == TEL_CALL_OFFERING ? TEL_DISC_REJECT : TEL_DISC_NORMAL;
 	origin = reason ? TEL_ORIGIN_APPLICATION : TEL_ORIGIN_LOCAL;
 	tel_call_hangup(call, mode);	/* returns holding card->lock */
-	t = ktime_get_ns();
+	t = tel_ctl_now();
 	if (chan->call == call)
 		chan->call = NULL;
 	call->info.app_reason = reason;

@@ -93,7 +93,7 @@ bool tel_file_owns(struct tel_file *tf, struct tel_call *call)
  */
 int tel_file_reserve(struct tel_file *tf, struct tel_call *call)
 {
-	u64 t = ktime_get_ns();
+	u64 t = tel_ctl_now();
 	int ret = tel_file_reserve_handle(tf, &call->handle);
 
 	if (ret)
@@ -107,7 +107,7 @@ int tel_file_reserve(struct tel_file *tf, struct tel_call *call)
 
 void tel_file_publish(struct tel_file *tf, struct tel_call *call)
 {
-	u64 t = ktime_get_ns();
+	u64 t = tel_ctl_now();
 
 	mutex_lock(&tf->lock);
 	xa_store(&tf->calls, call->handle, call, GFP_KERNEL);
@@ -182,7 +182,7 @@ int tel_file_forget(struct tel_file *tf, struct tel_call *call)
 		ret = -EBUSY;
 	mutex_unlock(&card->lock);
 	if (!ret) {
-		u64 t = ktime_get_ns();
+		u64 t = tel_ctl_now();
 
 		mutex_lock(&tf->lock);
 		erased = xa_load(&tf->calls, call->handle) == call;

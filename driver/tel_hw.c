@@ -131,7 +131,7 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 	if (card->gone)
 		return -ENODEV;
 
-	t = ktime_get_ns();
+	t = tel_ctl_now();
 	mutex_lock(&card->cmd_lock);
 	tel_win_write(card, TEL_CMD_OP, op);
 	tel_win_write(card, TEL_CMD_CHANNEL, channel);
@@ -151,7 +151,9 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 
 	seq = ++card->cmd_seq;
 	tel_win_write(card, TEL_CMD_SEQ, seq);
-	begin = tel_ctl_account(card, TEL_CTL_CMD_SETUP, t);
+	begin = ktime_get_ns();	/* cmd_ns: always counted */
+	if (t)
+		tel_ctl_add(card, TEL_CTL_CMD_SETUP, begin - t);
 	iowrite32(card->doorbell_peer << 16 | TEL_DB_COMMAND,
 		  card->regs + TEL_BAR0_DOORBELL);
 	t = tel_ctl_account(card, TEL_CTL_CMD_DOORBELL, begin);
@@ -167,13 +169,15 @@ int tel_hw_command(struct tel_card *card, u32 op, u32 channel, u32 arg,
 	 * stamped before the doorbell was an earlier command's (the wait
 	 * then found this one done before its interrupt came, or polled).
 	 */
-	done = ktime_get_ns();
-	irq = READ_ONCE(card->perf.cmd_irq_ns);
-	if (irq >= t && irq <= done) {
-		tel_ctl_add(card, TEL_CTL_CMD_IRQ, irq - t);
-		tel_ctl_add(card, TEL_CTL_CMD_WAKE, done - irq);
-	} else {
-		tel_ctl_add(card, TEL_CTL_CMD_NOIRQ, done - t);
+	if (static_branch_unlikely(&tel_ctl_acct_on)) {
+		done = ktime_get_ns();
+		irq = READ_ONCE(card->perf.cmd_irq_ns);
+		if (irq >= t && irq <= done) {
+			tel_ctl_add(card, TEL_CTL_CMD_IRQ, irq - t);
+			tel_ctl_add(card, TEL_CTL_CMD_WAKE, done - irq);
+		} else {
+			tel_ctl_add(card, TEL_CTL_CMD_NOIRQ, done - t);
+		}
 	}
 	if (!left) {
 		dev_err(&card->dev, "command %u on channel %u timed out\n",

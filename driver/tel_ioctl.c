@@ -431,7 +431,7 @@ static int tel_ioctl_info(struct tel_file *tf, void __user *uarg)
 	call = tel_file_lookup(tf, info.handle);
 	if (!call)
 		return -ENOENT;
-	t = ktime_get_ns();
+	t = tel_ctl_now();
 	mutex_lock(&card->lock);
 	tel_call_fill_info(call, &info);
 	mutex_unlock(&card->lock);
@@ -836,7 +836,7 @@ static bool tel_ioctl_acts(unsigned int cmd)
 static long tel_ioctl_cycle(struct tel_file *tf, unsigned int cmd,
 			    void __user *uarg)
 {
-	u64 t = ktime_get_ns();
+	u64 t = tel_ctl_now();
 	enum tel_ctl_phase ph;
 	long ret;
 

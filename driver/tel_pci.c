@@ -25,7 +25,8 @@ static irqreturn_t tel_irq_command(int irq, void *data)
 	struct tel_card *card = data;
 
 	/* where the mailbox's time splits: the card's, then the wake-up's */
-	WRITE_ONCE(card->perf.cmd_irq_ns, ktime_get_ns());
+	if (static_branch_unlikely(&tel_ctl_acct_on))
+		WRITE_ONCE(card->perf.cmd_irq_ns, ktime_get_ns());
 	atomic_long_inc(&card->irqs);
 	wake_up(&card->cmd_wq);
 	return IRQ_HANDLED;
