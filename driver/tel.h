@@ -353,7 +353,8 @@ struct tel_conf {
  * @monitors: every struct tel_monitor of this card (under lock)
  * @call_ids: card-wide id -> every call that still exists (its own
  *	lock; stored and erased under lock too)
- * @next_call_id: cyclic allocation cursor of @call_ids (its xa_lock)
+ * @next_call_id: cyclic allocation cursor of @call_ids (its xa_lock, and
+ *	@lock: tel_id_alloc() runs under it for @call_id_held)
  * @call_id_held: the last id freed, still reserved (tel_id_free(); under
  *	@lock)
  * @fail_work: shuts a failed card down outside the context that saw it
