@@ -844,8 +844,9 @@ void tel_perf_card_remove(struct tel_card *card);
  * Control-path accounting is off unless the module parameter
  * ctl_accounting is set (tel_debugfs.c): a static key, so that the
  * thirty-odd clock reads of a call cycle cost nothing when nobody is
- * measuring.  Switch it while no control call runs: a phase begun with it
- * off is not counted.
+ * measuring.  Switch it while no control call runs, as telbench does: a
+ * phase begun with it off is not counted, and one that straddles the
+ * switch may be counted wrong.
  */
 DECLARE_STATIC_KEY_FALSE(tel_ctl_acct_on);
 
