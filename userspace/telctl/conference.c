@@ -117,6 +117,7 @@ int cmd_conference(int argc, char **argv)
 	};
 	struct tel_call *calls[CONF_MAX_PARTIES] = { };
 	struct conf_self me = { };
+	bool join;
 	double secs = 10, timeout = 30;
 	int ret = EXIT_ERROR, n, i, c;
 	unsigned int index, channel, max = 0;
@@ -147,6 +148,8 @@ int cmd_conference(int argc, char **argv)
 	if (parse_card(argv[optind], &index, &channel, false))
 		return usage_error("conference", "bad CARD '%s'",
 				   argv[optind]);
+	/* with either, telctl is a party of its own conference */
+	join = me.play_path || me.record_path;
 	if (self_open(&me)) {
 		self_close(&me);
 		return EXIT_ERROR;
@@ -162,10 +165,9 @@ int cmd_conference(int argc, char **argv)
 		goto out_close;
 	}
 	/* telctl's own party counts as a member */
-	if ((unsigned int)n + (me.play_path || me.record_path) > max) {
+	if ((unsigned int)n + join > max) {
 		errmsg("tel%u: a conference takes at most %u calls%s", index,
-		       max, me.play_path || me.record_path ?
-		       ", telctl's own party one of them" : "");
+		       max, join ? ", telctl's own party one of them" : "");
 		goto out_conf;
 	}
 	for (i = 0; i < n; i++) {
@@ -195,7 +197,7 @@ int cmd_conference(int argc, char **argv)
 			goto out_drop;
 		}
 	}
-	if (me.play_path || me.record_path) {
+	if (join) {
 		me.call = tel_conf_join_self(card, conf, TEL_CHANNEL_ANY);
 		if (!me.call) {
 			errmsg("tel%u: join conference %" PRIu32 ": %s", index,
