@@ -377,8 +377,8 @@ struct tel_conf {
  * @bridge_owner: the bridge as the owner of the calls it holds
  * @bridge_removed: the card is being removed: attach no bridge (under
  *	tel_bridge_mutex)
- * @slab_bytes: slab memory held by its calls and their ring copies, as
- *	kmalloc() rounds it (under lock)
+ * @slab_bytes: slab memory held by its calls (their cache's object size)
+ *	and their ring copies (as kmalloc() rounds them; under lock)
  * @perf: audio-path accounting (tel_debugfs.c)
  * @wm_lock: see the lock list at the top of this file
  * @wm_tick: TEL_STATUS_TICKS at the last tick interrupt (wm_lock)
@@ -757,6 +757,8 @@ void tel_ring_tx_commit(struct tel_card *card, struct tel_call *call, u32 len,
 			bool tell_card);
 
 /* tel_call.c: the call object and its state machine */
+int tel_call_cache_init(void);
+void tel_call_cache_exit(void);
 struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 				 u32 direction);
 void tel_call_put(struct tel_call *call);

@@ -161,6 +161,29 @@ void tel_id_free(struct xarray *xa, u32 id, u32 *held)
 	*held = id;
 }
 
+/*
+ * Calls come from their own cache: kmalloc() would round a struct
+ * tel_call up to a power of two (704 bytes to 1024 on x86-64).
+ */
+static struct kmem_cache *tel_call_cache;
+
+int tel_call_cache_init(void)
+{
+	tel_call_cache = KMEM_CACHE(tel_call, 0);
+	return tel_call_cache ? 0 : -ENOMEM;
+}
+
+void tel_call_cache_exit(void)
+{
+	kmem_cache_destroy(tel_call_cache);
+}
+
+/* What a call takes of the slab, for debugfs slab_bytes. */
+static long tel_call_slab_size(void)
+{
+	return kmem_cache_size(tel_call_cache);
+}
+
 /**
  * tel_call_create() - a new call with its DMA rings, not yet on a channel
  * @card: a card that is not gone; the caller holds hw_rwsem for reading
@@ -178,7 +201,8 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 
 	lockdep_assert_held(&card->hw_rwsem);
 
-	call = tel_should_fail() ? NULL : kzalloc(sizeof(*call), GFP_KERNEL);
+	call = tel_should_fail() ? NULL :
+		kmem_cache_zalloc(tel_call_cache, GFP_KERNEL);
 	if (!call)
 		return ERR_PTR(-ENOMEM);
 	t = tel_ctl_account(card, TEL_CTL_CALL_ALLOC, t);
@@ -188,7 +212,7 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 						TEL_CALL_DMA_BYTES,
 						&call->ring_dma, GFP_KERNEL);
 	if (!call->ring) {
-		kfree(call);
+		kmem_cache_free(tel_call_cache, call);
 		return ERR_PTR(-ENOMEM);
 	}
 	call->ring_is_dma = true;
@@ -202,7 +226,7 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 	if (ret < 0) {
 		dma_free_coherent(&card->pdev->dev, TEL_CALL_DMA_BYTES,
 				  call->ring, call->ring_dma);
-		kfree(call);
+		kmem_cache_free(tel_call_cache, call);
 		return ERR_PTR(-ENOMEM);
 	}
 	t = tel_ctl_account(card, TEL_CTL_ID_ALLOC, t);
@@ -223,7 +247,7 @@ struct tel_call *tel_call_create(struct tel_card *card, u32 channel,
 	list_add_tail(&call->node, &card->calls);
 	card->nr_calls++;
 	card->dma_bytes += TEL_CALL_DMA_BYTES;
-	card->slab_bytes += tel_perf_slab_size(sizeof(*call));
+	card->slab_bytes += tel_call_slab_size();
 	mutex_unlock(&card->lock);
 	tel_ctl_account(card, TEL_CTL_CALL_INIT, t);
 	return call;
@@ -268,7 +292,7 @@ static void tel_call_release(struct kref *ref)
 	tel_id_free(&card->call_ids, call->id, &card->call_id_held);
 	t0 += tel_ctl_account(card, TEL_CTL_ID_ERASE, t) - t;
 	card->nr_calls--;
-	card->slab_bytes -= tel_perf_slab_size(sizeof(*call));
+	card->slab_bytes -= tel_call_slab_size();
 	tel_tap_free(call);
 	tel_call_unmap(call);
 	t = tel_ctl_now();
@@ -277,7 +301,7 @@ static void tel_call_release(struct kref *ref)
 	mutex_unlock(&card->lock);
 	put_pid(call->owner_pid);
 	mutex_destroy(&call->op_lock);
-	kfree(call);
+	kmem_cache_free(tel_call_cache, call);
 	/* all but the two above, which were taken out of it */
 	tel_ctl_account(card, TEL_CTL_CALL_FREE, t0);
 }

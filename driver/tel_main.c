@@ -16,9 +16,12 @@ static int __init tel_init(void)
 {
 	int ret;
 
-	ret = tel_cards_init();
+	ret = tel_call_cache_init();
 	if (ret)
 		return ret;
+	ret = tel_cards_init();
+	if (ret)
+		goto err_cache_exit;
 	ret = tel_proc_init();
 	if (ret)
 		goto err_cards_exit;
@@ -33,6 +36,8 @@ err_proc_exit:
 	tel_proc_exit();
 err_cards_exit:
 	tel_cards_exit();
+err_cache_exit:
+	tel_call_cache_exit();
 	return ret;
 }
 
@@ -42,6 +47,7 @@ static void __exit tel_exit(void)
 	tel_debugfs_exit();
 	tel_proc_exit();
 	tel_cards_exit();
+	tel_call_cache_exit();
 }
 
 module_init(tel_init);
