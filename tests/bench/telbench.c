@@ -249,6 +249,7 @@ static void ctl(int card, int ch, int cycles)
 	unsigned int reads = 0;
 	struct tel_card *lc;
 	struct tel_call_record rec;
+	struct tel_card_event ev;
 	struct tel_call_info info;
 	struct ctl_phases ph0, ph1;
 	char key[64];
@@ -372,6 +373,13 @@ static void ctl(int card, int ch, int cycles)
 			    tel_call_drop(c, 0) || tel_call_get_record(c, &rec) ||
 			    tel_call_dealloc(c))
 				die("libtel cycle: %m");
+			/*
+			 * Read the events the wait kept, as a program does:
+			 * with its queue full, the library would re-read the
+			 * record every 10 ms instead of sleeping on events.
+			 */
+			while (!tel_card_read_event(lc, &ev, 0))
+				;
 		}
 		t1 = now_ns();
 		if (b >= 0)
