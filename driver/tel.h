@@ -218,7 +218,7 @@ enum tel_ctl_phase {
 	TEL_CTL_IOC_DROP,
 	TEL_CTL_IOC_INFO,
 	TEL_CTL_IOC_DEALLOC,
-	TEL_CTL_CALL_ALLOC,	/* kzalloc() of struct tel_call */
+	TEL_CTL_CALL_ALLOC,	/* struct tel_call from its cache */
 	TEL_CTL_RING_ALLOC,	/* dma_alloc_coherent() of its rings */
 	TEL_CTL_ID_ALLOC,	/* xa_alloc_cyclic() of card->call_ids */
 	TEL_CTL_CALL_INIT,	/* the rest of tel_call_create() */
